@@ -1,0 +1,63 @@
+#!/bin/bash
+# PID 1 inside the guest (after the initramfs): set the system up, make `modprobe bonding` load the
+# module the host chose, run the command, record its exit status, dmesg and kmemleak, power off.
+# Its only interface with the host is /brs/run (9p): cmd.sh in; output via /dev/hvc0; rc, dmesg out.
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C.UTF-8
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t configfs configfs /sys/kernel/config 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+mkdir -p /run/netns /var/run
+ln -sfn /proc/self/fd /dev/fd
+hostname bonding-rs-guest
+ip link set lo up
+
+run=/brs/run
+out=/dev/hvc0
+declare -A arg
+for a in $(cat /proc/cmdline); do
+    case $a in brs.*=*) k=${a%%=*}; arg[${k#brs.}]=${a#*=} ;; esac
+done
+
+finish() {
+    echo "$1" > "$run/rc"
+    dmesg > "$run/dmesg" 2>/dev/null
+    sync
+    echo o > /proc/sysrq-trigger 2>/dev/null
+    poweroff -f
+}
+
+krel=$(uname -r)
+modsrc="${arg[kdir]}/modinst/lib/modules/$krel"
+if [ ! -d "$modsrc" ]; then echo "guest: no modules for $krel at $modsrc" > $out; finish 125; fi
+mkdir -p /lib/modules
+cp -a "$modsrc" /lib/modules/
+if [ "${arg[module]}" = ours ]; then
+    mkdir -p "/lib/modules/$krel/updates"
+    cp "${arg[ko]}" "/lib/modules/$krel/updates/bonding.ko" || { echo "guest: cannot copy ${arg[ko]}" > $out; finish 125; }
+fi
+depmod -a "$krel"
+
+# Ignore anything kmemleak suspects from boot: only what the command leaks counts.
+[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+
+cd /
+bash "$run/cmd.sh" > $out 2>&1 < /dev/null
+rc=$?
+
+if [ -w /sys/kernel/debug/kmemleak ]; then
+    # kmemleak reports objects at least 5 s old; give the last frees a moment, scan twice.
+    sleep 6
+    echo scan > /sys/kernel/debug/kmemleak
+    echo scan > /sys/kernel/debug/kmemleak
+    cat /sys/kernel/debug/kmemleak > "$run/kmemleak" 2>/dev/null
+fi
+finish "$rc"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Configure and build the guest kernel; print the build directory (usable as KDIR).
+# usage: kernel-build.sh [--debug|--release] [--path-only]
+#   --debug   (default) KASAN, lockdep, PROVE_RCU, kmemleak, DEBUG_NET, debug objects: what CI tests on
+#   --release the same guest config without the debug options, for benchmarks
+# KDIR=/path/to/build skips all of this and uses that (already built, Rust-enabled) tree.
+. "$(dirname "$0")/lib.sh"
+
+flavor=debug
+path_only=0
+for a in "$@"; do
+    case $a in
+        --debug) flavor=debug ;;
+        --release) flavor=release ;;
+        --path-only) path_only=1 ;;
+        *) die "unknown argument $a (use --debug or --release)" ;;
+    esac
+done
+
+if [ -n "${KDIR:-}" ]; then
+    [ -f "$KDIR/Module.symvers" ] || die "KDIR=$KDIR has no Module.symvers: build that kernel first"
+    echo "$KDIR"; exit 0
+fi
+
+ksrc=$("$BRS_TOP/scripts/kernel-src.sh")
+frags=("$BRS_TOP/config/guest.config")
+[ "$flavor" = debug ] && frags+=("$BRS_TOP/config/debug.config")
+
+command -v "clang$LLVM" >/dev/null || die "clang$LLVM not found: run scripts/setup-host.sh (apt-get install clang$LLVM lld$LLVM llvm$LLVM)"
+command -v bindgen >/dev/null || die "bindgen not found: run scripts/setup-host.sh (cargo install --locked bindgen-cli)"
+
+key=$( { echo "$KSRC_DEB_VERSION $ksrc"; cat "${frags[@]}"; "clang$LLVM" --version | head -n1; rustc --version; bindgen --version; echo v1; } | sha256sum | cut -c1-12)
+out="$BRS_CACHE/kernel/$flavor-$key"
+if cache_complete "$out" || [ $path_only = 1 ]; then echo "$out"; exit 0; fi
+
+need_disk "$BRS_CACHE" 15
+mkdir -p "$out"
+rm -f "$out/.complete"
+mk() { make -C "$ksrc" O="$out" LLVM="$LLVM" "$@"; }
+
+log "checking the Rust toolchain against $ksrc"
+mk rustavailable > "$out/rustavailable.log" 2>&1 || die "the kernel's Rust requirements are not met: $(grep -v '^make' "$out/rustavailable.log" | head -n1) (run scripts/setup-host.sh); log: $out/rustavailable.log"
+
+log "configuring ($flavor) in $out"
+{
+    mk x86_64_defconfig
+    KCONFIG_CONFIG="$out/.config" "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+        "$ksrc/kernel/configs/kvm_guest.config" "${frags[@]}"
+    mk olddefconfig
+} > "$out/config.log" 2>&1 || die "kernel configuration failed; log: $out/config.log"
+
+# Every =y/=m the fragments ask for must have survived olddefconfig.
+missing=$(grep -hE '^CONFIG_[A-Z0-9_]+=[ym]$' "${frags[@]}" | while read -r line; do
+    grep -qx "$line" "$out/.config" || echo "$line"
+done)
+if [ -n "$missing" ]; then
+    die "kernel config did not take: $(echo $missing) (a dependency is missing in config/*.config)"
+fi
+
+log "building bzImage and modules ($flavor, $(brs_nproc) jobs); log: $out/build.log"
+start=$(date +%s)
+mk -j"$(brs_nproc)" bzImage modules > "$out/build.log" 2>&1 || {
+    grep -E 'error|Error' "$out/build.log" | head -n 5 >&2
+    die "kernel build failed; log: $out/build.log"
+}
+log "kernel built in $(( $(date +%s) - start )) s"
+
+rm -rf "$out/modinst"
+mk INSTALL_MOD_PATH="$out/modinst" INSTALL_MOD_STRIP=1 modules_install > "$out/modules_install.log" 2>&1 \
+    || die "modules_install failed; log: $out/modules_install.log"
+mk -s kernelrelease > "$out/kernelrelease"
+cache_mark_complete "$out"
+echo "$out"

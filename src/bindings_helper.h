@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Header that bindgen turns into `src/bindings_generated.rs` (see
+ * scripts/gen-bindings.sh). Only what bonding-rs uses is allowlisted there.
+ *
+ * `RUST_CONST_HELPER_X` constants carry the values of C macros bindgen cannot
+ * evaluate (casts, shifts of typed values); the prefix is stripped after
+ * generation, like the kernel's own rust/bindings/bindings_helper.h.
+ */
+
+#include <linux/errno.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_bonding.h>
+#include <linux/if_link.h>
+#include <linux/moduleparam.h>
+#include <linux/netdevice.h>
+#include <linux/netdev_features.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/sysfs.h>
+#include <net/net_namespace.h>
+#include <net/netlink.h>
+#include <net/rtnetlink.h>
+
+#include "helpers.h"
+
+/* include/net/bonding.h (not included: it drags in the whole C driver API). */
+const int RUST_CONST_HELPER_BOND_DEFAULT_MIIMON = 100;
+const int RUST_CONST_HELPER_BOND_MAX_ARP_TARGETS = 16;
+
+/* bond_setup(): features of a bond with no slaves. */
+const netdev_features_t RUST_CONST_HELPER_BONDRS_HW_FEATURES =
+	MASTER_UPPER_DEV_VLAN_FEATURES | NETIF_F_HW_VLAN_CTAG_RX |
+	NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_RX |
+	NETIF_F_HW_VLAN_STAG_FILTER | NETIF_F_GSO_ENCAP_ALL;
+const netdev_features_t RUST_CONST_HELPER_BONDRS_EXTRA_FEATURES =
+	NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX | NETIF_F_GSO_PARTIAL;
+
+const unsigned int RUST_CONST_HELPER_IFF_MASTER = IFF_MASTER;
+const unsigned long long RUST_CONST_HELPER_IFF_BONDING = IFF_BONDING;
+const unsigned long long RUST_CONST_HELPER_IFF_UNICAST_FLT = IFF_UNICAST_FLT;
+const unsigned long long RUST_CONST_HELPER_IFF_NO_QUEUE = IFF_NO_QUEUE;
+const unsigned long long RUST_CONST_HELPER_IFF_XMIT_DST_RELEASE = IFF_XMIT_DST_RELEASE;
+const unsigned long long RUST_CONST_HELPER_IFF_TX_SKB_SHARING = IFF_TX_SKB_SHARING;
+const unsigned int RUST_CONST_HELPER_ETH_MAX_MTU = ETH_MAX_MTU;
+const unsigned int RUST_CONST_HELPER_ETH_ALEN = ETH_ALEN;
+const unsigned int RUST_CONST_HELPER_IFNAMSIZ = IFNAMSIZ;
+const unsigned int RUST_CONST_HELPER_IFLA_BOND_MAX = IFLA_BOND_MAX;
+const unsigned char RUST_CONST_HELPER_NET_NAME_UNKNOWN = NET_NAME_UNKNOWN;
+const int RUST_CONST_HELPER_NET_XMIT_DROP = NET_XMIT_DROP;
+const int RUST_CONST_HELPER_BOND_ABI_VERSION = BOND_ABI_VERSION;
+const int RUST_CONST_HELPER_BOND_DEFAULT_MAX_BONDS = BOND_DEFAULT_MAX_BONDS;
+const int RUST_CONST_HELPER_BOND_DEFAULT_TX_QUEUES = BOND_DEFAULT_TX_QUEUES;
+const int RUST_CONST_HELPER_BOND_DEFAULT_RESEND_IGMP = BOND_DEFAULT_RESEND_IGMP;
+const unsigned long RUST_CONST_HELPER_PAGE_SIZE = PAGE_SIZE;

@@ -1,0 +1,64 @@
+#!/bin/bash
+# Runs inside the guest (scripts/guest): a list of tests one after the other, each with its own
+# log, dmesg slice and time limit, and one result line per test:
+#   NAME RESULT SECONDS EXIT_STATUS SPLAT(0|1)
+# usage: run-suite.sh --out DIR [--timeout SECONDS] [--kselftests DIR] TEST...
+#   TEST is ours:FILE (tests/guest/FILE) or kselftest:FILE (drivers/net/bonding/FILE).
+# RESULT is PASS, FAIL, SKIP (exit 4, kselftest's skip) or TIMEOUT.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out= timeout=1200 ks=
+while [ $# -gt 0 ]; do
+    case $1 in
+        --out) out=$2; shift ;;
+        --timeout) timeout=$2; shift ;;
+        --kselftests) ks=$2; shift ;;
+        *) break ;;
+    esac
+    shift
+done
+[ -n "$out" ] || { echo "run-suite: --out DIR is required"; exit 2; }
+mkdir -p "$out/logs"
+: > "$out/results"
+splat_re='BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|RCU stall|list_add corruption|list_del corruption|refcount_t:|general protection fault|Kernel panic|Oops|kernel BUG|ODEBUG:|blocked for more than|scheduling while atomic|sleeping function called from invalid context'
+
+cleanup_between() {
+    ip -all netns delete 2>/dev/null
+    for d in $(ip -o link show type bond 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
+        ip link del "$d" 2>/dev/null
+    done
+    modprobe -r bonding 2>/dev/null
+    pkill -x teamd 2>/dev/null
+    true
+}
+
+dmesg -C
+for t in "$@"; do
+    kind=${t%%:*} file=${t#*:}
+    case $kind in
+        ours) dir=$top/tests/guest ;;
+        kselftest) dir=$ks/drivers/net/bonding ;;
+        *) echo "run-suite: bad test $t"; continue ;;
+    esac
+    name=$kind:$file
+    log=$out/logs/${kind}_${file}.log
+    echo "=== $name"
+    start=$(date +%s)
+    ( cd "$dir" && exec timeout -k 10 "$timeout" bash "./$file" ) > "$log" 2>&1
+    rc=$?
+    secs=$(( $(date +%s) - start ))
+    dmesg -c > "$out/logs/${kind}_${file}.dmesg"
+    splat=0
+    grep -qaE "$splat_re" "$out/logs/${kind}_${file}.dmesg" && splat=1
+    case $rc in
+        0) res=PASS ;;
+        4) res=SKIP ;;
+        124|137) res=TIMEOUT ;;
+        *) res=FAIL ;;
+    esac
+    [ $splat = 1 ] && res=FAIL
+    echo "$name $res $secs $rc $splat" >> "$out/results"
+    echo "=== $name: $res (${secs}s, exit $rc$([ $splat = 1 ] && echo ', kernel splat'))"
+    cleanup_between
+done
+sync
