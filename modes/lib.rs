@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Bonding modes and transmit hash policies.
+//!
+//! Pure `core` Rust. This file is both the root of the host crate
+//! `bonding-modes` and, via `#[path = "../modes/lib.rs"] mod modes;`, a plain
+//! module of `bonding.ko` (built with `--cfg MODULE`).
+//!
+//! C references: `include/uapi/linux/if_bonding.h` (`BOND_MODE_*`,
+//! `BOND_XMIT_POLICY_*`), `include/net/bonding.h` (mode predicates),
+//! `drivers/net/bonding/bond_main.c` (`bond_mode_name()`),
+//! `drivers/net/bonding/bond_options.c` (`bond_mode_tbl`,
+//! `bond_xmit_hashtype_tbl`).
+
+#![cfg_attr(not(any(test, MODULE)), no_std)]
+// In bonding.ko this is a `pub(crate)` module: not everything is used yet and
+// `pub` items are not reachable from outside the kernel crate.
+#![cfg_attr(MODULE, allow(dead_code, unreachable_pub))]
+#![warn(missing_docs, clippy::cast_lossless, clippy::as_underscore)]
+
+/// A bonding mode (`BOND_MODE_*`, uapi `if_bonding.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Mode {
+    /// `BOND_MODE_ROUNDROBIN`, "balance-rr".
+    BalanceRr = 0,
+    /// `BOND_MODE_ACTIVEBACKUP`, "active-backup".
+    ActiveBackup = 1,
+    /// `BOND_MODE_XOR`, "balance-xor".
+    BalanceXor = 2,
+    /// `BOND_MODE_BROADCAST`, "broadcast".
+    Broadcast = 3,
+    /// `BOND_MODE_8023AD`, "802.3ad".
+    Ieee8023ad = 4,
+    /// `BOND_MODE_TLB`, "balance-tlb".
+    BalanceTlb = 5,
+    /// `BOND_MODE_ALB`, "balance-alb" (TLB + receive load balancing).
+    BalanceAlb = 6,
+}
+
+impl Mode {
+    /// All modes, in numeric order.
+    pub const ALL: [Mode; 7] = [
+        Mode::BalanceRr,
+        Mode::ActiveBackup,
+        Mode::BalanceXor,
+        Mode::Broadcast,
+        Mode::Ieee8023ad,
+        Mode::BalanceTlb,
+        Mode::BalanceAlb,
+    ];
+
+    /// Bit mask with one bit per mode (`BIT(BOND_MODE_*)` for all modes).
+    pub const ALL_MASK: u8 = 0x7f;
+
+    /// Mode from its numeric value; `None` if out of range.
+    pub const fn from_u8(v: u8) -> Option<Mode> {
+        match v {
+            0 => Some(Mode::BalanceRr),
+            1 => Some(Mode::ActiveBackup),
+            2 => Some(Mode::BalanceXor),
+            3 => Some(Mode::Broadcast),
+            4 => Some(Mode::Ieee8023ad),
+            5 => Some(Mode::BalanceTlb),
+            6 => Some(Mode::BalanceAlb),
+            _ => None,
+        }
+    }
+
+    /// Mode from a 64-bit option value (as stored by the option code).
+    pub const fn from_u64(v: u64) -> Option<Mode> {
+        if v > 6 {
+            None
+        } else {
+            Mode::from_u8(v as u8)
+        }
+    }
+
+    /// Numeric value (`BOND_MODE_*`).
+    pub const fn as_u8(self) -> u8 {
+        self as u8
+    }
+
+    /// `BIT(mode)`, the bit used in option `unsuppmodes` masks.
+    pub const fn bit(self) -> u8 {
+        1u8 << (self as u8)
+    }
+
+    /// Option value name (`bond_mode_tbl`), used by sysfs/netlink/module param.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Mode::BalanceRr => "balance-rr",
+            Mode::ActiveBackup => "active-backup",
+            Mode::BalanceXor => "balance-xor",
+            Mode::Broadcast => "broadcast",
+            Mode::Ieee8023ad => "802.3ad",
+            Mode::BalanceTlb => "balance-tlb",
+            Mode::BalanceAlb => "balance-alb",
+        }
+    }
+
+    /// Human readable name used in /proc/net/bonding (C `bond_mode_name()`).
+    pub const fn proc_name(self) -> &'static str {
+        match self {
+            Mode::BalanceRr => "load balancing (round-robin)",
+            Mode::ActiveBackup => "fault-tolerance (active-backup)",
+            Mode::BalanceXor => "load balancing (xor)",
+            Mode::Broadcast => "fault-tolerance (broadcast)",
+            Mode::Ieee8023ad => "IEEE 802.3ad Dynamic link aggregation",
+            Mode::BalanceTlb => "transmit load balancing",
+            Mode::BalanceAlb => "adaptive load balancing",
+        }
+    }
+
+    /// C `bond_mode_name(int mode)`: like [`Mode::proc_name`] but returns
+    /// `"unknown"` for out-of-range values.
+    pub const fn proc_name_of(mode: i32) -> &'static str {
+        if mode < 0 || mode > 6 {
+            return "unknown";
+        }
+        match Mode::from_u8(mode as u8) {
+            Some(m) => m.proc_name(),
+            None => "unknown",
+        }
+    }
+
+    /// `bond_is_lb()`: balance-tlb or balance-alb.
+    pub const fn is_lb(self) -> bool {
+        matches!(self, Mode::BalanceTlb | Mode::BalanceAlb)
+    }
+
+    /// `bond_needs_speed_duplex()`: 802.3ad or tlb/alb.
+    pub const fn needs_speed_duplex(self) -> bool {
+        matches!(self, Mode::Ieee8023ad) || self.is_lb()
+    }
+
+    /// `bond_is_nondyn_tlb()`: tlb/alb with `tlb_dynamic_lb == 0`.
+    pub const fn is_nondyn_tlb(self, tlb_dynamic_lb: bool) -> bool {
+        self.is_lb() && !tlb_dynamic_lb
+    }
+
+    /// `bond_mode_can_use_xmit_hash()`: 802.3ad, xor, tlb, alb.
+    pub const fn can_use_xmit_hash(self) -> bool {
+        matches!(
+            self,
+            Mode::Ieee8023ad | Mode::BalanceXor | Mode::BalanceTlb | Mode::BalanceAlb
+        )
+    }
+
+    /// `bond_mode_uses_xmit_hash()`: 802.3ad, xor, or non-dynamic tlb/alb.
+    pub const fn uses_xmit_hash(self, tlb_dynamic_lb: bool) -> bool {
+        matches!(self, Mode::Ieee8023ad | Mode::BalanceXor) || self.is_nondyn_tlb(tlb_dynamic_lb)
+    }
+
+    /// `bond_mode_uses_arp()`: everything except 802.3ad, tlb, alb.
+    pub const fn uses_arp(self) -> bool {
+        !matches!(self, Mode::Ieee8023ad | Mode::BalanceTlb | Mode::BalanceAlb)
+    }
+
+    /// `bond_mode_uses_primary()` / `bond_uses_primary()`: active-backup,
+    /// tlb, alb.
+    pub const fn uses_primary(self) -> bool {
+        matches!(
+            self,
+            Mode::ActiveBackup | Mode::BalanceTlb | Mode::BalanceAlb
+        )
+    }
+
+    /// `bond_should_override_tx_queue()`: active-backup or balance-rr.
+    pub const fn should_override_tx_queue(self) -> bool {
+        matches!(self, Mode::ActiveBackup | Mode::BalanceRr)
+    }
+}
+
+/// Transmit hash policy (`BOND_XMIT_POLICY_*`, uapi `if_bonding.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum XmitHashPolicy {
+    /// `BOND_XMIT_POLICY_LAYER2`, "layer2" (default).
+    Layer2 = 0,
+    /// `BOND_XMIT_POLICY_LAYER34`, "layer3+4".
+    Layer34 = 1,
+    /// `BOND_XMIT_POLICY_LAYER23`, "layer2+3".
+    Layer23 = 2,
+    /// `BOND_XMIT_POLICY_ENCAP23`, "encap2+3".
+    Encap23 = 3,
+    /// `BOND_XMIT_POLICY_ENCAP34`, "encap3+4".
+    Encap34 = 4,
+    /// `BOND_XMIT_POLICY_VLAN_SRCMAC`, "vlan+srcmac".
+    VlanSrcMac = 5,
+}
+
+impl XmitHashPolicy {
+    /// All policies, in numeric order.
+    pub const ALL: [XmitHashPolicy; 6] = [
+        XmitHashPolicy::Layer2,
+        XmitHashPolicy::Layer34,
+        XmitHashPolicy::Layer23,
+        XmitHashPolicy::Encap23,
+        XmitHashPolicy::Encap34,
+        XmitHashPolicy::VlanSrcMac,
+    ];
+
+    /// Policy from its numeric value; `None` if out of range.
+    pub const fn from_u8(v: u8) -> Option<XmitHashPolicy> {
+        match v {
+            0 => Some(XmitHashPolicy::Layer2),
+            1 => Some(XmitHashPolicy::Layer34),
+            2 => Some(XmitHashPolicy::Layer23),
+            3 => Some(XmitHashPolicy::Encap23),
+            4 => Some(XmitHashPolicy::Encap34),
+            5 => Some(XmitHashPolicy::VlanSrcMac),
+            _ => None,
+        }
+    }
+
+    /// Policy from a 64-bit option value.
+    pub const fn from_u64(v: u64) -> Option<XmitHashPolicy> {
+        if v > 5 {
+            None
+        } else {
+            XmitHashPolicy::from_u8(v as u8)
+        }
+    }
+
+    /// Numeric value.
+    pub const fn as_u8(self) -> u8 {
+        self as u8
+    }
+
+    /// Option value name (`bond_xmit_hashtype_tbl`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            XmitHashPolicy::Layer2 => "layer2",
+            XmitHashPolicy::Layer34 => "layer3+4",
+            XmitHashPolicy::Layer23 => "layer2+3",
+            XmitHashPolicy::Encap23 => "encap2+3",
+            XmitHashPolicy::Encap34 => "encap3+4",
+            XmitHashPolicy::VlanSrcMac => "vlan+srcmac",
+        }
+    }
+}
+
+/// Per-mode behaviour. One implementation per mode will carry the mode's
+/// transmit/receive policy (slave selection etc.) as those parts are ported;
+/// for now it only identifies the mode and exposes the mode predicates of
+/// `include/net/bonding.h` through it.
+pub trait ModePolicy {
+    /// The mode this policy implements.
+    fn mode(&self) -> Mode;
+
+    /// See [`Mode::uses_arp`].
+    fn uses_arp(&self) -> bool {
+        self.mode().uses_arp()
+    }
+
+    /// See [`Mode::uses_primary`].
+    fn uses_primary(&self) -> bool {
+        self.mode().uses_primary()
+    }
+
+    /// See [`Mode::is_lb`].
+    fn is_lb(&self) -> bool {
+        self.mode().is_lb()
+    }
+}
+
+impl ModePolicy for Mode {
+    fn mode(&self) -> Mode {
+        *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_and_roundtrip() {
+        for (i, m) in Mode::ALL.iter().enumerate() {
+            assert_eq!(usize::from(m.as_u8()), i);
+            assert_eq!(Mode::from_u8(m.as_u8()), Some(*m));
+            assert_eq!(Mode::from_u64(u64::from(m.as_u8())), Some(*m));
+            assert_eq!(m.bit(), 1 << i);
+        }
+        assert_eq!(Mode::from_u8(7), None);
+        assert_eq!(Mode::from_u64(256), None);
+        assert_eq!(Mode::from_u64(u64::MAX), None);
+        for (i, p) in XmitHashPolicy::ALL.iter().enumerate() {
+            assert_eq!(usize::from(p.as_u8()), i);
+            assert_eq!(XmitHashPolicy::from_u8(p.as_u8()), Some(*p));
+        }
+        assert_eq!(XmitHashPolicy::from_u8(6), None);
+        assert_eq!(XmitHashPolicy::from_u64(u64::MAX), None);
+        let names: Vec<_> = XmitHashPolicy::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "layer2",
+                "layer3+4",
+                "layer2+3",
+                "encap2+3",
+                "encap3+4",
+                "vlan+srcmac"
+            ]
+        );
+    }
+
+    #[test]
+    fn names() {
+        let names: Vec<_> = Mode::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "balance-rr",
+                "active-backup",
+                "balance-xor",
+                "broadcast",
+                "802.3ad",
+                "balance-tlb",
+                "balance-alb"
+            ]
+        );
+        assert_eq!(Mode::proc_name_of(0), "load balancing (round-robin)");
+        assert_eq!(
+            Mode::proc_name_of(4),
+            "IEEE 802.3ad Dynamic link aggregation"
+        );
+        assert_eq!(Mode::proc_name_of(6), "adaptive load balancing");
+        assert_eq!(Mode::proc_name_of(7), "unknown");
+        assert_eq!(Mode::proc_name_of(-1), "unknown");
+    }
+
+    #[test]
+    fn predicates_match_bonding_h() {
+        use Mode::*;
+        // Written out as truth tables from include/net/bonding.h.
+        let lb = [BalanceTlb, BalanceAlb];
+        let arp = [BalanceRr, ActiveBackup, BalanceXor, Broadcast];
+        let primary = [ActiveBackup, BalanceTlb, BalanceAlb];
+        let can_hash = [BalanceXor, Ieee8023ad, BalanceTlb, BalanceAlb];
+        let speed = [Ieee8023ad, BalanceTlb, BalanceAlb];
+        for m in Mode::ALL {
+            assert_eq!(m.is_lb(), lb.contains(&m), "{m:?}");
+            assert_eq!(m.uses_arp(), arp.contains(&m), "{m:?}");
+            assert_eq!(m.uses_primary(), primary.contains(&m), "{m:?}");
+            assert_eq!(m.can_use_xmit_hash(), can_hash.contains(&m), "{m:?}");
+            assert_eq!(m.needs_speed_duplex(), speed.contains(&m), "{m:?}");
+            assert_eq!(
+                m.should_override_tx_queue(),
+                m == ActiveBackup || m == BalanceRr
+            );
+            // uses_xmit_hash: 802.3ad, xor always; tlb/alb only non-dynamic.
+            assert_eq!(m.uses_xmit_hash(true), m == Ieee8023ad || m == BalanceXor);
+            assert_eq!(m.uses_xmit_hash(false), can_hash.contains(&m));
+            assert_eq!(m.is_nondyn_tlb(false), lb.contains(&m));
+            assert!(!m.is_nondyn_tlb(true));
+            assert_eq!(ModePolicy::mode(&m), m);
+            assert_eq!(ModePolicy::uses_arp(&m), m.uses_arp());
+        }
+    }
+}
