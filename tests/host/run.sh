@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# netlink/tests/c_source.rs cross-checks the option table against the C driver's source: here the
+# source must be there (fetched once and cached), so a drift can never pass unnoticed.
+BONDING_KSRC=$(scripts/kernel-src.sh)
+export BONDING_KSRC BONDING_REQUIRE_KSRC=1
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
