@@ -27,31 +27,40 @@ for a in $(cat /proc/cmdline); do
     case $a in brs.*=*) k=${a%%=*}; arg[${k#brs.}]=${a#*=} ;; esac
 done
 
+# Progress lines go to the kernel log, so the console shows when each step happened.
+mark() { echo "brs-guest: $*" > /dev/kmsg; }
 finish() {
     echo "$1" > "$run/rc"
     dmesg > "$run/dmesg" 2>/dev/null
     sync
-    echo o > /proc/sysrq-trigger 2>/dev/null
-    poweroff -f
+    mark "power off"
+    # PID 1 must not exit (that panics). With acpi=off there is no power-off: reboot instead,
+    # which QEMU (-no-reboot) turns into its exit.
+    echo b > /proc/sysrq-trigger 2>/dev/null
+    while :; do sleep 10; done
 }
 
+mark "init started"
 krel=$(uname -r)
-modsrc="${arg[kdir]}/modinst/lib/modules/$krel"
-if [ ! -d "$modsrc" ]; then echo "guest: no modules for $krel at $modsrc" > $out; finish 125; fi
+# /lib/modules was prepared by the host (scripts/guest): the kernel's modules plus, for
+# --module=ours, our bonding.ko in updates/, with depmod already run.
+if [ ! -d "$run/modules/lib/modules/$krel" ]; then echo "guest: no modules for $krel" > $out; finish 125; fi
 mkdir -p /lib/modules
-cp -a "$modsrc" /lib/modules/
-if [ "${arg[module]}" = ours ]; then
-    mkdir -p "/lib/modules/$krel/updates"
-    cp "${arg[ko]}" "/lib/modules/$krel/updates/bonding.ko" || { echo "guest: cannot copy ${arg[ko]}" > $out; finish 125; }
-fi
-depmod -a "$krel"
+mount --bind "$run/modules/lib/modules" /lib/modules
+mark "modules ready (${arg[module]})"
 
-# Ignore anything kmemleak suspects from boot: only what the command leaks counts.
-[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+# kmemleak: no automatic scans (slow under TCG; we scan once at the end), and ignore anything it
+# suspects from boot: only what the command leaks counts.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+    echo scan=off > /sys/kernel/debug/kmemleak
+    echo clear > /sys/kernel/debug/kmemleak
+fi
 
 cd /
+mark "command started"
 bash "$run/cmd.sh" > $out 2>&1 < /dev/null
 rc=$?
+mark "command exited with status $rc"
 
 if [ -w /sys/kernel/debug/kmemleak ]; then
     # kmemleak reports objects at least 5 s old; give the last frees a moment, scan twice.
@@ -59,5 +68,6 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
     echo scan > /sys/kernel/debug/kmemleak
     echo scan > /sys/kernel/debug/kmemleak
     cat /sys/kernel/debug/kmemleak > "$run/kmemleak" 2>/dev/null
+    mark "kmemleak scan done"
 fi
 finish "$rc"

@@ -20,7 +20,7 @@ done
 [ -n "$out" ] || { echo "run-suite: --out DIR is required"; exit 2; }
 mkdir -p "$out/logs"
 : > "$out/results"
-splat_re='BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|RCU stall|list_add corruption|list_del corruption|refcount_t:|general protection fault|Kernel panic|Oops|kernel BUG|ODEBUG:|blocked for more than|scheduling while atomic|sleeping function called from invalid context'
+patterns=$top/scripts/splat-patterns
 
 cleanup_between() {
     ip -all netns delete 2>/dev/null
@@ -49,7 +49,7 @@ for t in "$@"; do
     secs=$(( $(date +%s) - start ))
     dmesg -c > "$out/logs/${kind}_${file}.dmesg"
     splat=0
-    grep -qaE "$splat_re" "$out/logs/${kind}_${file}.dmesg" && splat=1
+    grep -qaF -f "$patterns" "$out/logs/${kind}_${file}.dmesg" && splat=1
     case $rc in
         0) res=PASS ;;
         4) res=SKIP ;;

@@ -38,6 +38,6 @@ while read -r param file want; do
 done <<'OPTS'
 mode=1 mode active-backup
 miimon=100 miimon 100
-xmit_hash_policy=layer2+3 xmit_hash_policy layer2+3
+packets_per_slave=3 packets_per_slave 3
 OPTS
 finish

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Generate src/bindings_generated.rs: bindgen over src/bindings_helper.h with
+# exactly the flags the kernel used for its own rust/bindings (read from
+# $KDIR/rust/bindings/.bindings_generated.rs.cmd), restricted by allowlists to
+# what bonding-rs uses. Called by Kbuild; can also be run by hand:
+#
+#   scripts/gen-bindings.sh KDIR OUTPUT [DEPFILE]
+#
+# Environment: BINDGEN (default: bindgen from PATH, else ~/.cargo/bin/bindgen).
+set -euo pipefail
+
+kdir=$(cd "${1:?usage: gen-bindings.sh KDIR OUTPUT [DEPFILE]}" && pwd)
+out=${2:?usage: gen-bindings.sh KDIR OUTPUT [DEPFILE]}
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+dep=${3:-}
+case "$dep" in ""|/*) ;; *) dep="$PWD/$dep" ;; esac
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+header="$here/src/bindings_helper.h"
+
+cmdfile="$kdir/rust/bindings/.bindings_generated.rs.cmd"
+[ -r "$cmdfile" ] || { echo "gen-bindings: $cmdfile missing (kernel not built with CONFIG_RUST?)" >&2; exit 1; }
+
+bindgen=${BINDGEN:-bindgen}
+if ! command -v "$bindgen" >/dev/null 2>&1; then
+	if [ -x "$HOME/.cargo/bin/bindgen" ]; then bindgen="$HOME/.cargo/bin/bindgen"
+	else echo "gen-bindings: bindgen not found (set BINDGEN)" >&2; exit 1; fi
+fi
+
+# The recorded command: "savedcmd_... := bindgen HEADER OPTS -o OUT -- CFLAGS ; sed ..."
+line=$(grep -m1 '^savedcmd_' "$cmdfile")
+line=${line#*:= }
+line=${line%%; sed *}
+read -r -a words <<<"$line"   # flags contain no spaces inside quotes except none we keep
+
+bg_opts=() clang_opts=() seen_dashdash=0 skip=0
+for ((i = 1; i < ${#words[@]}; i++)); do
+	w=${words[$i]}
+	if ((skip)); then skip=0; continue; fi
+	if ((!seen_dashdash)); then
+		case "$w" in
+		--) seen_dashdash=1 ;;
+		*/rust/bindings/bindings_helper.h) ;;              # the kernel's header: replaced by ours
+		--with-attribute-custom-enum=*) ;;                 # cfi_encoding attrs need a nightly feature
+		-o) skip=1 ;;                                      # output: ours below
+		*) bg_opts+=("$w") ;;
+		esac
+	else
+		case "$w" in
+		-Wp,-MMD,*) ;;                                     # depfile: ours below
+		-DKBUILD_MODFILE=*|-DKBUILD_BASENAME=*|-DKBUILD_MODNAME=*|-D__KBUILD_MODNAME=*) ;;
+		*) clang_opts+=("$w") ;;
+		esac
+	fi
+done
+# Strip the shell quoting kept in the .cmd file ('.*' -> .*).
+for i in "${!bg_opts[@]}"; do w=${bg_opts[$i]}; w=${w#\'}; bg_opts[$i]=${w%\'}; done
+
+allow=(
+	# module parameters and modinfo
+	--allowlist-type 'kernel_param(_ops)?' --allowlist-type kparam_array
+	--allowlist-var 'param_ops_(int|uint|charp)' --allowlist-var param_array_ops
+	--allowlist-var __this_module
+	# net_device lifetime and ops
+	--allowlist-type net_device --allowlist-type net_device_ops --allowlist-type ethtool_ops
+	--allowlist-type ethtool_drvinfo --allowlist-type device_type --allowlist-type 'netdev_tx(_t)?'
+	--allowlist-function alloc_netdev_mqs --allowlist-function free_netdev
+	--allowlist-function register_netdevice --allowlist-function unregister_netdevice_queue
+	--allowlist-function ether_setup --allowlist-function netif_carrier_off
+	--allowlist-function dev_valid_name --allowlist-function ethtool_op_get_link
+	--allowlist-function 'rtnl_(lock|unlock|is_locked)'
+	# rtnl_link_ops
+	--allowlist-type rtnl_link_ops --allowlist-type rtnl_newlink_params --allowlist-type nlattr
+	--allowlist-type netlink_ext_ack
+	--allowlist-function 'rtnl_link_(un)?register'
+	--allowlist-var 'IFLA_BOND_.*' --allowlist-type 'IFLA_.*' --allowlist-var 'IFLA_(ADDRESS|BOND_MAX)'
+	# per-netns state and /sys/class/net/bonding_masters
+	--allowlist-type pernet_operations --allowlist-type class_attribute --allowlist-type net
+	--allowlist-function '(un)?register_pernet_subsys'
+	--allowlist-function 'netdev_class_(create|remove)_file_ns' --allowlist-function netdev_name_in_use
+	--allowlist-function sysfs_emit_at --allowlist-var init_net
+	# our one-line C helpers (src/helpers.c)
+	--allowlist-function 'bondrs_.*'
+	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)
+	--allowlist-var 'RUST_CONST_HELPER_.*'
+)
+
+tmp="$out.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+cd "$kdir"
+"$bindgen" "$header" "${bg_opts[@]}" "${allow[@]}" -o "$tmp" -- \
+	${dep:+-Wp,-MMD,"$dep"} "${clang_opts[@]}" -I"$here/src" \
+	-DKBUILD_MODNAME='"bonding"' -D__KBUILD_MODNAME=bonding
+sed -Ei 's/pub const RUST_CONST_HELPER_([a-zA-Z0-9_]*)/pub const \1/g' "$tmp"
+mv -f "$tmp" "$out"

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Module parameters (same names, types, permissions and descriptions as C
+//! `drivers/net/bonding/bond_main.c`) and their validation at load time
+//! (C `bond_check_params()`).
+
+use crate::c_module_param;
+use crate::modes::Mode;
+use crate::netlink::options::{self, OptionId};
+use kernel::prelude::*;
+
+c_module_param!(int MAX_BONDS = 1, "max_bonds", 0, "Max number of bonded devices");
+c_module_param!(int TX_QUEUES = 16, "tx_queues", 0, "Max number of transmit queues (default = 16)");
+c_module_param!(int NUM_PEER_NOTIF = 1, "num_grat_arp", 0o644,
+    "Number of peer notifications to send on failover event (alias of num_unsol_na)");
+c_module_param!(named int NUM_PEER_NOTIF, "num_unsol_na", 0o644,
+    "Number of peer notifications to send on failover event (alias of num_grat_arp)");
+c_module_param!(int MIIMON = 0, "miimon", 0, "Link check interval in milliseconds");
+c_module_param!(int UPDELAY = 0, "updelay", 0, "Delay before considering link up, in milliseconds");
+c_module_param!(int DOWNDELAY = 0, "downdelay", 0, "Delay before considering link down, in milliseconds");
+c_module_param!(int USE_CARRIER = 1, "use_carrier", 0, "option obsolete, use_carrier cannot be disabled");
+c_module_param!(charp MODE, "mode", 0, "Mode of operation; 0 for balance-rr, 1 for active-backup, \
+    2 for balance-xor, 3 for broadcast, 4 for 802.3ad, 5 for balance-tlb, 6 for balance-alb");
+c_module_param!(charp PRIMARY, "primary", 0, "Primary network device to use");
+c_module_param!(charp PRIMARY_RESELECT, "primary_reselect", 0, "Reselect primary slave once it comes up; \
+    0 for always (default), 1 for only if speed of primary is better, 2 for only on active slave failure");
+c_module_param!(charp LACP_RATE, "lacp_rate", 0,
+    "LACPDU tx rate to request from 802.3ad partner; 0 for slow, 1 for fast");
+c_module_param!(charp AD_SELECT, "ad_select", 0,
+    "802.3ad aggregation selection logic; 0 for stable (default), 1 for bandwidth, 2 for count");
+c_module_param!(int MIN_LINKS = 0, "min_links", 0, "Minimum number of available links before turning on carrier");
+c_module_param!(charp XMIT_HASH_POLICY, "xmit_hash_policy", 0, "balance-alb, balance-tlb, balance-xor, 802.3ad \
+    hashing method; 0 for layer 2 (default), 1 for layer 3+4, 2 for layer 2+3, 3 for encap layer 2+3, \
+    4 for encap layer 3+4, 5 for vlan+srcmac");
+c_module_param!(int ARP_INTERVAL = 0, "arp_interval", 0, "arp interval in milliseconds");
+c_module_param!(charp_array ARP_IP_TARGET[16], "arp_ip_target", 0, "arp targets in n.n.n.n form");
+c_module_param!(charp ARP_VALIDATE, "arp_validate", 0, "validate src/dst of ARP probes; 0 for none (default), \
+    1 for active, 2 for backup, 3 for all");
+c_module_param!(charp ARP_ALL_TARGETS, "arp_all_targets", 0,
+    "fail on any/all arp targets timeout; 0 for any (default), 1 for all");
+c_module_param!(charp FAIL_OVER_MAC, "fail_over_mac", 0, "For active-backup, do not set all slaves to the same \
+    MAC; 0 for none (default), 1 for active, 2 for follow");
+c_module_param!(int ALL_SLAVES_ACTIVE = 0, "all_slaves_active", 0, "Keep all frames received on an interface by \
+    setting active flag for all slaves; 0 for never (default), 1 for always.");
+c_module_param!(int RESEND_IGMP = 1, "resend_igmp", 0, "Number of IGMP membership reports to send on link failure");
+c_module_param!(int PACKETS_PER_SLAVE = 1, "packets_per_slave", 0, "Packets to send per slave in balance-rr mode; \
+    0 for a random slave, 1 packet per slave (default), >1 packets per slave.");
+c_module_param!(uint LP_INTERVAL = 1, "lp_interval", 0, "The number of seconds between instances where the bonding \
+    driver sends learning packets to each slaves peer switch. The default is 1.");
+
+/// `BOND_DEFAULT_MIIMON`.
+const BOND_DEFAULT_MIIMON: i32 = 100;
+/// `BOND_DEFAULT_TX_QUEUES`.
+const BOND_DEFAULT_TX_QUEUES: i32 = 16;
+/// `BOND_DEFAULT_RESEND_IGMP`.
+const BOND_DEFAULT_RESEND_IGMP: i32 = 1;
+/// `BOND_DEFAULT_MAX_BONDS`.
+const BOND_DEFAULT_MAX_BONDS: i32 = 1;
+/// `BOND_ALB_DEFAULT_LP_INTERVAL`.
+const BOND_ALB_DEFAULT_LP_INTERVAL: u32 = 1;
+
+/// Bond parameters (the part of C `struct bond_params` known so far).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BondParams {
+    pub(crate) mode: u64,
+    pub(crate) xmit_policy: u64,
+    pub(crate) miimon: i32,
+    pub(crate) num_peer_notif: i32,
+    pub(crate) arp_interval: i32,
+    pub(crate) arp_targets: usize,
+    pub(crate) arp_validate: u64,
+    pub(crate) arp_all_targets: u64,
+    pub(crate) updelay: i32,
+    pub(crate) downdelay: i32,
+    pub(crate) lacp_fast: u64,
+    pub(crate) primary: bool,
+    pub(crate) primary_reselect: u64,
+    pub(crate) fail_over_mac: u64,
+    pub(crate) tx_queues: i32,
+    pub(crate) all_slaves_active: i32,
+    pub(crate) resend_igmp: i32,
+    pub(crate) min_links: i32,
+    pub(crate) lp_interval: u32,
+    pub(crate) packets_per_slave: i32,
+    pub(crate) ad_select: u64,
+}
+
+impl BondParams {
+    /// The parameters of a bond created without any module parameter.
+    pub(crate) const DEFAULT: BondParams = BondParams {
+        mode: 0,
+        xmit_policy: 0,
+        miimon: 0,
+        num_peer_notif: 1,
+        arp_interval: 0,
+        arp_targets: 0,
+        arp_validate: 0,
+        arp_all_targets: 0,
+        updelay: 0,
+        downdelay: 0,
+        lacp_fast: 0,
+        primary: false,
+        primary_reselect: 0,
+        fail_over_mac: 0,
+        tx_queues: BOND_DEFAULT_TX_QUEUES,
+        all_slaves_active: 0,
+        resend_igmp: BOND_DEFAULT_RESEND_IGMP,
+        min_links: 0,
+        lp_interval: BOND_ALB_DEFAULT_LP_INTERVAL,
+        packets_per_slave: 1,
+        ad_select: 0,
+    };
+
+    /// The first parameter (module parameter name) whose value differs from
+    /// the default while bonding-rs cannot honour it yet. `tx_queues` is
+    /// implemented.
+    pub(crate) fn first_unimplemented(&self) -> Option<&'static str> {
+        let d = &Self::DEFAULT;
+        let checks: [(bool, &'static str); 20] = [
+            (self.mode != d.mode, "mode"),
+            (self.xmit_policy != d.xmit_policy, "xmit_hash_policy"),
+            (self.miimon != d.miimon, "miimon"),
+            (self.num_peer_notif != d.num_peer_notif, "num_grat_arp/num_unsol_na"),
+            (self.arp_interval != d.arp_interval, "arp_interval"),
+            (self.arp_targets != d.arp_targets, "arp_ip_target"),
+            (self.arp_validate != d.arp_validate, "arp_validate"),
+            (self.arp_all_targets != d.arp_all_targets, "arp_all_targets"),
+            (self.updelay != d.updelay, "updelay"),
+            (self.downdelay != d.downdelay, "downdelay"),
+            (self.lacp_fast != d.lacp_fast, "lacp_rate"),
+            (self.primary != d.primary, "primary"),
+            (self.primary_reselect != d.primary_reselect, "primary_reselect"),
+            (self.fail_over_mac != d.fail_over_mac, "fail_over_mac"),
+            (self.all_slaves_active != d.all_slaves_active, "all_slaves_active"),
+            (self.resend_igmp != d.resend_igmp, "resend_igmp"),
+            (self.min_links != d.min_links, "min_links"),
+            (self.lp_interval != d.lp_interval, "lp_interval"),
+            (self.packets_per_slave != d.packets_per_slave, "packets_per_slave"),
+            (self.ad_select != d.ad_select, "ad_select"),
+        ];
+        checks.iter().find(|(differs, _)| *differs).map(|(_, name)| *name)
+    }
+}
+
+/// Result of [`check_params`]: the bond defaults and the number of bonds to
+/// create at load.
+pub(crate) struct LoadConfig {
+    pub(crate) params: BondParams,
+    pub(crate) max_bonds: i32,
+}
+
+fn mode_name(mode: u64) -> &'static str {
+    Mode::from_u64(mode).map_or("unknown", |m| m.proc_name())
+}
+
+fn parse(id: OptionId, s: &CStr) -> Option<u64> {
+    options::parse_value(id, s.to_bytes()).ok()
+}
+
+fn show(s: &CStr) -> &str {
+    s.to_str().unwrap_or("<non-UTF-8>")
+}
+
+/// C `in4_pton()` of a whole string + `bond_is_ip_target_ok()`.
+fn arp_target_ok(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split(|&b| b == b'.');
+    for o in out.iter_mut() {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let v = p.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
+        *o = u8::try_from(v).ok()?;
+    }
+    if parts.next().is_some() || out == [255; 4] || out[0] == 0 {
+        return None;
+    }
+    Some(out)
+}
+
+/// C `bond_check_params()`: converts and validates the module parameters
+/// with C's messages, then refuses (`-EOPNOTSUPP`) any resulting setting that
+/// bonding-rs does not implement yet.
+pub(crate) fn check_params() -> Result<LoadConfig> {
+    let mut p = BondParams::DEFAULT;
+
+    if let Some(s) = MODE.get() {
+        let Some(v) = parse(OptionId::Mode, s) else {
+            pr_err!("Error: Invalid bonding mode \"{}\"\n", show(s));
+            return Err(EINVAL);
+        };
+        p.mode = v;
+    }
+    let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+
+    if let Some(s) = XMIT_HASH_POLICY.get() {
+        if matches!(mode, Mode::BalanceRr | Mode::ActiveBackup | Mode::Broadcast) {
+            pr_info!("xmit_hash_policy param is irrelevant in mode {}\n", mode_name(p.mode));
+        } else {
+            let Some(v) = parse(OptionId::XmitHashPolicy, s) else {
+                pr_err!("Error: Invalid xmit_hash_policy \"{}\"\n", show(s));
+                return Err(EINVAL);
+            };
+            p.xmit_policy = v;
+        }
+    }
+
+    if let Some(s) = LACP_RATE.get() {
+        if mode != Mode::Ieee8023ad {
+            pr_info!("lacp_rate param is irrelevant in mode {}\n", mode_name(p.mode));
+        } else {
+            let Some(v) = parse(OptionId::LacpRate, s) else {
+                pr_err!("Error: Invalid lacp rate \"{}\"\n", show(s));
+                return Err(EINVAL);
+            };
+            p.lacp_fast = v;
+        }
+    }
+
+    if let Some(s) = AD_SELECT.get() {
+        let Some(v) = parse(OptionId::AdSelect, s) else {
+            pr_err!("Error: Invalid ad_select \"{}\"\n", show(s));
+            return Err(EINVAL);
+        };
+        p.ad_select = v;
+        if mode != Mode::Ieee8023ad {
+            pr_warn!("ad_select param only affects 802.3ad mode\n");
+        }
+    }
+
+    let mut max_bonds = MAX_BONDS.get();
+    if max_bonds < 0 {
+        pr_warn!(
+            "Warning: max_bonds ({}) not in range {}-{}, so it was reset to BOND_DEFAULT_MAX_BONDS ({})\n",
+            max_bonds, 0, i32::MAX, BOND_DEFAULT_MAX_BONDS
+        );
+        max_bonds = BOND_DEFAULT_MAX_BONDS;
+    }
+
+    let mut miimon = MIIMON.get();
+    if miimon < 0 {
+        pr_warn!("Warning: miimon module parameter ({}), not in range 0-{}, so it was reset to 0\n", miimon, i32::MAX);
+        miimon = 0;
+    }
+    let mut updelay = UPDELAY.get();
+    if updelay < 0 {
+        pr_warn!("Warning: updelay module parameter ({}), not in range 0-{}, so it was reset to 0\n", updelay, i32::MAX);
+        updelay = 0;
+    }
+    let mut downdelay = DOWNDELAY.get();
+    if downdelay < 0 {
+        pr_warn!(
+            "Warning: downdelay module parameter ({}), not in range 0-{}, so it was reset to 0\n",
+            downdelay, i32::MAX
+        );
+        downdelay = 0;
+    }
+
+    let use_carrier = USE_CARRIER.get();
+    if use_carrier != 1 {
+        pr_err!("Error: invalid use_carrier parameter ({})\n", use_carrier);
+        return Err(EINVAL);
+    }
+
+    let mut num_peer_notif = NUM_PEER_NOTIF.get();
+    if !(0..=255).contains(&num_peer_notif) {
+        pr_warn!(
+            "Warning: num_grat_arp/num_unsol_na ({}) not in range 0-255 so it was reset to 1\n",
+            num_peer_notif
+        );
+        num_peer_notif = 1;
+    }
+
+    if !mode.uses_arp() && miimon == 0 {
+        pr_warn!("Warning: miimon must be specified, otherwise bonding will not detect link failure, speed and duplex which are essential for 802.3ad operation\n");
+        pr_warn!("Forcing miimon to 100msec\n");
+        miimon = BOND_DEFAULT_MIIMON;
+    }
+
+    let mut tx_queues = TX_QUEUES.get();
+    if !(1..=255).contains(&tx_queues) {
+        pr_warn!(
+            "Warning: tx_queues ({}) should be between 1 and 255, resetting to {}\n",
+            tx_queues, BOND_DEFAULT_TX_QUEUES
+        );
+        tx_queues = BOND_DEFAULT_TX_QUEUES;
+    }
+
+    let mut all_slaves_active = ALL_SLAVES_ACTIVE.get();
+    if all_slaves_active != 0 && all_slaves_active != 1 {
+        pr_warn!(
+            "Warning: all_slaves_active module parameter ({}), not of valid value (0/1), so it was set to 0\n",
+            all_slaves_active
+        );
+        all_slaves_active = 0;
+    }
+
+    let mut resend_igmp = RESEND_IGMP.get();
+    if !(0..=255).contains(&resend_igmp) {
+        pr_warn!(
+            "Warning: resend_igmp ({}) should be between 0 and 255, resetting to {}\n",
+            resend_igmp, BOND_DEFAULT_RESEND_IGMP
+        );
+        resend_igmp = BOND_DEFAULT_RESEND_IGMP;
+    }
+
+    let mut packets_per_slave = PACKETS_PER_SLAVE.get();
+    let pps_ok = u64::try_from(packets_per_slave)
+        .map(|v| options::check_value(OptionId::PacketsPerSlave, v).is_ok())
+        .unwrap_or(false);
+    if !pps_ok {
+        pr_warn!(
+            "Warning: packets_per_slave ({}) should be between 0 and {} resetting to 1\n",
+            packets_per_slave, u16::MAX
+        );
+        packets_per_slave = 1;
+    }
+
+    if mode == Mode::BalanceAlb {
+        pr_notice!("In ALB mode you might experience client disconnections upon reconnection of a link if the bonding module updelay parameter ({} msec) is incompatible with the forwarding delay time of the switch\n", updelay);
+    }
+
+    let mut arp_interval = ARP_INTERVAL.get();
+    if miimon == 0 {
+        if updelay != 0 || downdelay != 0 {
+            pr_warn!("Warning: miimon module parameter not set and updelay ({}) or downdelay ({}) module parameter is set; updelay and downdelay have no effect unless miimon is set\n", updelay, downdelay);
+        }
+    } else {
+        if arp_interval != 0 {
+            pr_warn!(
+                "Warning: miimon ({}) and arp_interval ({}) can't be used simultaneously, disabling ARP monitoring\n",
+                miimon, arp_interval
+            );
+            arp_interval = 0;
+        }
+        if updelay % miimon != 0 {
+            pr_warn!(
+                "Warning: updelay ({}) is not a multiple of miimon ({}), updelay rounded to {} ms\n",
+                updelay, miimon, (updelay / miimon) * miimon
+            );
+        }
+        updelay /= miimon;
+        if downdelay % miimon != 0 {
+            pr_warn!(
+                "Warning: downdelay ({}) is not a multiple of miimon ({}), downdelay rounded to {} ms\n",
+                downdelay, miimon, (downdelay / miimon) * miimon
+            );
+        }
+        downdelay /= miimon;
+    }
+
+    if arp_interval < 0 {
+        pr_warn!(
+            "Warning: arp_interval module parameter ({}), not in range 0-{}, so it was reset to 0\n",
+            arp_interval, i32::MAX
+        );
+        arp_interval = 0;
+    }
+
+    let mut targets: [[u8; 4]; 16] = [[0; 4]; 16];
+    let mut arp_ip_count = 0usize;
+    ARP_IP_TARGET.for_each(|s| match arp_target_ok(s.to_bytes()) {
+        None => {
+            pr_warn!(
+                "Warning: bad arp_ip_target module parameter ({}), ARP monitoring will not be performed\n",
+                show(s)
+            );
+            arp_interval = 0;
+        }
+        Some(ip) => {
+            if targets.get(..arp_ip_count).is_some_and(|t| t.contains(&ip)) {
+                pr_warn!(
+                    "Warning: duplicate address {}.{}.{}.{} in arp_ip_target, skipping\n",
+                    ip[0], ip[1], ip[2], ip[3]
+                );
+            } else if let Some(slot) = targets.get_mut(arp_ip_count) {
+                *slot = ip;
+                arp_ip_count += 1;
+            }
+        }
+    });
+
+    if arp_interval != 0 && arp_ip_count == 0 {
+        pr_warn!("Warning: arp_interval module parameter ({}) specified without providing an arp_ip_target parameter, arp_interval was reset to 0\n", arp_interval);
+        arp_interval = 0;
+    }
+
+    if let Some(s) = ARP_VALIDATE.get() {
+        if arp_interval == 0 {
+            pr_err!("arp_validate requires arp_interval\n");
+            return Err(EINVAL);
+        }
+        let Some(v) = parse(OptionId::ArpValidate, s) else {
+            pr_err!("Error: invalid arp_validate \"{}\"\n", show(s));
+            return Err(EINVAL);
+        };
+        p.arp_validate = v;
+    }
+
+    if let Some(s) = ARP_ALL_TARGETS.get() {
+        match parse(OptionId::ArpAllTargets, s) {
+            Some(v) => p.arp_all_targets = v,
+            None => pr_err!("Error: invalid arp_all_targets_value \"{}\"\n", show(s)),
+        }
+    }
+
+    if miimon != 0 {
+        pr_info!("MII link monitoring set to {} ms\n", miimon);
+    } else if arp_interval != 0 {
+        let v = options::value_name(OptionId::ArpValidate, p.arp_validate).unwrap_or("none");
+        pr_info!(
+            "ARP monitoring set to {} ms, validate {}, with {} target(s)\n",
+            arp_interval, v, arp_ip_count
+        );
+    } else if max_bonds != 0 {
+        pr_debug!("Warning: either miimon or arp_interval and arp_ip_target module parameters must be specified, otherwise bonding will not detect link failures! see bonding.txt for details\n");
+    }
+
+    let mut primary = PRIMARY.get();
+    if let Some(s) = primary {
+        if !mode.uses_primary() {
+            pr_warn!(
+                "Warning: {} primary device specified but has no effect in {} mode\n",
+                show(s), mode_name(p.mode)
+            );
+            primary = None;
+        }
+    }
+
+    if let (Some(_), Some(s)) = (primary, PRIMARY_RESELECT.get()) {
+        let Some(v) = parse(OptionId::PrimaryReselect, s) else {
+            pr_err!("Error: Invalid primary_reselect \"{}\"\n", show(s));
+            return Err(EINVAL);
+        };
+        p.primary_reselect = v;
+    }
+
+    if let Some(s) = FAIL_OVER_MAC.get() {
+        let Some(v) = parse(OptionId::FailOverMac, s) else {
+            pr_err!("Error: invalid fail_over_mac \"{}\"\n", show(s));
+            return Err(EINVAL);
+        };
+        p.fail_over_mac = v;
+        if mode != Mode::ActiveBackup {
+            pr_warn!("Warning: fail_over_mac only affects active-backup mode\n");
+        }
+    }
+
+    let mut lp_interval = LP_INTERVAL.get();
+    if lp_interval == 0 {
+        pr_warn!(
+            "Warning: ip_interval must be between 1 and {}, so it was reset to {}\n",
+            i32::MAX, BOND_ALB_DEFAULT_LP_INTERVAL
+        );
+        lp_interval = BOND_ALB_DEFAULT_LP_INTERVAL;
+    }
+
+    p.miimon = miimon;
+    p.num_peer_notif = num_peer_notif;
+    p.arp_interval = arp_interval;
+    p.arp_targets = arp_ip_count;
+    p.updelay = updelay;
+    p.downdelay = downdelay;
+    p.primary = primary.is_some();
+    p.tx_queues = tx_queues;
+    p.all_slaves_active = all_slaves_active;
+    p.resend_igmp = resend_igmp;
+    p.min_links = MIN_LINKS.get();
+    p.lp_interval = lp_interval;
+    p.packets_per_slave = packets_per_slave;
+
+    if let Some(name) = p.first_unimplemented() {
+        pr_err!(
+            "bonding-rs: module parameter {} is not implemented yet; only the defaults are supported (refusing to load rather than ignoring it)\n",
+            name
+        );
+        return Err(EOPNOTSUPP);
+    }
+
+    Ok(LoadConfig { params: p, max_bonds })
+}

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The safe layer: every `unsafe` block of bonding-rs lives under this
+//! module. The rest of the driver is safe Rust on top of these abstractions
+//! (and of the kernel crate's own).
+
+pub(crate) mod link;
+pub(crate) mod netdev;
+pub(crate) mod param;
+pub(crate) mod pernet;
+pub(crate) mod rtnl;
