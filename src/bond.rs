@@ -8,8 +8,8 @@ use crate::netlink::{ifla, options};
 use crate::params::BondParams;
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData};
 use crate::safe::netdev::{
-    AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, Net, NetDevice, NewLinkDev, SetupConfig,
-    SkBuff, TxStatus,
+    AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, Net, NetDevice, NewLinkDev,
+    SetupConfig, SkBuff, TxStatus,
 };
 use crate::safe::rtnl::Rtnl;
 use kernel::{prelude::*, sync::SetOnce};
@@ -57,7 +57,9 @@ impl Driver for BondDriver {
         SetupConfig {
             max_mtu: bindings::ETH_MAX_MTU,
             flags: bindings::IFF_MASTER,
-            priv_flags_set: bindings::IFF_BONDING | bindings::IFF_UNICAST_FLT | bindings::IFF_NO_QUEUE,
+            priv_flags_set: bindings::IFF_BONDING
+                | bindings::IFF_UNICAST_FLT
+                | bindings::IFF_NO_QUEUE,
             priv_flags_clear: bindings::IFF_XMIT_DST_RELEASE | bindings::IFF_TX_SKB_SHARING,
             lltx: true,
             netns_immutable: true,
@@ -127,7 +129,12 @@ impl Driver for BondDriver {
         Ok(())
     }
 
-    fn newlink(dev: NewLinkDev<'_, Self>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
+    fn newlink(
+        dev: NewLinkDev<'_, Self>,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
         // Refuse what we cannot honour before registering (C registers, then
         // applies changelink and unregisters on error: same visible result).
         check_link_data(data, defaults().mode, extack)?;
@@ -136,23 +143,28 @@ impl Driver for BondDriver {
         Ok(())
     }
 
-    fn changelink(dev: &Dev<Self>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, _rtnl: &Rtnl) -> Result {
+    fn changelink(
+        dev: &Dev<Self>,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
         check_link_data(data, dev.private().params.mode, extack)
     }
 }
 
 /// C `is_valid_ether_addr()`: a 6-byte unicast address that is not all zeroes.
 fn is_valid_ether_addr(a: &[u8]) -> bool {
-    a.len() == bindings::ETH_ALEN as usize && a.first().is_some_and(|b| b & 1 == 0) && a.iter().any(|&b| b != 0)
+    a.len() == bindings::ETH_ALEN as usize
+        && a.first().is_some_and(|b| b & 1 == 0)
+        && a.iter().any(|&b| b != 0)
 }
 
 /// Name of an `IFLA_BOND_*` attribute for messages: the bonding option name.
 fn attr_option_name(ty: u32) -> &'static str {
     options::OptionId::ALL
         .iter()
-        .find(|&&id| {
-            matches!(ifla::nl_attr(id), Some(ifla::NlAttr::Bond(t)) if u32::from(t) == ty)
-        })
+        .find(|&&id| matches!(ifla::nl_attr(id), Some(ifla::NlAttr::Bond(t)) if u32::from(t) == ty))
         .map_or("unknown", |&id| options::option(id).name)
 }
 
@@ -169,7 +181,10 @@ fn check_link_data(data: &LinkData<'_>, mode: u64, extack: &mut ExtAck<'_>) -> R
         }
         let name = attr_option_name(ty);
         extack.set_bad_attr(&attr);
-        extack.set_msg(format_args!("bonding-rs: option {} is not implemented yet", name));
+        extack.set_msg(format_args!(
+            "bonding-rs: option {} is not implemented yet",
+            name
+        ));
         Err(EOPNOTSUPP)
     })
 }
@@ -185,7 +200,11 @@ pub(crate) fn bond_create(net: &Net, name: Option<&CStr>) -> Result {
 }
 
 /// The bonds of `net`, in creation order (C `bn->dev_list`).
-pub(crate) fn for_each_bond<'a>(net: &'a Net, rtnl: &'a Rtnl, mut f: impl FnMut(&'a Dev<BondDriver>) -> bool) {
+pub(crate) fn for_each_bond<'a>(
+    net: &'a Net,
+    rtnl: &'a Rtnl,
+    mut f: impl FnMut(&'a Dev<BondDriver>) -> bool,
+) {
     net.for_each_dev(rtnl, |d| match Dev::<BondDriver>::try_from_dev(d) {
         Some(b) => f(b),
         None => true,

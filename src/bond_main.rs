@@ -51,7 +51,10 @@ impl kernel::Module for Bonding {
 
         let pernet = safe::pernet::PernetRegistration::<masters::BondNet>::register()?;
         let link = safe::link::LinkRegistration::<bond::BondDriver>::register()?;
-        let this = Bonding { _link: link, _pernet: pernet };
+        let this = Bonding {
+            _link: link,
+            _pernet: pernet,
+        };
 
         let init_net = safe::netdev::Net::init_net();
         for _ in 0..cfg.max_bonds {

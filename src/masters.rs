@@ -23,16 +23,25 @@ fn dev_valid_name(name: &[u8]) -> bool {
         && name.len() < IFNAMSIZ
         && name != b"."
         && name != b".."
-        && !name.iter().any(|&b| b == b'/' || b == b':' || b.is_ascii_whitespace())
+        && !name
+            .iter()
+            .any(|&b| b == b'/' || b == b':' || b.is_ascii_whitespace())
 }
 
 /// C `sscanf(buffer, "%16s", command)`: first whitespace-delimited word, at
 /// most 16 bytes.
 fn first_word(input: &[u8]) -> &[u8] {
-    let start = input.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(input.len());
+    let start = input
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
     let rest = input.get(start..).unwrap_or(&[]);
     let rest = rest.split(|&b| b == 0).next().unwrap_or(&[]);
-    let end = rest.iter().position(u8::is_ascii_whitespace).unwrap_or(rest.len()).min(IFNAMSIZ);
+    let end = rest
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .unwrap_or(rest.len())
+        .min(IFNAMSIZ);
     rest.get(..end).unwrap_or(&[])
 }
 

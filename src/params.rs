@@ -4,9 +4,9 @@
 //! `drivers/net/bonding/bond_main.c`) and their validation at load time
 //! (C `bond_check_params()`).
 
-use crate::c_module_param;
 use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
+use crate::{bare_pr, c_module_param};
 use kernel::prelude::*;
 
 c_module_param!(int MAX_BONDS = 1, "max_bonds", 0, "Max number of bonded devices");
@@ -120,7 +120,10 @@ impl BondParams {
             (self.mode != d.mode, "mode"),
             (self.xmit_policy != d.xmit_policy, "xmit_hash_policy"),
             (self.miimon != d.miimon, "miimon"),
-            (self.num_peer_notif != d.num_peer_notif, "num_grat_arp/num_unsol_na"),
+            (
+                self.num_peer_notif != d.num_peer_notif,
+                "num_grat_arp/num_unsol_na",
+            ),
             (self.arp_interval != d.arp_interval, "arp_interval"),
             (self.arp_targets != d.arp_targets, "arp_ip_target"),
             (self.arp_validate != d.arp_validate, "arp_validate"),
@@ -129,16 +132,28 @@ impl BondParams {
             (self.downdelay != d.downdelay, "downdelay"),
             (self.lacp_fast != d.lacp_fast, "lacp_rate"),
             (self.primary != d.primary, "primary"),
-            (self.primary_reselect != d.primary_reselect, "primary_reselect"),
+            (
+                self.primary_reselect != d.primary_reselect,
+                "primary_reselect",
+            ),
             (self.fail_over_mac != d.fail_over_mac, "fail_over_mac"),
-            (self.all_slaves_active != d.all_slaves_active, "all_slaves_active"),
+            (
+                self.all_slaves_active != d.all_slaves_active,
+                "all_slaves_active",
+            ),
             (self.resend_igmp != d.resend_igmp, "resend_igmp"),
             (self.min_links != d.min_links, "min_links"),
             (self.lp_interval != d.lp_interval, "lp_interval"),
-            (self.packets_per_slave != d.packets_per_slave, "packets_per_slave"),
+            (
+                self.packets_per_slave != d.packets_per_slave,
+                "packets_per_slave",
+            ),
             (self.ad_select != d.ad_select, "ad_select"),
         ];
-        checks.iter().find(|(differs, _)| *differs).map(|(_, name)| *name)
+        checks
+            .iter()
+            .find(|(differs, _)| *differs)
+            .map(|(_, name)| *name)
     }
 }
 
@@ -187,7 +202,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let Some(s) = MODE.get() {
         let Some(v) = parse(OptionId::Mode, s) else {
-            pr_err!("Error: Invalid bonding mode \"{}\"\n", show(s));
+            bare_pr!(Err, "Error: Invalid bonding mode \"{}\"\n", show(s));
             return Err(EINVAL);
         };
         p.mode = v;
@@ -196,10 +211,14 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let Some(s) = XMIT_HASH_POLICY.get() {
         if matches!(mode, Mode::BalanceRr | Mode::ActiveBackup | Mode::Broadcast) {
-            pr_info!("xmit_hash_policy param is irrelevant in mode {}\n", mode_name(p.mode));
+            bare_pr!(
+                Info,
+                "xmit_hash_policy param is irrelevant in mode {}\n",
+                mode_name(p.mode)
+            );
         } else {
             let Some(v) = parse(OptionId::XmitHashPolicy, s) else {
-                pr_err!("Error: Invalid xmit_hash_policy \"{}\"\n", show(s));
+                bare_pr!(Err, "Error: Invalid xmit_hash_policy \"{}\"\n", show(s));
                 return Err(EINVAL);
             };
             p.xmit_policy = v;
@@ -208,10 +227,14 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let Some(s) = LACP_RATE.get() {
         if mode != Mode::Ieee8023ad {
-            pr_info!("lacp_rate param is irrelevant in mode {}\n", mode_name(p.mode));
+            bare_pr!(
+                Info,
+                "lacp_rate param is irrelevant in mode {}\n",
+                mode_name(p.mode)
+            );
         } else {
             let Some(v) = parse(OptionId::LacpRate, s) else {
-                pr_err!("Error: Invalid lacp rate \"{}\"\n", show(s));
+                bare_pr!(Err, "Error: Invalid lacp rate \"{}\"\n", show(s));
                 return Err(EINVAL);
             };
             p.lacp_fast = v;
@@ -220,18 +243,18 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let Some(s) = AD_SELECT.get() {
         let Some(v) = parse(OptionId::AdSelect, s) else {
-            pr_err!("Error: Invalid ad_select \"{}\"\n", show(s));
+            bare_pr!(Err, "Error: Invalid ad_select \"{}\"\n", show(s));
             return Err(EINVAL);
         };
         p.ad_select = v;
         if mode != Mode::Ieee8023ad {
-            pr_warn!("ad_select param only affects 802.3ad mode\n");
+            bare_pr!(Warning, "ad_select param only affects 802.3ad mode\n");
         }
     }
 
     let mut max_bonds = MAX_BONDS.get();
     if max_bonds < 0 {
-        pr_warn!(
+        bare_pr!(Warning,
             "Warning: max_bonds ({}) not in range {}-{}, so it was reset to BOND_DEFAULT_MAX_BONDS ({})\n",
             max_bonds, 0, i32::MAX, BOND_DEFAULT_MAX_BONDS
         );
@@ -240,32 +263,49 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     let mut miimon = MIIMON.get();
     if miimon < 0 {
-        pr_warn!("Warning: miimon module parameter ({}), not in range 0-{}, so it was reset to 0\n", miimon, i32::MAX);
+        bare_pr!(
+            Warning,
+            "Warning: miimon module parameter ({}), not in range 0-{}, so it was reset to 0\n",
+            miimon,
+            i32::MAX
+        );
         miimon = 0;
     }
     let mut updelay = UPDELAY.get();
     if updelay < 0 {
-        pr_warn!("Warning: updelay module parameter ({}), not in range 0-{}, so it was reset to 0\n", updelay, i32::MAX);
+        bare_pr!(
+            Warning,
+            "Warning: updelay module parameter ({}), not in range 0-{}, so it was reset to 0\n",
+            updelay,
+            i32::MAX
+        );
         updelay = 0;
     }
     let mut downdelay = DOWNDELAY.get();
     if downdelay < 0 {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: downdelay module parameter ({}), not in range 0-{}, so it was reset to 0\n",
-            downdelay, i32::MAX
+            downdelay,
+            i32::MAX
         );
         downdelay = 0;
     }
 
     let use_carrier = USE_CARRIER.get();
     if use_carrier != 1 {
-        pr_err!("Error: invalid use_carrier parameter ({})\n", use_carrier);
+        bare_pr!(
+            Err,
+            "Error: invalid use_carrier parameter ({})\n",
+            use_carrier
+        );
         return Err(EINVAL);
     }
 
     let mut num_peer_notif = NUM_PEER_NOTIF.get();
     if !(0..=255).contains(&num_peer_notif) {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: num_grat_arp/num_unsol_na ({}) not in range 0-255 so it was reset to 1\n",
             num_peer_notif
         );
@@ -273,23 +313,25 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     }
 
     if !mode.uses_arp() && miimon == 0 {
-        pr_warn!("Warning: miimon must be specified, otherwise bonding will not detect link failure, speed and duplex which are essential for 802.3ad operation\n");
-        pr_warn!("Forcing miimon to 100msec\n");
+        bare_pr!(Warning, "Warning: miimon must be specified, otherwise bonding will not detect link failure, speed and duplex which are essential for 802.3ad operation\n");
+        bare_pr!(Warning, "Forcing miimon to 100msec\n");
         miimon = BOND_DEFAULT_MIIMON;
     }
 
     let mut tx_queues = TX_QUEUES.get();
     if !(1..=255).contains(&tx_queues) {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: tx_queues ({}) should be between 1 and 255, resetting to {}\n",
-            tx_queues, BOND_DEFAULT_TX_QUEUES
+            tx_queues,
+            BOND_DEFAULT_TX_QUEUES
         );
         tx_queues = BOND_DEFAULT_TX_QUEUES;
     }
 
     let mut all_slaves_active = ALL_SLAVES_ACTIVE.get();
     if all_slaves_active != 0 && all_slaves_active != 1 {
-        pr_warn!(
+        bare_pr!(Warning,
             "Warning: all_slaves_active module parameter ({}), not of valid value (0/1), so it was set to 0\n",
             all_slaves_active
         );
@@ -298,9 +340,11 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     let mut resend_igmp = RESEND_IGMP.get();
     if !(0..=255).contains(&resend_igmp) {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: resend_igmp ({}) should be between 0 and 255, resetting to {}\n",
-            resend_igmp, BOND_DEFAULT_RESEND_IGMP
+            resend_igmp,
+            BOND_DEFAULT_RESEND_IGMP
         );
         resend_igmp = BOND_DEFAULT_RESEND_IGMP;
     }
@@ -310,9 +354,11 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
         .map(|v| options::check_value(OptionId::PacketsPerSlave, v).is_ok())
         .unwrap_or(false);
     if !pps_ok {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: packets_per_slave ({}) should be between 0 and {} resetting to 1\n",
-            packets_per_slave, u16::MAX
+            packets_per_slave,
+            u16::MAX
         );
         packets_per_slave = 1;
     }
@@ -324,25 +370,25 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     let mut arp_interval = ARP_INTERVAL.get();
     if miimon == 0 {
         if updelay != 0 || downdelay != 0 {
-            pr_warn!("Warning: miimon module parameter not set and updelay ({}) or downdelay ({}) module parameter is set; updelay and downdelay have no effect unless miimon is set\n", updelay, downdelay);
+            bare_pr!(Warning, "Warning: miimon module parameter not set and updelay ({}) or downdelay ({}) module parameter is set; updelay and downdelay have no effect unless miimon is set\n", updelay, downdelay);
         }
     } else {
         if arp_interval != 0 {
-            pr_warn!(
+            bare_pr!(Warning,
                 "Warning: miimon ({}) and arp_interval ({}) can't be used simultaneously, disabling ARP monitoring\n",
                 miimon, arp_interval
             );
             arp_interval = 0;
         }
         if updelay % miimon != 0 {
-            pr_warn!(
+            bare_pr!(Warning,
                 "Warning: updelay ({}) is not a multiple of miimon ({}), updelay rounded to {} ms\n",
                 updelay, miimon, (updelay / miimon) * miimon
             );
         }
         updelay /= miimon;
         if downdelay % miimon != 0 {
-            pr_warn!(
+            bare_pr!(Warning,
                 "Warning: downdelay ({}) is not a multiple of miimon ({}), downdelay rounded to {} ms\n",
                 downdelay, miimon, (downdelay / miimon) * miimon
             );
@@ -351,7 +397,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     }
 
     if arp_interval < 0 {
-        pr_warn!(
+        bare_pr!(Warning,
             "Warning: arp_interval module parameter ({}), not in range 0-{}, so it was reset to 0\n",
             arp_interval, i32::MAX
         );
@@ -362,7 +408,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     let mut arp_ip_count = 0usize;
     ARP_IP_TARGET.for_each(|s| match arp_target_ok(s.to_bytes()) {
         None => {
-            pr_warn!(
+            bare_pr!(Warning,
                 "Warning: bad arp_ip_target module parameter ({}), ARP monitoring will not be performed\n",
                 show(s)
             );
@@ -370,7 +416,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
         }
         Some(ip) => {
             if targets.get(..arp_ip_count).is_some_and(|t| t.contains(&ip)) {
-                pr_warn!(
+                bare_pr!(Warning,
                     "Warning: duplicate address {}.{}.{}.{} in arp_ip_target, skipping\n",
                     ip[0], ip[1], ip[2], ip[3]
                 );
@@ -382,17 +428,17 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     });
 
     if arp_interval != 0 && arp_ip_count == 0 {
-        pr_warn!("Warning: arp_interval module parameter ({}) specified without providing an arp_ip_target parameter, arp_interval was reset to 0\n", arp_interval);
+        bare_pr!(Warning, "Warning: arp_interval module parameter ({}) specified without providing an arp_ip_target parameter, arp_interval was reset to 0\n", arp_interval);
         arp_interval = 0;
     }
 
     if let Some(s) = ARP_VALIDATE.get() {
         if arp_interval == 0 {
-            pr_err!("arp_validate requires arp_interval\n");
+            bare_pr!(Err, "arp_validate requires arp_interval\n");
             return Err(EINVAL);
         }
         let Some(v) = parse(OptionId::ArpValidate, s) else {
-            pr_err!("Error: invalid arp_validate \"{}\"\n", show(s));
+            bare_pr!(Err, "Error: invalid arp_validate \"{}\"\n", show(s));
             return Err(EINVAL);
         };
         p.arp_validate = v;
@@ -401,17 +447,24 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     if let Some(s) = ARP_ALL_TARGETS.get() {
         match parse(OptionId::ArpAllTargets, s) {
             Some(v) => p.arp_all_targets = v,
-            None => pr_err!("Error: invalid arp_all_targets_value \"{}\"\n", show(s)),
+            None => bare_pr!(
+                Err,
+                "Error: invalid arp_all_targets_value \"{}\"\n",
+                show(s)
+            ),
         }
     }
 
     if miimon != 0 {
-        pr_info!("MII link monitoring set to {} ms\n", miimon);
+        bare_pr!(Info, "MII link monitoring set to {} ms\n", miimon);
     } else if arp_interval != 0 {
         let v = options::value_name(OptionId::ArpValidate, p.arp_validate).unwrap_or("none");
-        pr_info!(
+        bare_pr!(
+            Info,
             "ARP monitoring set to {} ms, validate {}, with {} target(s)\n",
-            arp_interval, v, arp_ip_count
+            arp_interval,
+            v,
+            arp_ip_count
         );
     } else if max_bonds != 0 {
         pr_debug!("Warning: either miimon or arp_interval and arp_ip_target module parameters must be specified, otherwise bonding will not detect link failures! see bonding.txt for details\n");
@@ -420,9 +473,11 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     let mut primary = PRIMARY.get();
     if let Some(s) = primary {
         if !mode.uses_primary() {
-            pr_warn!(
+            bare_pr!(
+                Warning,
                 "Warning: {} primary device specified but has no effect in {} mode\n",
-                show(s), mode_name(p.mode)
+                show(s),
+                mode_name(p.mode)
             );
             primary = None;
         }
@@ -430,7 +485,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let (Some(_), Some(s)) = (primary, PRIMARY_RESELECT.get()) {
         let Some(v) = parse(OptionId::PrimaryReselect, s) else {
-            pr_err!("Error: Invalid primary_reselect \"{}\"\n", show(s));
+            bare_pr!(Err, "Error: Invalid primary_reselect \"{}\"\n", show(s));
             return Err(EINVAL);
         };
         p.primary_reselect = v;
@@ -438,20 +493,25 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     if let Some(s) = FAIL_OVER_MAC.get() {
         let Some(v) = parse(OptionId::FailOverMac, s) else {
-            pr_err!("Error: invalid fail_over_mac \"{}\"\n", show(s));
+            bare_pr!(Err, "Error: invalid fail_over_mac \"{}\"\n", show(s));
             return Err(EINVAL);
         };
         p.fail_over_mac = v;
         if mode != Mode::ActiveBackup {
-            pr_warn!("Warning: fail_over_mac only affects active-backup mode\n");
+            bare_pr!(
+                Warning,
+                "Warning: fail_over_mac only affects active-backup mode\n"
+            );
         }
     }
 
     let mut lp_interval = LP_INTERVAL.get();
     if lp_interval == 0 {
-        pr_warn!(
+        bare_pr!(
+            Warning,
             "Warning: ip_interval must be between 1 and {}, so it was reset to {}\n",
-            i32::MAX, BOND_ALB_DEFAULT_LP_INTERVAL
+            i32::MAX,
+            BOND_ALB_DEFAULT_LP_INTERVAL
         );
         lp_interval = BOND_ALB_DEFAULT_LP_INTERVAL;
     }
@@ -471,12 +531,15 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.packets_per_slave = packets_per_slave;
 
     if let Some(name) = p.first_unimplemented() {
-        pr_err!(
+        bare_pr!(Err,
             "bonding-rs: module parameter {} is not implemented yet; only the defaults are supported (refusing to load rather than ignoring it)\n",
             name
         );
         return Err(EOPNOTSUPP);
     }
 
-    Ok(LoadConfig { params: p, max_bonds })
+    Ok(LoadConfig {
+        params: p,
+        max_bonds,
+    })
 }

@@ -29,7 +29,8 @@ impl ExtAck<'_> {
         };
         let buf = &mut ack._msg_buf;
         // SAFETY: `c_char` and `u8` have the same layout and validity.
-        let bytes = unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
+        let bytes =
+            unsafe { core::slice::from_raw_parts_mut(buf.as_mut_ptr().cast::<u8>(), buf.len()) };
         if let Some(mut f) = NullTerminatedFormatter::new(bytes) {
             let _ = fmt::Write::write_fmt(&mut f, args);
             ack._msg = ack._msg_buf.as_ptr();
@@ -76,7 +77,11 @@ impl<'a> AttrTable<'a> {
     ///
     /// `tb` must be null or point to `max + 1` entries valid for `'a`.
     unsafe fn from_raw(tb: *mut *mut bindings::nlattr, max: u32) -> Self {
-        Self { tb, max, _p: PhantomData }
+        Self {
+            tb,
+            max,
+            _p: PhantomData,
+        }
     }
 
     /// `tb[ty]`.

@@ -8,4 +8,5 @@ pub(crate) mod link;
 pub(crate) mod netdev;
 pub(crate) mod param;
 pub(crate) mod pernet;
+pub(crate) mod print;
 pub(crate) mod rtnl;

@@ -23,7 +23,9 @@ use crate::bindings;
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData};
 use crate::safe::rtnl::Rtnl;
 use core::{cell::UnsafeCell, fmt, marker::PhantomData, ops::Deref, ptr::NonNull};
-use kernel::{error::from_result, error::to_result, prelude::*, str::NullTerminatedFormatter, types::Opaque};
+use kernel::{
+    error::from_result, error::to_result, prelude::*, str::NullTerminatedFormatter, types::Opaque,
+};
 
 /// A network namespace (`struct net`).
 #[repr(transparent)]
@@ -53,7 +55,11 @@ impl Net {
     /// Calls `f` on each device of the namespace, in registration order.
     /// Stops early if `f` returns `false`. `f` may queue the device for
     /// unregistration but must not unlist devices.
-    pub(crate) fn for_each_dev<'a>(&'a self, _rtnl: &'a Rtnl, mut f: impl FnMut(&'a NetDevice) -> bool) {
+    pub(crate) fn for_each_dev<'a>(
+        &'a self,
+        _rtnl: &'a Rtnl,
+        mut f: impl FnMut(&'a NetDevice) -> bool,
+    ) {
         // SAFETY: The namespace is alive (`&self`) and RTNL is held (`_rtnl`),
         // which keeps the device list stable.
         let mut dev = unsafe { bindings::bondrs_first_net_device(self.as_ptr()) };
@@ -175,7 +181,9 @@ impl<T: Driver> Dev<T> {
     pub(crate) fn private(&self) -> Pin<&T::Priv> {
         // SAFETY: By the type invariant the private area holds an initialised
         // `T::Priv`, pinned there (it is never moved) until `priv_destructor`.
-        unsafe { Pin::new_unchecked(&*bindings::bondrs_netdev_priv(self.as_ptr()).cast::<T::Priv>()) }
+        unsafe {
+            Pin::new_unchecked(&*bindings::bondrs_netdev_priv(self.as_ptr()).cast::<T::Priv>())
+        }
     }
 }
 
@@ -285,10 +293,19 @@ pub(crate) trait Driver: Sized + 'static {
     /// `rtnl_link_ops.validate`.
     fn validate(tb: &LinkAttrs<'_>, data: &LinkData<'_>, extack: &mut ExtAck<'_>) -> Result;
     /// `rtnl_link_ops.newlink`: must register `dev` (or fail before).
-    fn newlink(dev: NewLinkDev<'_, Self>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, rtnl: &Rtnl)
-        -> Result;
+    fn newlink(
+        dev: NewLinkDev<'_, Self>,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
     /// `rtnl_link_ops.changelink` (RTNL held).
-    fn changelink(dev: &Dev<Self>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result;
+    fn changelink(
+        dev: &Dev<Self>,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
 }
 
 /// The C operation tables of driver `T`, in one static per driver.
@@ -362,7 +379,12 @@ impl DriverTables {
     /// Called by the kernel on a freshly allocated device whose private area
     /// has `priv_size` zeroed bytes, before anyone else can see the device.
     pub(crate) unsafe extern "C" fn setup_cb<T: Driver>(dev: *mut bindings::net_device) {
-        const { assert!(align_of::<T::Priv>() <= 32, "netdev_priv() is NETDEV_ALIGN (32) aligned") };
+        const {
+            assert!(
+                align_of::<T::Priv>() <= 32,
+                "netdev_priv() is NETDEV_ALIGN (32) aligned"
+            )
+        };
         // SAFETY: `dev` is a valid new device (function safety requirement).
         let priv_ = unsafe { bindings::bondrs_netdev_priv(dev) }.cast::<T::Priv>();
         // SAFETY: The private area is `size_of::<T::Priv>()` bytes (`priv_size`
@@ -388,7 +410,8 @@ impl DriverTables {
         // SAFETY: `priv_flags_fast` is a `struct_group()`: the anonymous and
         // the named member alias the same bits; we use the anonymous one.
         let fast = unsafe { &mut d.__bindgen_anon_1.__bindgen_anon_1 };
-        let pf = (fast.priv_flags() | cfg.priv_flags_set as c_ulong) & !(cfg.priv_flags_clear as c_ulong);
+        let pf = (fast.priv_flags() | cfg.priv_flags_set as c_ulong)
+            & !(cfg.priv_flags_clear as c_ulong);
         fast.set_priv_flags(pf);
         fast.set_lltx(cfg.lltx.into());
         d.set_netns_immutable(cfg.netns_immutable.into());
@@ -442,7 +465,10 @@ impl DriverTables {
     ///
     /// Only called by the kernel, as the C callback it is installed as, with
     /// the arguments and in the context that callback is documented to have.
-    unsafe extern "C" fn set_mac_cb<T: Driver>(dev: *mut bindings::net_device, addr: *mut c_void) -> c_int {
+    unsafe extern "C" fn set_mac_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
         // SAFETY: `ndo_set_mac_address` runs under RTNL on a registered device of `T`.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         // SAFETY: `dev_set_mac_address()` passes a `struct sockaddr_storage`: the
@@ -459,7 +485,11 @@ impl DriverTables {
     ///
     /// Only called by the kernel, as the C callback it is installed as, with
     /// the arguments and in the context that callback is documented to have.
-    unsafe extern "C" fn vlan_add_cb<T: Driver>(dev: *mut bindings::net_device, proto: bindings::__be16, vid: u16) -> c_int {
+    unsafe extern "C" fn vlan_add_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        proto: bindings::__be16,
+        vid: u16,
+    ) -> c_int {
         // SAFETY: `ndo_vlan_rx_add_vid` runs under RTNL on a registered device of `T`.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         from_result(|| T::vlan_rx_add_vid(dev, proto, vid, rtnl).map(|()| 0))
@@ -469,7 +499,11 @@ impl DriverTables {
     ///
     /// Only called by the kernel, as the C callback it is installed as, with
     /// the arguments and in the context that callback is documented to have.
-    unsafe extern "C" fn vlan_kill_cb<T: Driver>(dev: *mut bindings::net_device, proto: bindings::__be16, vid: u16) -> c_int {
+    unsafe extern "C" fn vlan_kill_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        proto: bindings::__be16,
+        vid: u16,
+    ) -> c_int {
         // SAFETY: `ndo_vlan_rx_kill_vid` runs under RTNL on a registered device of `T`.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         from_result(|| T::vlan_rx_kill_vid(dev, proto, vid, rtnl).map(|()| 0))

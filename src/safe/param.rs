@@ -149,13 +149,23 @@ unsafe impl Sync for KernelParam {}
 
 impl KernelParam {
     /// `module_param_named()`: `name` must be NUL-terminated, `arg` the storage.
-    pub(crate) const fn scalar(name: &'static str, ty: ParamType, arg: *mut c_void, perm: u16) -> Self {
+    pub(crate) const fn scalar(
+        name: &'static str,
+        ty: ParamType,
+        arg: *mut c_void,
+        perm: u16,
+    ) -> Self {
         let ops: *const bindings::kernel_param_ops = match ty {
             ParamType::Int => &raw const bindings::param_ops_int,
             ParamType::Uint => &raw const bindings::param_ops_uint,
             ParamType::Charp => &raw const bindings::param_ops_charp,
         };
-        Self::with_arg(name, ops, bindings::kernel_param__bindgen_ty_1 { arg }, perm)
+        Self::with_arg(
+            name,
+            ops,
+            bindings::kernel_param__bindgen_ty_1 { arg },
+            perm,
+        )
     }
 
     /// `module_param_array()` over `arr`.
@@ -163,7 +173,9 @@ impl KernelParam {
         Self::with_arg(
             name,
             &raw const bindings::param_array_ops,
-            bindings::kernel_param__bindgen_ty_1 { arr: &raw const arr.0 },
+            bindings::kernel_param__bindgen_ty_1 {
+                arr: &raw const arr.0,
+            },
             perm,
         )
     }

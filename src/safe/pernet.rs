@@ -106,12 +106,17 @@ unsafe extern "C" fn init_cb<T: Pernet>(net: *mut bindings::net) -> c_int {
     unsafe { bindings::bondrs_sysfs_attr_init(&mut d.class_attr.attr) };
     // SAFETY: `d.class_attr` lives in the namespace's generic data until the
     // namespace (or our registration) goes away; removed in `pre_exit`.
-    let ret = unsafe { bindings::netdev_class_create_file_ns(&d.class_attr, bindings::bondrs_net_ns_common(net)) };
+    let ret = unsafe {
+        bindings::netdev_class_create_file_ns(&d.class_attr, bindings::bondrs_net_ns_common(net))
+    };
     if ret == EEXIST.to_errno() {
         // C `bond_create_sysfs()`: tolerate a second bonding module.
         // SAFETY: `net` is valid; the name is NUL-terminated.
         if unsafe { bindings::netdev_name_in_use(net, T::CLASS_FILE.as_char_ptr()) } {
-            pr_err!("network device named {} already exists in sysfs\n", T::CLASS_FILE.to_str().unwrap_or("?"));
+            pr_err!(
+                "network device named {} already exists in sysfs\n",
+                T::CLASS_FILE.to_str().unwrap_or("?")
+            );
         }
         return 0;
     }
@@ -128,7 +133,12 @@ unsafe extern "C" fn pre_exit_cb<T: Pernet>(net: *mut bindings::net) {
     let d = unsafe { &mut *data::<T>(net) };
     if d.created {
         // SAFETY: Created in `init_cb` for this namespace.
-        unsafe { bindings::netdev_class_remove_file_ns(&d.class_attr, bindings::bondrs_net_ns_common(net)) };
+        unsafe {
+            bindings::netdev_class_remove_file_ns(
+                &d.class_attr,
+                bindings::bondrs_net_ns_common(net),
+            )
+        };
         d.created = false;
     }
 }
@@ -137,9 +147,18 @@ unsafe extern "C" fn pre_exit_cb<T: Pernet>(net: *mut bindings::net) {
 ///
 /// Only called by the kernel, as the C callback it is installed as, with
 /// the arguments and in the context that callback is documented to have.
-unsafe extern "C" fn exit_rtnl_cb<T: Pernet>(net: *mut bindings::net, kill: *mut bindings::list_head) {
+unsafe extern "C" fn exit_rtnl_cb<T: Pernet>(
+    net: *mut bindings::net,
+    kill: *mut bindings::list_head,
+) {
     // SAFETY: Called under RTNL with a live namespace and the batch's kill list.
-    let (net, rtnl, mut kill) = unsafe { (Net::from_raw(net), Rtnl::assume_held(), DevKillList::from_raw(kill)) };
+    let (net, rtnl, mut kill) = unsafe {
+        (
+            Net::from_raw(net),
+            Rtnl::assume_held(),
+            DevKillList::from_raw(kill),
+        )
+    };
     T::exit_rtnl(net, rtnl, &mut kill);
 }
 
@@ -150,7 +169,10 @@ unsafe fn net_of<'a>(attr: *const bindings::class_attribute) -> &'a Net {
     // SAFETY: container_of: `attr` is embedded in a `PernetData` whose `net`
     // was set in `init_cb`; the file is removed before the namespace dies.
     unsafe {
-        let d = attr.cast::<u8>().sub(offset_of!(PernetData, class_attr)).cast::<PernetData>();
+        let d = attr
+            .cast::<u8>()
+            .sub(offset_of!(PernetData, class_attr))
+            .cast::<PernetData>();
         Net::from_raw((*d).net)
     }
 }
@@ -187,7 +209,12 @@ unsafe extern "C" fn store_cb<T: Pernet>(
     count: usize,
 ) -> isize {
     // SAFETY: sysfs passes our attribute and `count` readable bytes.
-    let (net, input) = unsafe { (net_of(attr), core::slice::from_raw_parts(buf.cast::<u8>(), count)) };
+    let (net, input) = unsafe {
+        (
+            net_of(attr),
+            core::slice::from_raw_parts(buf.cast::<u8>(), count),
+        )
+    };
     match T::store(net, input) {
         Ok(()) => count as isize,
         Err(e) => e.to_errno() as isize,

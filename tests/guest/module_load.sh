@@ -27,21 +27,21 @@ expect_ok "modprobe tx_queues=4" modprobe bonding tx_queues=4
 expect_eq "bond0 has 4 tx queues" "4" "$(ls -d /sys/class/net/bond0/queues/tx-* | wc -l)"
 unload
 
-# C's bond_check_params(): out-of-range numbers are reset with a warning, unknown names refused.
+# C's bond_check_params() (bond_main.c has no pr_fmt: no "bonding: " prefix): out-of-range numbers are reset with a warning, unknown names refused.
 m=$(kmsg_mark)
 expect_ok "max_bonds=-1 loads" modprobe bonding max_bonds=-1
-expect_eq "max_bonds=-1 warning" "bonding: Warning: max_bonds (-1) not in range 0-2147483647, so it was reset to BOND_DEFAULT_MAX_BONDS (1)" \
+expect_eq "max_bonds=-1 warning" "Warning: max_bonds (-1) not in range 0-2147483647, so it was reset to BOND_DEFAULT_MAX_BONDS (1)" \
     "$(kmsg_since "$m" | grep -m1 'max_bonds (')"
 expect_eq "max_bonds reset to 1" "bond0" "$(bonds)"
 unload
 m=$(kmsg_mark)
 expect_ok "tx_queues=0 loads" modprobe bonding tx_queues=0
-expect_eq "tx_queues=0 warning" "bonding: Warning: tx_queues (0) should be between 1 and 255, resetting to 16" \
+expect_eq "tx_queues=0 warning" "Warning: tx_queues (0) should be between 1 and 255, resetting to 16" \
     "$(kmsg_since "$m" | grep -m1 'tx_queues (')"
 expect_eq "tx_queues reset to 16" "16" "$(ls -d /sys/class/net/bond0/queues/tx-* | wc -l)"
 unload
 m=$(kmsg_mark)
 expect_err "mode=bogus refused" "Invalid argument" modprobe bonding mode=bogus
-expect_eq "mode=bogus message" 'bonding: Error: Invalid bonding mode "bogus"' "$(kmsg_since "$m" | grep -m1 'Invalid bonding mode')"
+expect_eq "mode=bogus message" 'Error: Invalid bonding mode "bogus"' "$(kmsg_since "$m" | grep -m1 'Invalid bonding mode')"
 expect_eq "module not left loaded" "" "$(lsmod | awk '$1=="bonding"')"
 finish
