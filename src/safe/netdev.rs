@@ -387,10 +387,9 @@ impl DriverTables {
         };
         // SAFETY: `dev` is a valid new device (function safety requirement).
         let priv_ = unsafe { bindings::bondrs_netdev_priv(dev) }.cast::<T::Priv>();
-        // SAFETY: The private area is `size_of::<T::Priv>()` bytes (`priv_size`
-        // of our link ops, or `AllocatedDev::new`), suitably aligned (checked
-        // above), uninitialised, and never moved while the device lives.
-        // Infallible initialiser: `Err` is uninhabited.
+        // The initialiser is infallible: `Err` is uninhabited.
+        // SAFETY: The private area is `size_of::<T::Priv>()` bytes (`priv_size` of our link ops,
+        // or `AllocatedDev::new`), aligned (checked above), uninitialised, never moved.
         let Ok(()) = unsafe { T::priv_init().__init(priv_) };
 
         let tables = T::tables();

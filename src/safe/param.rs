@@ -18,10 +18,9 @@ use kernel::prelude::*;
 #[repr(transparent)]
 pub(crate) struct ParamCell<T>(UnsafeCell<T>);
 
-// SAFETY: Writes only come from the kernel's param code (serialized by
-// `kernel_param_lock` for sysfs writes, before `init` for load-time values);
-// Rust only reads through volatile loads (C `READ_ONCE`) of plain integers or
-// pointers.
+// Writes only come from the kernel's param code (serialized by `kernel_param_lock` for sysfs
+// writes, before `init` for load-time values).
+// SAFETY: Rust only reads, through volatile loads (C `READ_ONCE`) of plain integers or pointers.
 unsafe impl<T: Copy> Sync for ParamCell<T> {}
 
 impl<T: Copy> ParamCell<T> {
