@@ -10,8 +10,8 @@ mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
-mount -t tmpfs tmpfs /run
+# No tmpfs over /tmp or /run: the root is already a tmpfs-backed overlay, and the project tree or
+# the cache may live under /tmp (a CI clone), where a fresh tmpfs would hide them.
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t configfs configfs /sys/kernel/config 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
