@@ -18,6 +18,9 @@
 #![cfg_attr(MODULE, allow(dead_code, unreachable_pub))]
 #![warn(missing_docs, clippy::cast_lossless, clippy::as_underscore)]
 
+pub mod hash;
+pub mod slaves;
+
 /// A bonding mode (`BOND_MODE_*`, uapi `if_bonding.h`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]

@@ -69,7 +69,7 @@ allow=(
 	--allowlist-function register_netdevice --allowlist-function unregister_netdevice_queue
 	--allowlist-function ether_setup --allowlist-function netif_carrier_off
 	--allowlist-function dev_valid_name --allowlist-function ethtool_op_get_link
-	--allowlist-function 'rtnl_(lock|unlock|is_locked)'
+	--allowlist-function 'rtnl_(lock|unlock|is_locked|trylock)'
 	# rtnl_link_ops
 	--allowlist-type rtnl_link_ops --allowlist-type rtnl_newlink_params --allowlist-type nlattr
 	--allowlist-type netlink_ext_ack
@@ -80,6 +80,31 @@ allow=(
 	--allowlist-function '(un)?register_pernet_subsys'
 	--allowlist-function 'netdev_class_(create|remove)_file_ns' --allowlist-function netdev_name_in_use
 	--allowlist-function sysfs_emit_at --allowlist-var init_net
+	# slaves: device operations used on enslave/release
+	--allowlist-function 'dev_set_(mtu|mac_address|promiscuity|allmulti)' --allowlist-function 'dev_(open|close)'
+	--allowlist-function 'dev_(uc|mc)_(sync|unsync|sync_multiple|flush)' --allowlist-function dev_disable_lro
+	--allowlist-function 'vlan_vids_(add|del)_by_dev' --allowlist-function vlan_uses_dev
+	--allowlist-function 'netdev_rx_handler_(un)?register' --allowlist-function netdev_is_rx_handler_busy
+	--allowlist-function netdev_master_upper_dev_link --allowlist-function netdev_upper_dev_unlink
+	--allowlist-function netdev_has_upper_dev --allowlist-function netdev_master_upper_dev_get
+	--allowlist-function netdev_lower_state_changed --allowlist-type netdev_lag_upper_info
+	--allowlist-type netdev_lag_lower_state_info
+	--allowlist-function netif_get_link_ksettings --allowlist-type ethtool_link_ksettings
+	--allowlist-function call_netdevice_notifiers --allowlist-function netdev_compute_master_upper_features
+	--allowlist-function dev_get_stats --allowlist-type rtnl_link_stats64 --allowlist-function netif_carrier_on
+	--allowlist-function '__dev_get_by_(name|index)' --allowlist-function netif_pre_changeaddr_notify
+	--allowlist-function '(un)?register_netdevice_notifier' --allowlist-type notifier_block
+	--allowlist-function 'netdev_(info|warn|err|dbg|printk)' --allowlist-function eth_random_addr
+	--allowlist-type __kernel_sockaddr_storage --allowlist-function get_random_u32 --allowlist-var 'NETDEV_.*' --allowlist-type 'netdev_cmd'
+	--allowlist-var 'RX_HANDLER_.*' --allowlist-type rx_handler_result --allowlist-type 'rx_handler_(result_t|func_t)'
+	--allowlist-function 'skb_copy_bits' --allowlist-function 'kfree_skb' --allowlist-function 'vlan_vid_(add|del)' --allowlist-function passthru_features_check --allowlist-function 'netdev_(increment_features)' --allowlist-var 'PORT_OTHER' --allowlist-function '__skb_flow_dissect' --allowlist-function '__netif_set_mtu' --allowlist-function 'skb_flow_dissector_init' --allowlist-function 'flow_get_u32_(src|dst)' --allowlist-type flow_keys --allowlist-type flow_dissector --allowlist-type flow_dissector_key --allowlist-type 'flow_dissector_key_id'
+	# RCU, work, procfs
+	--allowlist-function call_rcu --allowlist-type callback_head --allowlist-function cancel_delayed_work_sync
+	--allowlist-type delayed_work --allowlist-function 'proc_(mkdir|create_single_data|remove)'
+	--allowlist-function remove_proc_entry --allowlist-function 'seq_(write|puts)' --allowlist-type seq_file
+	--allowlist-function 'single_open' --allowlist-var 'NLA_.*' --allowlist-type nla_policy
+	--allowlist-function 'nla_put' --allowlist-type netlink_range_validation --allowlist-type nla_policy_validation
+	--allowlist-type ethtool_link_ksettings --allowlist-function ethtool_convert_legacy_u32_to_link_mode
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

@@ -13,6 +13,15 @@
 #include <linux/ethtool.h>
 #include <linux/if_bonding.h>
 #include <linux/if_link.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/netdevice.h>
+#include <linux/notifier.h>
+#include <linux/proc_fs.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/workqueue.h>
+#include <linux/capability.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/netdev_features.h>
@@ -57,3 +66,23 @@ const int RUST_CONST_HELPER_BOND_DEFAULT_RESEND_IGMP = BOND_DEFAULT_RESEND_IGMP;
 const unsigned long RUST_CONST_HELPER_PAGE_SIZE = PAGE_SIZE;
 const unsigned int RUST_CONST_HELPER_NET_ADDR_PERM = NET_ADDR_PERM;
 const unsigned int RUST_CONST_HELPER_IFLA_MAX = IFLA_MAX;
+const unsigned int RUST_CONST_HELPER_IFF_UP = IFF_UP;
+const unsigned int RUST_CONST_HELPER_IFF_SLAVE = IFF_SLAVE;
+const unsigned int RUST_CONST_HELPER_IFF_PROMISC = IFF_PROMISC;
+const unsigned int RUST_CONST_HELPER_IFF_ALLMULTI = IFF_ALLMULTI;
+const unsigned long long RUST_CONST_HELPER_IFF_NO_ADDRCONF = IFF_NO_ADDRCONF;
+const unsigned long long RUST_CONST_HELPER_NETIF_F_VLAN_CHALLENGED = NETIF_F_VLAN_CHALLENGED;
+const unsigned long long RUST_CONST_HELPER_NETIF_F_LRO = NETIF_F_LRO;
+const unsigned short RUST_CONST_HELPER_ARPHRD_ETHER = ARPHRD_ETHER;
+const unsigned short RUST_CONST_HELPER_ARPHRD_CAN = ARPHRD_CAN;
+const unsigned short RUST_CONST_HELPER_ARPHRD_INFINIBAND = ARPHRD_INFINIBAND;
+const unsigned int RUST_CONST_HELPER_NET_ADDR_RANDOM = NET_ADDR_RANDOM;
+const unsigned int RUST_CONST_HELPER_NET_ADDR_STOLEN = NET_ADDR_STOLEN;
+const unsigned int RUST_CONST_HELPER_SPEED_UNKNOWN = SPEED_UNKNOWN;
+const unsigned char RUST_CONST_HELPER_DUPLEX_UNKNOWN = DUPLEX_UNKNOWN;
+const unsigned char RUST_CONST_HELPER_DUPLEX_FULL = DUPLEX_FULL;
+const unsigned char RUST_CONST_HELPER_DUPLEX_HALF = DUPLEX_HALF;
+const unsigned char RUST_CONST_HELPER_PACKET_BROADCAST = PACKET_BROADCAST;
+const unsigned char RUST_CONST_HELPER_PACKET_MULTICAST = PACKET_MULTICAST;
+const int RUST_CONST_HELPER_NOTIFY_DONE = NOTIFY_DONE;
+const unsigned int RUST_CONST_HELPER_IFLA_BOND_SLAVE_MAX = IFLA_BOND_SLAVE_MAX;

@@ -1,39 +1,265 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The bond device (C `struct bonding`, `bond_setup()`, `bond_init()`,
-//! `bond_create()`, `bond_link_ops`) — for now a bond without slaves.
+//! `bond_create()`, `bond_open()`/`bond_close()`, `bond_link_ops`).
+//!
+//! State model: configuration lives in [`BondParams`] behind an
+//! [`RtnlCell`] (every writer holds RTNL, like C), mirrored into atomics for
+//! the few values the data path and the MII monitor read without RTNL. The
+//! slave list, the active and primary slaves and the transmit array form one
+//! immutable [`SlaveSet`] snapshot, published with RCU and rebuilt whenever
+//! any of them changes.
 
 use crate::bindings;
-use crate::netlink::{ifla, options};
+use crate::modes::{Mode, XmitHashPolicy};
 use crate::params::BondParams;
-use crate::safe::link::{ExtAck, LinkAttrs, LinkData};
+use crate::safe::devops::{capable_net_admin, Stats64, STATS64_LEN};
+use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{
     AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, Net, NetDevice, NewLinkDev,
     SetupConfig, SkBuff, TxStatus,
 };
+use crate::safe::proc::ProcEntry;
+use crate::safe::rcu::{RcuArc, RcuNode, RtnlCell};
 use crate::safe::rtnl::Rtnl;
-use kernel::{prelude::*, sync::SetOnce};
+use crate::safe::work::DevWork;
+use crate::slave::Slave;
+use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering::Relaxed};
+use crate::{dev_pr};
+use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SetOnce, sync::SpinLock};
 
 /// Bond defaults computed from the module parameters at load (C
 /// `bonding_defaults`); `BondParams::DEFAULT` until then.
 pub(crate) static BOND_DEFAULTS: SetOnce<BondParams> = SetOnce::new();
 
-fn defaults() -> BondParams {
+pub(crate) fn defaults() -> BondParams {
     BOND_DEFAULTS.copy().unwrap_or(BondParams::DEFAULT)
+}
+
+/// Work item ids.
+pub(crate) const MII_WORK: u8 = 0;
+/// IGMP resend work (C `mcast_work`).
+pub(crate) const MCAST_WORK: u8 = 1;
+
+/// The slaves of a bond as one RCU-published snapshot.
+pub(crate) struct SlaveSet {
+    /// All slaves, in enslave order (C `bond_for_each_slave`).
+    pub(crate) all: KVec<Arc<Slave>>,
+    /// Slaves that can transmit (C `usable_slaves`), for balance-xor.
+    pub(crate) usable: KVec<Arc<Slave>>,
+    /// `curr_active_slave`.
+    pub(crate) active: Option<Arc<Slave>>,
+    /// `primary_slave`.
+    pub(crate) primary: Option<Arc<Slave>>,
+}
+
+/// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
+pub(crate) struct Hot {
+    pub(crate) mode: AtomicU8,
+    pub(crate) xmit_policy: AtomicU8,
+    pub(crate) packets_per_slave: AtomicU32,
+    pub(crate) miimon: AtomicI32,
+    pub(crate) updelay: AtomicI32,
+    pub(crate) downdelay: AtomicI32,
+    pub(crate) peer_notif_delay: AtomicI32,
 }
 
 /// The bond's private state (C `struct bonding`), pinned in the netdev's
 /// private area.
 #[pin_data]
 pub(crate) struct Bond {
-    /// Configuration (C `bond->params`).
-    pub(crate) params: BondParams,
+    params: RtnlCell<BondParams>,
+    pub(crate) hot: Hot,
+    pub(crate) slaves: RcuArc<SlaveSet>,
+    /// `bond->force_primary`.
+    pub(crate) force_primary: RtnlCell<bool>,
+    /// `rr_tx_counter`.
+    pub(crate) rr_counter: AtomicU32,
+    /// `send_peer_notif`.
+    pub(crate) send_peer_notif: AtomicI32,
+    /// `igmp_retrans`.
+    pub(crate) igmp_retrans: AtomicI32,
+    #[pin]
+    pub(crate) mii_work: DevWork<BondDriver, MII_WORK>,
+    #[pin]
+    pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
+    /// `bond_stats` (statistics accumulated over current and past slaves).
+    #[pin]
+    pub(crate) stats: SpinLock<Stats64>,
+    proc: RtnlCell<Option<ProcEntry<BondDriver>>>,
+}
+
+impl Bond {
+    /// The configuration.
+    pub(crate) fn params(&self, rtnl: &Rtnl) -> BondParams {
+        self.params.get(rtnl)
+    }
+
+    /// Replaces the configuration and refreshes the lock-free mirror.
+    pub(crate) fn set_params(&self, p: BondParams, rtnl: &Rtnl) {
+        self.params.set(rtnl, p);
+        self.hot.mode.store(p.mode as u8, Relaxed);
+        self.hot.xmit_policy.store(p.xmit_policy as u8, Relaxed);
+        self.hot
+            .packets_per_slave
+            .store(p.packets_per_slave as u32, Relaxed);
+        self.hot.miimon.store(p.miimon, Relaxed);
+        self.hot.updelay.store(p.updelay, Relaxed);
+        self.hot.downdelay.store(p.downdelay, Relaxed);
+        self.hot.peer_notif_delay.store(p.peer_notif_delay, Relaxed);
+    }
+
+    /// The bond mode (lock-free).
+    pub(crate) fn mode(&self) -> Mode {
+        Mode::from_u8(self.hot.mode.load(Relaxed)).unwrap_or(Mode::BalanceRr)
+    }
+
+    /// The transmit hash policy (lock-free).
+    pub(crate) fn xmit_policy(&self) -> XmitHashPolicy {
+        XmitHashPolicy::from_u8(self.hot.xmit_policy.load(Relaxed)).unwrap_or(XmitHashPolicy::Layer2)
+    }
+
+    /// The current slave set (control path).
+    pub(crate) fn set(&self, rtnl: &Rtnl) -> Option<Arc<RcuNode<SlaveSet>>> {
+        self.slaves.get(rtnl)
+    }
+
+    /// All slaves, in order (control path).
+    pub(crate) fn slave_list(&self, rtnl: &Rtnl) -> KVec<Arc<Slave>> {
+        let mut v = KVec::new();
+        if let Some(s) = self.set(rtnl) {
+            for sl in s.all.iter() {
+                // Failure leaves a shorter list: only on allocation failure.
+                let _ = v.push(sl.clone(), GFP_KERNEL);
+            }
+        }
+        v
+    }
+
+    /// Number of slaves.
+    pub(crate) fn slave_count(&self, rtnl: &Rtnl) -> usize {
+        self.set(rtnl).map_or(0, |s| s.all.len())
+    }
+
+    /// `curr_active_slave`.
+    pub(crate) fn active(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        self.set(rtnl).and_then(|s| s.active.clone())
+    }
+
+    /// `primary_slave`.
+    pub(crate) fn primary(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        self.set(rtnl).and_then(|s| s.primary.clone())
+    }
+
+    /// The slave whose device is `dev`.
+    pub(crate) fn slave_of(&self, dev: &NetDevice, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        self.set(rtnl)?
+            .all
+            .iter()
+            .find(|s| core::ptr::eq(s.dev.as_ptr(), dev.as_ptr()))
+            .cloned()
+    }
+
+    /// Publishes a new snapshot with the given members (C
+    /// `bond_update_slave_arr()` and the pointer assignments, in one).
+    pub(crate) fn publish(
+        &self,
+        all: &[Arc<Slave>],
+        active: Option<Arc<Slave>>,
+        primary: Option<Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) -> Result {
+        let mut a = KVec::with_capacity(all.len(), GFP_KERNEL)?;
+        let mut u = KVec::with_capacity(all.len(), GFP_KERNEL)?;
+        for s in all {
+            a.push(s.clone(), GFP_KERNEL)?;
+            if s.can_tx() {
+                u.push(s.clone(), GFP_KERNEL)?;
+            }
+        }
+        let node = RcuNode::new(SlaveSet {
+            all: a,
+            usable: u,
+            active,
+            primary,
+        })?;
+        self.slaves.replace(Some(node), rtnl);
+        Ok(())
+    }
+
+    /// Republishes the current members (recomputing the transmit array).
+    pub(crate) fn republish(&self, rtnl: &Rtnl) {
+        let Some(s) = self.set(rtnl) else {
+            return;
+        };
+        if self
+            .publish(&s.all, s.active.clone(), s.primary.clone(), rtnl)
+            .is_err()
+        {
+            pr_warn!("bonding-rs: out of memory updating the slave array\n");
+        }
+    }
+
+    /// Sets `curr_active_slave` (and republishes).
+    pub(crate) fn set_active(&self, active: Option<Arc<Slave>>, rtnl: &Rtnl) {
+        let s = self.set(rtnl);
+        let (all, primary) = match &s {
+            Some(s) => (&s.all[..], s.primary.clone()),
+            None => (&[][..], None),
+        };
+        if self.publish(all, active, primary, rtnl).is_err() {
+            pr_warn!("bonding-rs: out of memory updating the slave array\n");
+        }
+    }
+
+    /// Sets `primary_slave` (and republishes).
+    pub(crate) fn set_primary(&self, primary: Option<Arc<Slave>>, rtnl: &Rtnl) {
+        let s = self.set(rtnl);
+        let (all, active) = match &s {
+            Some(s) => (&s.all[..], s.active.clone()),
+            None => (&[][..], None),
+        };
+        if self.publish(all, active, primary, rtnl).is_err() {
+            pr_warn!("bonding-rs: out of memory updating the slave array\n");
+        }
+    }
+
+    /// The proc entry.
+    fn set_proc(&self, e: Option<ProcEntry<BondDriver>>, rtnl: &Rtnl) {
+        drop(self.proc.replace(rtnl, e));
+    }
 }
 
 /// The driver type of bond devices.
 pub(crate) struct BondDriver;
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
+
+static BOND_POLICY: crate::safe::link::Policy<{ bindings::IFLA_BOND_MAX as usize + 1 }> =
+    crate::safe::link::Policy::new(&crate::netlink::ifla::BOND_POLICY);
+static SLAVE_POLICY: crate::safe::link::Policy<{ bindings::IFLA_BOND_SLAVE_MAX as usize + 1 }> =
+    crate::safe::link::Policy::new(&crate::netlink::ifla::SLAVE_POLICY);
+
+impl BondDriver {
+    /// C `bond_create_proc_entry()`.
+    pub(crate) fn create_proc_entry(dev: &Dev<Self>, rtnl: &Rtnl) {
+        let bond = dev.private();
+        bond.set_proc(None, rtnl);
+        let Some(dir) = crate::safe::pernet::proc_dir::<crate::masters::BondNet>(dev.net()) else {
+            return;
+        };
+        let e = ProcEntry::new(dir, dev.name(rtnl), dev);
+        if e.is_none() {
+            dev_pr!(Err, dev, "Cannot create /proc/net/bonding/{}\n", dev.name(rtnl).to_str().unwrap_or("?"));
+        }
+        bond.set_proc(e, rtnl);
+    }
+
+    /// C `bond_remove_proc_entry()`.
+    pub(crate) fn remove_proc_entry(dev: &Dev<Self>, rtnl: &Rtnl) {
+        dev.private().set_proc(None, rtnl);
+    }
+}
 
 impl Driver for BondDriver {
     type Priv = Bond;
@@ -50,7 +276,28 @@ impl Driver for BondDriver {
     }
 
     fn priv_init() -> impl PinInit<Bond> {
-        pin_init!(Bond { params: defaults() })
+        let p = defaults();
+        pin_init!(Bond {
+            params: RtnlCell::new(p),
+            hot: Hot {
+                mode: AtomicU8::new(p.mode as u8),
+                xmit_policy: AtomicU8::new(p.xmit_policy as u8),
+                packets_per_slave: AtomicU32::new(p.packets_per_slave as u32),
+                miimon: AtomicI32::new(p.miimon),
+                updelay: AtomicI32::new(p.updelay),
+                downdelay: AtomicI32::new(p.downdelay),
+                peer_notif_delay: AtomicI32::new(p.peer_notif_delay),
+            },
+            slaves: RcuArc::new(),
+            force_primary: RtnlCell::new(false),
+            rr_counter: AtomicU32::new(0),
+            send_peer_notif: AtomicI32::new(0),
+            igmp_retrans: AtomicI32::new(0),
+            mii_work <- DevWork::new(),
+            mcast_work <- DevWork::new(),
+            stats <- new_spinlock!([0u64; STATS64_LEN]),
+            proc: RtnlCell::new(None),
+        })
     }
 
     fn setup_config() -> SetupConfig {
@@ -69,44 +316,112 @@ impl Driver for BondDriver {
     }
 
     fn init(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
+        let bond = dev.private();
+        bond.mii_work.attach(dev);
+        bond.mcast_work.attach(dev);
         dev.lockdep_set_classes(rtnl);
         dev.ensure_valid_addr(rtnl);
         Ok(())
     }
 
-    fn open(_dev: &Dev<Self>, _rtnl: &Rtnl) -> Result {
-        // No slaves, no monitors yet: nothing to start (C `bond_open()`).
+    fn uninit(dev: &Dev<Self>, rtnl: &Rtnl) {
+        // C `bond_uninit()`.
+        let bond = dev.private();
+        for s in bond.slave_list(rtnl).iter() {
+            let _ = crate::enslave::release(dev, &s.dev, true, true, rtnl);
+        }
+        dev_pr!(Info, dev, "Released all slaves\n");
+        bond.slaves.replace(None, rtnl);
+        bond.mii_work.cancel_sync();
+        bond.mcast_work.cancel_sync();
+        Self::remove_proc_entry(dev, rtnl);
+    }
+
+    fn open(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
+        // C `bond_open()`.
+        let bond = dev.private();
+        let mode = bond.mode();
+        let p = bond.params(rtnl);
+        let active = bond.active(rtnl);
+        for s in bond.slave_list(rtnl).iter() {
+            let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
+            if mode.uses_primary() && !is_curr {
+                s.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
+            } else if mode != Mode::Ieee8023ad {
+                s.set_active_flags(rtnl);
+            }
+        }
+        if p.miimon != 0 {
+            bond.mii_work.queue(0);
+        }
+        bond.republish(rtnl);
         Ok(())
     }
 
-    fn stop(_dev: &Dev<Self>, _rtnl: &Rtnl) -> Result {
+    fn stop(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
+        // C `bond_close()`.
+        let bond = dev.private();
+        bond.mii_work.cancel_sync();
+        bond.mcast_work.cancel_sync();
+        bond.send_peer_notif.store(0, Relaxed);
+        if bond.mode().uses_primary() {
+            if let Some(a) = bond.active(rtnl) {
+                crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);
+            }
+        } else {
+            for s in bond.slave_list(rtnl).iter() {
+                crate::enslave::hw_addr_flush(dev, &s.dev, rtnl);
+            }
+        }
         Ok(())
     }
 
     fn start_xmit(dev: &Dev<Self>, skb: SkBuff) -> TxStatus {
-        // C `bond_tx_drop()`: no slave to send on.
-        dev.tx_dropped_inc();
-        drop(skb);
-        TxStatus::Dropped
+        crate::xmit::start_xmit(dev, skb)
     }
 
     fn set_mac_address(dev: &Dev<Self>, addr: &[u8], rtnl: &Rtnl) -> Result {
-        // C `bond_set_mac_address()` for a bond without slaves (and not in
-        // balance-alb, which no bond can be in yet): check, then take it.
+        // C `bond_set_mac_address()` (balance-alb is not implemented).
+        let bond = dev.private();
+        let p = bond.params(rtnl);
+        if p.fail_over_mac != 0 && bond.mode() == Mode::ActiveBackup {
+            return Ok(());
+        }
         if !is_valid_ether_addr(addr) {
             return Err(EADDRNOTAVAIL);
+        }
+        let slaves = bond.slave_list(rtnl);
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.set_mac(addr, None, rtnl) {
+                let old = dev.hw_addr(rtnl);
+                for r in slaves.iter().take(i) {
+                    let _ = r.dev.set_mac(old.as_slice(), None, rtnl);
+                }
+                return Err(e);
+            }
         }
         dev.set_addr(rtnl, addr)
     }
 
-    fn vlan_rx_add_vid(_dev: &Dev<Self>, _proto: u16, _vid: u16, _rtnl: &Rtnl) -> Result {
-        // C `bond_vlan_rx_add_vid()` adds the VID to every slave; a bond
-        // without slaves has nothing to propagate it to.
+    fn vlan_rx_add_vid(dev: &Dev<Self>, proto: u16, vid: u16, rtnl: &Rtnl) -> Result {
+        // C `bond_vlan_rx_add_vid()`.
+        let slaves = dev.private().slave_list(rtnl);
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.vlan_vid_add(proto, vid, rtnl) {
+                for r in slaves.iter().take(i) {
+                    r.dev.vlan_vid_del(proto, vid, rtnl);
+                }
+                return Err(e);
+            }
+        }
         Ok(())
     }
 
-    fn vlan_rx_kill_vid(_dev: &Dev<Self>, _proto: u16, _vid: u16, _rtnl: &Rtnl) -> Result {
-        // C `bond_vlan_rx_kill_vid()`: likewise, per slave.
+    fn vlan_rx_kill_vid(dev: &Dev<Self>, proto: u16, vid: u16, rtnl: &Rtnl) -> Result {
+        // C `bond_vlan_rx_kill_vid()`.
+        for s in dev.private().slave_list(rtnl).iter() {
+            s.dev.vlan_vid_del(proto, vid, rtnl);
+        }
         Ok(())
     }
 
@@ -135,11 +450,14 @@ impl Driver for BondDriver {
         extack: &mut ExtAck<'_>,
         rtnl: &Rtnl,
     ) -> Result {
-        // Refuse what we cannot honour before registering (C registers, then
-        // applies changelink and unregisters on error: same visible result).
-        check_link_data(data, defaults().mode, extack)?;
+        // C `bond_newlink()`: register, apply the attributes, unregister on error.
         let dev = dev.register(rtnl)?;
         dev.carrier_off();
+        if let Err(e) = crate::options::changelink(dev, data, extack, rtnl) {
+            dev.private().mii_work.cancel_sync();
+            dev.unregister(rtnl, None);
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -147,46 +465,138 @@ impl Driver for BondDriver {
         dev: &Dev<Self>,
         data: &LinkData<'_>,
         extack: &mut ExtAck<'_>,
-        _rtnl: &Rtnl,
+        rtnl: &Rtnl,
     ) -> Result {
-        check_link_data(data, dev.private().params.mode, extack)
+        crate::options::changelink(dev, data, extack, rtnl)
     }
+
+    fn add_slave(dev: &Dev<Self>, slave: &NetDevice, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
+        crate::enslave::enslave(dev, slave, Some(extack), rtnl)
+    }
+
+    fn del_slave(dev: &Dev<Self>, slave: &NetDevice, rtnl: &Rtnl) -> Result {
+        crate::enslave::release(dev, slave, false, false, rtnl)
+    }
+
+    fn get_stats64(dev: &Dev<Self>, out: &mut Stats64) {
+        crate::enslave::get_stats(dev, out);
+    }
+
+    fn change_mtu(dev: &Dev<Self>, mtu: u32, rtnl: &Rtnl) -> Result {
+        // C `bond_change_mtu()`.
+        let slaves = dev.private().slave_list(rtnl);
+        for (i, s) in slaves.iter().enumerate() {
+            if let Err(e) = s.dev.set_mtu(mtu, rtnl) {
+                let old = dev.mtu();
+                for r in slaves.iter().take(i) {
+                    let _ = r.dev.set_mtu(old, rtnl);
+                }
+                return Err(e);
+            }
+        }
+        dev.write_mtu(mtu);
+        Ok(())
+    }
+
+    fn set_rx_mode(dev: &Dev<Self>) {
+        // C `bond_set_rx_mode()`.
+        let bond = dev.private();
+        let g = kernel::sync::rcu::read_lock();
+        let Some(set) = bond.slaves.read(&g) else {
+            return;
+        };
+        if bond.mode().uses_primary() {
+            if let Some(a) = &set.active {
+                a.dev.addr_sync_multiple_locked(dev, true);
+            }
+        } else {
+            for s in set.all.iter() {
+                s.dev.addr_sync_multiple_locked(dev, false);
+            }
+        }
+    }
+
+    fn change_rx_flags(dev: &Dev<Self>, change: u32, rtnl: &Rtnl) {
+        // C `bond_change_rx_flags()`.
+        let flags = dev.flags();
+        if change & bindings::IFF_PROMISC != 0 {
+            let inc = if flags & bindings::IFF_PROMISC != 0 { 1 } else { -1 };
+            crate::enslave::for_rx_slaves(dev, rtnl, |s| s.set_promiscuity(inc, rtnl));
+        }
+        if change & bindings::IFF_ALLMULTI != 0 {
+            let inc = if flags & bindings::IFF_ALLMULTI != 0 { 1 } else { -1 };
+            crate::enslave::for_rx_slaves(dev, rtnl, |s| s.set_allmulti(inc, rtnl));
+        }
+    }
+
+    fn fix_features(dev: &Dev<Self>, features: u64, rtnl: &Rtnl) -> u64 {
+        crate::enslave::fix_features(dev, features, rtnl)
+    }
+
+    fn link_ksettings(dev: &Dev<Self>, rtnl: &Rtnl) -> (u32, u8, u8) {
+        // C `bond_ethtool_get_link_ksettings()`.
+        let bond = dev.private();
+        let mut speed: u32 = 0;
+        let mut duplex = crate::slave::DUPLEX_UNKNOWN;
+        for s in bond.slave_list(rtnl).iter() {
+            if !s.can_tx() {
+                continue;
+            }
+            let _ = s.update_speed_duplex(rtnl);
+            let (sp, du) = s.speed_duplex();
+            if sp != crate::slave::SPEED_UNKNOWN {
+                if bond.mode() == Mode::Broadcast {
+                    // C `bond_mode_bcast_speed()`: the slowest slave.
+                    if speed == 0 || speed > sp {
+                        speed = sp;
+                    }
+                } else {
+                    speed = speed.wrapping_add(sp);
+                }
+            }
+            if duplex == crate::slave::DUPLEX_UNKNOWN && du != crate::slave::DUPLEX_UNKNOWN {
+                duplex = du;
+            }
+        }
+        let speed = if speed == 0 { crate::slave::SPEED_UNKNOWN } else { speed };
+        (speed, duplex, bindings::PORT_OTHER as u8)
+    }
+
+    fn get_size(_dev: &Dev<Self>) -> usize {
+        crate::options::get_size()
+    }
+
+    fn fill_info(dev: &Dev<Self>, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+        crate::options::fill_info(dev, msg, rtnl, capable_net_admin())
+    }
+
+    fn get_slave_size(_dev: &Dev<Self>, _slave: &NetDevice) -> usize {
+        crate::options::get_slave_size()
+    }
+
+    fn fill_slave_info(dev: &Dev<Self>, slave: &NetDevice, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+        crate::options::fill_slave_info(dev, slave, msg, rtnl)
+    }
+
+    fn slave_changelink(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
+        crate::options::slave_changelink(dev, slave, data, extack, rtnl)
+    }
+
+    const POLICY: &'static [bindings::nla_policy] = &BOND_POLICY.0;
+    const SLAVE_POLICY: &'static [bindings::nla_policy] = &SLAVE_POLICY.0;
 }
 
 /// C `is_valid_ether_addr()`: a 6-byte unicast address that is not all zeroes.
-fn is_valid_ether_addr(a: &[u8]) -> bool {
+pub(crate) fn is_valid_ether_addr(a: &[u8]) -> bool {
     a.len() == bindings::ETH_ALEN as usize
         && a.first().is_some_and(|b| b & 1 == 0)
         && a.iter().any(|&b| b != 0)
-}
-
-/// Name of an `IFLA_BOND_*` attribute for messages: the bonding option name.
-fn attr_option_name(ty: u32) -> &'static str {
-    options::OptionId::ALL
-        .iter()
-        .find(|&&id| matches!(ifla::nl_attr(id), Some(ifla::NlAttr::Bond(t)) if u32::from(t) == ty))
-        .map_or("unknown", |&id| options::option(id).name)
-}
-
-/// No option can be changed yet: `IFLA_BOND_MODE` equal to the bond's
-/// current mode is accepted (a no-op); any other `IFLA_BOND_*` attribute (or
-/// value) is refused with `-EOPNOTSUPP` rather than silently ignored.
-fn check_link_data(data: &LinkData<'_>, mode: u64, extack: &mut ExtAck<'_>) -> Result {
-    data.try_for_each(|ty, attr| {
-        let ok = ty == u32::from(ifla::IFLA_BOND_MODE)
-            && attr.payload().len() == 1
-            && attr.payload().first().map(|&m| u64::from(m)) == Some(mode);
-        if ok {
-            return Ok(());
-        }
-        let name = attr_option_name(ty);
-        extack.set_bad_attr(&attr);
-        extack.set_msg(format_args!(
-            "bonding-rs: option {} is not implemented yet",
-            name
-        ));
-        Err(EOPNOTSUPP)
-    })
 }
 
 /// C `bond_create()`: creates and registers a bond named `name` (or

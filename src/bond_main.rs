@@ -13,6 +13,12 @@
 #[allow(unsafe_code)]
 mod bindings;
 mod bond;
+mod enslave;
+mod monitor;
+mod options;
+mod procfs;
+mod slave;
+mod xmit;
 mod masters;
 #[path = "../modes/lib.rs"]
 pub(crate) mod modes;
@@ -40,7 +46,18 @@ struct Bonding {
     // Field order is drop order: link ops first (deletes all bonds), then the
     // per-namespace state (`bonding_masters`).
     _link: safe::link::LinkRegistration<bond::BondDriver>,
+    _notifier: Pin<KBox<safe::notifier::NetdevNotifier<enslave::BondEvents>>>,
     _pernet: safe::pernet::PernetRegistration<masters::BondNet>,
+    _rcu: RcuBarrier,
+}
+
+/// Waits for pending RCU callbacks of this module on unload (dropped last).
+struct RcuBarrier;
+
+impl Drop for RcuBarrier {
+    fn drop(&mut self) {
+        kernel::sync::rcu::rcu_barrier();
+    }
 }
 
 impl kernel::Module for Bonding {
@@ -49,11 +66,15 @@ impl kernel::Module for Bonding {
         let cfg = params::check_params()?;
         bond::BOND_DEFAULTS.populate(cfg.params);
 
+        safe::flow::init();
         let pernet = safe::pernet::PernetRegistration::<masters::BondNet>::register()?;
+        let notifier = KBox::pin_init(safe::notifier::NetdevNotifier::register(), GFP_KERNEL)?;
         let link = safe::link::LinkRegistration::<bond::BondDriver>::register()?;
         let this = Bonding {
             _link: link,
+            _notifier: notifier,
             _pernet: pernet,
+            _rcu: RcuBarrier,
         };
 
         let init_net = safe::netdev::Net::init_net();

@@ -14,6 +14,16 @@
 #include <net/netlink.h>
 #include <net/netns/generic.h>
 
+#include <linux/capability.h>
+#include <linux/if_vlan.h>
+#include <linux/jiffies.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/workqueue.h>
+#include <net/sch_generic.h>
+
+#include <generated/utsrelease.h>
+
 #include "helpers.h"
 
 void *bondrs_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
@@ -33,3 +43,67 @@ void *bondrs_nla_data(const struct nlattr *nla) { return nla_data(nla); }
 void bondrs_netdev_lockdep_set_classes(struct net_device *dev) { netdev_lockdep_set_classes(dev); }
 void bondrs_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
 const struct ns_common *bondrs_net_ns_common(const struct net *net) { return to_ns_common(net); }
+
+/* netdev state */
+bool bondrs_netif_running(const struct net_device *dev) { return netif_running(dev); }
+bool bondrs_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
+bool bondrs_netif_is_bond_master(const struct net_device *dev) { return netif_is_bond_master(dev); }
+void bondrs_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev); }
+void bondrs_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
+void bondrs_netdev_lock_ops(struct net_device *dev) { netdev_lock_ops(dev); }
+void bondrs_netdev_unlock_ops(struct net_device *dev) { netdev_unlock_ops(dev); }
+void bondrs_dev_hold(struct net_device *dev) { dev_hold(dev); }
+void bondrs_dev_put(struct net_device *dev) { dev_put(dev); }
+void *bondrs_rx_handler_data(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler_data); }
+void *bondrs_rx_handler(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler); }
+struct net_device *bondrs_notifier_info_to_dev(void *ptr) { return netdev_notifier_info_to_dev(ptr); }
+int bondrs_dev_mc_add_lacp(struct net_device *dev, const u8 *addr) { return dev_mc_add(dev, addr); }
+/* sk_buff */
+struct sk_buff *bondrs_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
+const u8 *bondrs_eth_hdr_dest(const struct sk_buff *skb) { return eth_hdr(skb)->h_dest; }
+u8 bondrs_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
+void bondrs_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
+struct net_device *bondrs_skb_dev(const struct sk_buff *skb) { return skb->dev; }
+u16 bondrs_skb_protocol(const struct sk_buff *skb) { return ntohs(skb->protocol); }
+int bondrs_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
+unsigned int bondrs_skb_len(const struct sk_buff *skb) { return skb->len; }
+const void *bondrs_skb_header_pointer(const struct sk_buff *skb, int off, int len, void *buf) { return skb_header_pointer(skb, off, len, buf); }
+bool bondrs_skb_l4_hash(const struct sk_buff *skb) { return skb->l4_hash; }
+u32 bondrs_skb_hash(const struct sk_buff *skb) { return skb->hash; }
+bool bondrs_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
+u16 bondrs_skb_vlan_tag_get(const struct sk_buff *skb) { return skb_vlan_tag_get(skb); }
+bool bondrs_skb_rx_queue_recorded(const struct sk_buff *skb) { return skb_rx_queue_recorded(skb); }
+u16 bondrs_skb_get_rx_queue(const struct sk_buff *skb) { return skb_get_rx_queue(skb); }
+u16 bondrs_skb_get_queue_mapping(const struct sk_buff *skb) { return skb_get_queue_mapping(skb); }
+void bondrs_skb_save_queue_mapping(struct sk_buff *skb) { qdisc_skb_cb(skb)->slave_dev_queue_mapping = skb_get_queue_mapping(skb); }
+void bondrs_skb_restore_queue_mapping(struct sk_buff *skb) { skb_set_queue_mapping(skb, qdisc_skb_cb(skb)->slave_dev_queue_mapping); }
+int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }
+struct sk_buff *bondrs_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
+void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
+/* work */
+void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn) { INIT_DELAYED_WORK(w, fn); }
+bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay) { return queue_delayed_work(system_wq, w, delay); }
+unsigned long bondrs_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
+unsigned long bondrs_jiffies(void) { return jiffies; }
+/* netlink */
+int bondrs_nla_put_u8(struct sk_buff *skb, int type, u8 v) { return nla_put_u8(skb, type, v); }
+int bondrs_nla_put_u16(struct sk_buff *skb, int type, u16 v) { return nla_put_u16(skb, type, v); }
+int bondrs_nla_put_u32(struct sk_buff *skb, int type, u32 v) { return nla_put_u32(skb, type, v); }
+struct nlattr *bondrs_nla_nest_start_noflag(struct sk_buff *skb, int type) { return nla_nest_start_noflag(skb, type); }
+struct nlattr *bondrs_nla_nest_start(struct sk_buff *skb, int type) { return nla_nest_start(skb, type); }
+int bondrs_nla_nest_end(struct sk_buff *skb, struct nlattr *start) { return nla_nest_end(skb, start); }
+void bondrs_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start) { nla_nest_cancel(skb, start); }
+/* procfs */
+void *bondrs_seq_private(struct seq_file *m) { return m->private; }
+struct proc_dir_entry *bondrs_net_proc_net(const struct net *net) { return net->proc_net; }
+bool bondrs_capable_net_admin(void) { return capable(CAP_NET_ADMIN); }
+const char *bondrs_uts_release(void) { return UTS_RELEASE; }
+const void *bondrs_skb_data(const struct sk_buff *skb) { return skb->data; }
+unsigned int bondrs_skb_headlen(const struct sk_buff *skb) { return skb_headlen(skb); }
+__be16 bondrs_skb_protocol_raw(const struct sk_buff *skb) { return skb->protocol; }
+bool bondrs_linkwatch_pending(const struct net_device *dev) { return test_bit(__LINK_STATE_LINKWATCH_PENDING, &dev->state); }
+bool bondrs_has_set_mac_address(const struct net_device *dev) { return dev->netdev_ops->ndo_set_mac_address != NULL; }
+void bondrs_eth_random_addr(u8 *addr) { eth_random_addr(addr); }
+void bondrs_write_mtu(struct net_device *dev, unsigned int mtu) { WRITE_ONCE(dev->mtu, mtu); }
+netdev_features_t bondrs_netdev_base_features(netdev_features_t f) { return netdev_base_features(f); }
+netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_features_t mask) { return netdev_add_tso_features(f, mask); }

@@ -12,6 +12,9 @@
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
+#include <linux/seq_file.h>
+#include <linux/proc_fs.h>
+#include <linux/workqueue.h>
 
 void *bondrs_netdev_priv(const struct net_device *dev);
 struct net *bondrs_dev_net(const struct net_device *dev);
@@ -30,5 +33,69 @@ void *bondrs_nla_data(const struct nlattr *nla);
 void bondrs_netdev_lockdep_set_classes(struct net_device *dev);
 void bondrs_sysfs_attr_init(struct attribute *attr);
 const struct ns_common *bondrs_net_ns_common(const struct net *net);
+
+/* netdev state */
+bool bondrs_netif_running(const struct net_device *dev);
+bool bondrs_netif_carrier_ok(const struct net_device *dev);
+bool bondrs_netif_is_bond_master(const struct net_device *dev);
+void bondrs_netif_addr_lock_bh(struct net_device *dev);
+void bondrs_netif_addr_unlock_bh(struct net_device *dev);
+void bondrs_netdev_lock_ops(struct net_device *dev);
+void bondrs_netdev_unlock_ops(struct net_device *dev);
+void bondrs_dev_hold(struct net_device *dev);
+void bondrs_dev_put(struct net_device *dev);
+void *bondrs_rx_handler_data(const struct net_device *dev);
+void *bondrs_rx_handler(const struct net_device *dev);
+struct net_device *bondrs_notifier_info_to_dev(void *ptr);
+int bondrs_dev_mc_add_lacp(struct net_device *dev, const u8 *addr);
+/* sk_buff */
+struct sk_buff *bondrs_skb_share_check(struct sk_buff *skb);
+const u8 *bondrs_eth_hdr_dest(const struct sk_buff *skb);
+u8 bondrs_skb_pkt_type(const struct sk_buff *skb);
+void bondrs_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
+struct net_device *bondrs_skb_dev(const struct sk_buff *skb);
+u16 bondrs_skb_protocol(const struct sk_buff *skb);
+int bondrs_skb_network_offset(const struct sk_buff *skb);
+unsigned int bondrs_skb_len(const struct sk_buff *skb);
+const void *bondrs_skb_header_pointer(const struct sk_buff *skb, int off, int len, void *buf);
+bool bondrs_skb_l4_hash(const struct sk_buff *skb);
+u32 bondrs_skb_hash(const struct sk_buff *skb);
+bool bondrs_skb_vlan_tag_present(const struct sk_buff *skb);
+u16 bondrs_skb_vlan_tag_get(const struct sk_buff *skb);
+bool bondrs_skb_rx_queue_recorded(const struct sk_buff *skb);
+u16 bondrs_skb_get_rx_queue(const struct sk_buff *skb);
+u16 bondrs_skb_get_queue_mapping(const struct sk_buff *skb);
+void bondrs_skb_save_queue_mapping(struct sk_buff *skb);
+void bondrs_skb_restore_queue_mapping(struct sk_buff *skb);
+int bondrs_dev_queue_xmit(struct sk_buff *skb);
+struct sk_buff *bondrs_skb_clone(struct sk_buff *skb);
+void bondrs_consume_skb(struct sk_buff *skb);
+/* work */
+void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn);
+bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay);
+unsigned long bondrs_msecs_to_jiffies(unsigned int ms);
+unsigned long bondrs_jiffies(void);
+/* netlink */
+int bondrs_nla_put_u8(struct sk_buff *skb, int type, u8 v);
+int bondrs_nla_put_u16(struct sk_buff *skb, int type, u16 v);
+int bondrs_nla_put_u32(struct sk_buff *skb, int type, u32 v);
+struct nlattr *bondrs_nla_nest_start_noflag(struct sk_buff *skb, int type);
+struct nlattr *bondrs_nla_nest_start(struct sk_buff *skb, int type);
+int bondrs_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
+void bondrs_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start);
+/* procfs */
+void *bondrs_seq_private(struct seq_file *m);
+struct proc_dir_entry *bondrs_net_proc_net(const struct net *net);
+bool bondrs_capable_net_admin(void);
+const char *bondrs_uts_release(void);
+const void *bondrs_skb_data(const struct sk_buff *skb);
+unsigned int bondrs_skb_headlen(const struct sk_buff *skb);
+__be16 bondrs_skb_protocol_raw(const struct sk_buff *skb);
+bool bondrs_linkwatch_pending(const struct net_device *dev);
+bool bondrs_has_set_mac_address(const struct net_device *dev);
+void bondrs_eth_random_addr(u8 *addr);
+void bondrs_write_mtu(struct net_device *dev, unsigned int mtu);
+netdev_features_t bondrs_netdev_base_features(netdev_features_t f);
+netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_features_t mask);
 
 #endif

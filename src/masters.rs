@@ -51,6 +51,7 @@ fn show_name(name: &[u8]) -> &str {
 
 impl Pernet for BondNet {
     const CLASS_FILE: &'static CStr = c"bonding_masters";
+    const PROC_DIR: Option<&'static CStr> = Some(c"bonding");
 
     fn tables() -> &'static PernetTables {
         &BOND_NET_TABLES

@@ -59,7 +59,11 @@ const BOND_DEFAULT_MAX_BONDS: i32 = 1;
 /// `BOND_ALB_DEFAULT_LP_INTERVAL`.
 const BOND_ALB_DEFAULT_LP_INTERVAL: u32 = 1;
 
-/// Bond parameters (the part of C `struct bond_params` known so far).
+/// `BOND_MAX_ARP_TARGETS` / `BOND_MAX_NS_TARGETS`.
+pub(crate) const MAX_TARGETS: usize = 16;
+
+/// Bond parameters (C `struct bond_params`). Delays are stored in units of
+/// `miimon`, as C does.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BondParams {
     pub(crate) mode: u64,
@@ -67,13 +71,17 @@ pub(crate) struct BondParams {
     pub(crate) miimon: i32,
     pub(crate) num_peer_notif: i32,
     pub(crate) arp_interval: i32,
-    pub(crate) arp_targets: usize,
+    /// IPv4 targets, network byte order as stored by C (0 = unused).
+    pub(crate) arp_target: [[u8; 4]; MAX_TARGETS],
     pub(crate) arp_validate: u64,
     pub(crate) arp_all_targets: u64,
     pub(crate) updelay: i32,
     pub(crate) downdelay: i32,
+    pub(crate) peer_notif_delay: i32,
+    pub(crate) lacp_active: u64,
     pub(crate) lacp_fast: u64,
-    pub(crate) primary: bool,
+    /// `params.primary`: the configured primary's name (NUL padded).
+    pub(crate) primary_name: [u8; 16],
     pub(crate) primary_reselect: u64,
     pub(crate) fail_over_mac: u64,
     pub(crate) tx_queues: i32,
@@ -82,7 +90,17 @@ pub(crate) struct BondParams {
     pub(crate) min_links: i32,
     pub(crate) lp_interval: u32,
     pub(crate) packets_per_slave: i32,
+    pub(crate) tlb_dynamic_lb: u64,
     pub(crate) ad_select: u64,
+    pub(crate) ad_actor_sys_prio: u16,
+    pub(crate) ad_actor_system: [u8; 6],
+    pub(crate) ad_user_port_key: u16,
+    pub(crate) missed_max: u8,
+    pub(crate) coupled_control: u8,
+    pub(crate) broadcast_neighbor: u8,
+    pub(crate) lacp_strict: u8,
+    /// IPv6 NS targets (all-zero = unused).
+    pub(crate) ns_targets: [[u8; 16]; MAX_TARGETS],
 }
 
 impl BondParams {
@@ -93,13 +111,15 @@ impl BondParams {
         miimon: 0,
         num_peer_notif: 1,
         arp_interval: 0,
-        arp_targets: 0,
+        arp_target: [[0; 4]; MAX_TARGETS],
         arp_validate: 0,
         arp_all_targets: 0,
         updelay: 0,
         downdelay: 0,
+        peer_notif_delay: 0,
+        lacp_active: 1,
         lacp_fast: 0,
-        primary: false,
+        primary_name: [0; 16],
         primary_reselect: 0,
         fail_over_mac: 0,
         tx_queues: BOND_DEFAULT_TX_QUEUES,
@@ -108,52 +128,27 @@ impl BondParams {
         min_links: 0,
         lp_interval: BOND_ALB_DEFAULT_LP_INTERVAL,
         packets_per_slave: 1,
+        tlb_dynamic_lb: 1,
         ad_select: 0,
+        ad_actor_sys_prio: 65535,
+        ad_actor_system: [0; 6],
+        ad_user_port_key: 0,
+        missed_max: 2,
+        coupled_control: 1,
+        broadcast_neighbor: 0,
+        lacp_strict: 0,
+        ns_targets: [[0; 16]; MAX_TARGETS],
     };
 
-    /// The first parameter (module parameter name) whose value differs from
-    /// the default while bonding-rs cannot honour it yet. `tx_queues` is
-    /// implemented.
-    pub(crate) fn first_unimplemented(&self) -> Option<&'static str> {
-        let d = &Self::DEFAULT;
-        let checks: [(bool, &'static str); 20] = [
-            (self.mode != d.mode, "mode"),
-            (self.xmit_policy != d.xmit_policy, "xmit_hash_policy"),
-            (self.miimon != d.miimon, "miimon"),
-            (
-                self.num_peer_notif != d.num_peer_notif,
-                "num_grat_arp/num_unsol_na",
-            ),
-            (self.arp_interval != d.arp_interval, "arp_interval"),
-            (self.arp_targets != d.arp_targets, "arp_ip_target"),
-            (self.arp_validate != d.arp_validate, "arp_validate"),
-            (self.arp_all_targets != d.arp_all_targets, "arp_all_targets"),
-            (self.updelay != d.updelay, "updelay"),
-            (self.downdelay != d.downdelay, "downdelay"),
-            (self.lacp_fast != d.lacp_fast, "lacp_rate"),
-            (self.primary != d.primary, "primary"),
-            (
-                self.primary_reselect != d.primary_reselect,
-                "primary_reselect",
-            ),
-            (self.fail_over_mac != d.fail_over_mac, "fail_over_mac"),
-            (
-                self.all_slaves_active != d.all_slaves_active,
-                "all_slaves_active",
-            ),
-            (self.resend_igmp != d.resend_igmp, "resend_igmp"),
-            (self.min_links != d.min_links, "min_links"),
-            (self.lp_interval != d.lp_interval, "lp_interval"),
-            (
-                self.packets_per_slave != d.packets_per_slave,
-                "packets_per_slave",
-            ),
-            (self.ad_select != d.ad_select, "ad_select"),
-        ];
-        checks
-            .iter()
-            .find(|(differs, _)| *differs)
-            .map(|(_, name)| *name)
+    /// The configured primary name (without NUL padding).
+    pub(crate) fn primary(&self) -> &[u8] {
+        let n = self.primary_name.iter().position(|&b| b == 0).unwrap_or(16);
+        &self.primary_name[..n]
+    }
+
+    /// Whether the bond's mode is one bonding-rs implements (0-3).
+    pub(crate) fn mode_implemented(mode: u64) -> bool {
+        mode <= 3
     }
 }
 
@@ -519,10 +514,14 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.miimon = miimon;
     p.num_peer_notif = num_peer_notif;
     p.arp_interval = arp_interval;
-    p.arp_targets = arp_ip_count;
+    p.arp_target = targets;
     p.updelay = updelay;
     p.downdelay = downdelay;
-    p.primary = primary.is_some();
+    if let Some(s) = primary {
+        let b = s.to_bytes();
+        let n = b.len().min(15);
+        p.primary_name[..n].copy_from_slice(&b[..n]);
+    }
     p.tx_queues = tx_queues;
     p.all_slaves_active = all_slaves_active;
     p.resend_igmp = resend_igmp;
@@ -530,10 +529,10 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.lp_interval = lp_interval;
     p.packets_per_slave = packets_per_slave;
 
-    if let Some(name) = p.first_unimplemented() {
+    if !BondParams::mode_implemented(p.mode) {
         bare_pr!(Err,
-            "bonding-rs: module parameter {} is not implemented yet; only the defaults are supported (refusing to load rather than ignoring it)\n",
-            name
+            "bonding-rs: mode {} is not implemented yet (refusing to load rather than ignoring it)\n",
+            mode_name(p.mode)
         );
         return Err(EOPNOTSUPP);
     }

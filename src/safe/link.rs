@@ -16,6 +16,14 @@ impl ExtAck<'_> {
     /// # Safety
     ///
     /// `ptr` must be null or the extack of the request being processed.
+    pub(crate) unsafe fn from_raw_ptr(ptr: *mut bindings::netlink_ext_ack) -> Self {
+        // SAFETY: Same requirements.
+        unsafe { Self::from_raw(ptr) }
+    }
+
+    /// # Safety
+    ///
+    /// `ptr` must be null or the extack of the request being processed.
     unsafe fn from_raw(ptr: *mut bindings::netlink_ext_ack) -> Self {
         // SAFETY: Per the function requirements, non-null means valid and ours.
         Self(unsafe { ptr.as_mut() })
@@ -35,6 +43,18 @@ impl ExtAck<'_> {
             let _ = fmt::Write::write_fmt(&mut f, args);
             ack._msg = ack._msg_buf.as_ptr();
         }
+    }
+
+    /// Whether the request carries an extack.
+    pub(crate) fn is_present(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The raw pointer (null if absent), for kernel calls taking an extack.
+    pub(crate) fn as_raw(&mut self) -> *mut bindings::netlink_ext_ack {
+        self.0
+            .as_deref_mut()
+            .map_or(core::ptr::null_mut(), |a| core::ptr::from_mut(a))
     }
 
     /// `NL_SET_BAD_ATTR()`.
@@ -84,6 +104,14 @@ impl<'a> AttrTable<'a> {
         }
     }
 
+    /// # Safety
+    ///
+    /// `tb` must be null or point to `max + 1` entries valid for `'a`.
+    pub(crate) unsafe fn from_raw_max(tb: *mut *mut bindings::nlattr, max: u32) -> Self {
+        // SAFETY: Same requirements.
+        unsafe { Self::from_raw(tb, max) }
+    }
+
     /// `tb[ty]`.
     pub(crate) fn get(&self, ty: u32) -> Option<Attr<'a>> {
         if self.tb.is_null() || ty > self.max {
@@ -92,17 +120,6 @@ impl<'a> AttrTable<'a> {
         // SAFETY: `ty <= max`, within the table (type invariant).
         let a = unsafe { *self.tb.add(ty as usize) };
         (!a.is_null()).then_some(Attr(a, PhantomData))
-    }
-
-    /// Calls `f` for every present attribute, in type order; stops at the
-    /// first error.
-    pub(crate) fn try_for_each(&self, mut f: impl FnMut(u32, Attr<'a>) -> Result) -> Result {
-        for t in 1..=self.max {
-            if let Some(a) = self.get(t) {
-                f(t, a)?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -213,5 +230,170 @@ impl<T: Driver> Drop for LinkRegistration<T> {
         // SAFETY: Registered in `register()`; called without RTNL (module
         // exit / init error path).
         unsafe { bindings::rtnl_link_unregister(T::tables().link_ops.get()) }
+    }
+}
+
+/// A netlink message being built (`fill_info` and friends).
+pub(crate) struct NlMsg<'a>(*mut bindings::sk_buff, PhantomData<&'a mut bindings::sk_buff>);
+
+/// An open nest of an [`NlMsg`].
+pub(crate) struct Nest(*mut bindings::nlattr);
+
+impl NlMsg<'_> {
+    /// # Safety
+    ///
+    /// `skb` must be the message skb the kernel passed to the callback.
+    pub(crate) unsafe fn from_raw(skb: *mut bindings::sk_buff) -> Self {
+        Self(skb, PhantomData)
+    }
+
+    fn res(r: c_int) -> Result {
+        if r != 0 {
+            Err(EMSGSIZE)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `nla_put_u8()`.
+    pub(crate) fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+        // SAFETY: Valid message skb (type invariant).
+        Self::res(unsafe { bindings::bondrs_nla_put_u8(self.0, c_int::from(ty), v) })
+    }
+
+    /// `nla_put_u16()`.
+    pub(crate) fn put_u16(&mut self, ty: u16, v: u16) -> Result {
+        // SAFETY: Valid message skb.
+        Self::res(unsafe { bindings::bondrs_nla_put_u16(self.0, c_int::from(ty), v) })
+    }
+
+    /// `nla_put_u32()` (also for `s32` and `be32` payloads, passed as bits).
+    pub(crate) fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+        // SAFETY: Valid message skb.
+        Self::res(unsafe { bindings::bondrs_nla_put_u32(self.0, c_int::from(ty), v) })
+    }
+
+    /// `nla_put()`.
+    pub(crate) fn put_bytes(&mut self, ty: u16, v: &[u8]) -> Result {
+        // SAFETY: Valid message skb; `v` is readable for its length.
+        Self::res(unsafe {
+            bindings::nla_put(self.0, c_int::from(ty), v.len() as c_int, v.as_ptr().cast())
+        })
+    }
+
+    /// `nla_nest_start_noflag()` (or `nla_nest_start()` with `flag`).
+    pub(crate) fn nest_start(&mut self, ty: u16, flag: bool) -> Result<Nest> {
+        // SAFETY: Valid message skb.
+        let n = unsafe {
+            if flag {
+                bindings::bondrs_nla_nest_start(self.0, c_int::from(ty))
+            } else {
+                bindings::bondrs_nla_nest_start_noflag(self.0, c_int::from(ty))
+            }
+        };
+        if n.is_null() {
+            Err(EMSGSIZE)
+        } else {
+            Ok(Nest(n))
+        }
+    }
+
+    /// `nla_nest_end()`.
+    pub(crate) fn nest_end(&mut self, n: Nest) {
+        // SAFETY: `n` was started on this message.
+        unsafe { bindings::bondrs_nla_nest_end(self.0, n.0) };
+    }
+
+    /// `nla_nest_cancel()`.
+    pub(crate) fn nest_cancel(&mut self, n: Nest) {
+        // SAFETY: `n` was started on this message.
+        unsafe { bindings::bondrs_nla_nest_cancel(self.0, n.0) };
+    }
+}
+
+impl<'a> Attr<'a> {
+    /// `nla_get_u8()` (policy-validated length).
+    pub(crate) fn u8(&self) -> u8 {
+        self.payload().first().copied().unwrap_or(0)
+    }
+
+    /// `nla_get_u16()`.
+    pub(crate) fn u16(&self) -> u16 {
+        self.payload()
+            .get(..2)
+            .map_or(0, |b| u16::from_ne_bytes([b[0], b[1]]))
+    }
+
+    /// `nla_get_u32()`.
+    pub(crate) fn u32(&self) -> u32 {
+        self.payload()
+            .get(..4)
+            .map_or(0, |b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// The nested attributes (`nla_for_each_nested()`): `(type, payload)`.
+    pub(crate) fn nested(&self) -> impl Iterator<Item = (u16, &'a [u8])> {
+        let mut rest = self.payload();
+        core::iter::from_fn(move || {
+            if rest.len() < 4 {
+                return None;
+            }
+            let len = usize::from(u16::from_ne_bytes([rest[0], rest[1]]));
+            let ty = u16::from_ne_bytes([rest[2], rest[3]]) & 0x3fff;
+            if len < 4 || len > rest.len() {
+                return None;
+            }
+            let payload = &rest[4..len];
+            let adv = (len + 3) & !3;
+            rest = rest.get(adv..).unwrap_or(&[]);
+            Some((ty, payload))
+        })
+    }
+}
+
+/// A netlink policy table built from the pure [`crate::netlink::ifla`] one.
+pub(crate) struct Policy<const N: usize>(pub(crate) [bindings::nla_policy; N]);
+
+// SAFETY: Read-only after construction; the range pointer targets a static.
+unsafe impl<const N: usize> Sync for Policy<N> {}
+
+struct RangeU32(bindings::netlink_range_validation);
+// SAFETY: Read-only static data.
+unsafe impl Sync for RangeU32 {}
+
+static PEER_NOTIF_DELAY_RANGE: RangeU32 = RangeU32(bindings::netlink_range_validation {
+    min: 0,
+    max: 300_000,
+});
+
+impl<const N: usize> Policy<N> {
+    /// Converts `tbl` into C `struct nla_policy` entries.
+    pub(crate) const fn new(tbl: &[Option<crate::netlink::ifla::NlaType>; N]) -> Self {
+        use crate::netlink::ifla::NlaType;
+        // SAFETY: All-zero `nla_policy` is `NLA_UNSPEC` without validation.
+        let mut out: [bindings::nla_policy; N] = unsafe { core::mem::zeroed() };
+        let mut i = 0;
+        while i < N {
+            let (ty, len) = match tbl[i] {
+                None => (bindings::NLA_UNSPEC, 0),
+                Some(NlaType::U8) => (bindings::NLA_U8, 0),
+                Some(NlaType::U16) => (bindings::NLA_U16, 0),
+                Some(NlaType::U32) | Some(NlaType::U32Range { .. }) => (bindings::NLA_U32, 0),
+                Some(NlaType::S32) => (bindings::NLA_S32, 0),
+                Some(NlaType::Nested) => (bindings::NLA_NESTED, 0),
+                Some(NlaType::Binary { max_len }) => (bindings::NLA_BINARY, max_len),
+            };
+            out[i].type_ = ty as u8;
+            out[i].len = len;
+            if let Some(NlaType::U32Range { min, max }) = tbl[i] {
+                // The only ranged attribute (PEER_NOTIF_DELAY) uses C's
+                // `delay_range` {0, 300000}: checked at compile time.
+                assert!(min == 0 && max == 300_000);
+                out[i].validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+                out[i].__bindgen_anon_1.range = &raw const PEER_NOTIF_DELAY_RANGE.0;
+            }
+            i += 1;
+        }
+        Self(out)
     }
 }

@@ -4,9 +4,16 @@
 //! module. The rest of the driver is safe Rust on top of these abstractions
 //! (and of the kernel crate's own).
 
+pub(crate) mod devops;
+pub(crate) mod flow;
 pub(crate) mod link;
 pub(crate) mod netdev;
 pub(crate) mod param;
 pub(crate) mod pernet;
+pub(crate) mod notifier;
 pub(crate) mod print;
+pub(crate) mod proc;
+pub(crate) mod rcu;
 pub(crate) mod rtnl;
+pub(crate) mod skb;
+pub(crate) mod work;

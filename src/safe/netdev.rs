@@ -20,7 +20,8 @@
 //! (acquire them in [`Driver::init`], which is `ndo_init`, like C does).
 
 use crate::bindings;
-use crate::safe::link::{ExtAck, LinkAttrs, LinkData};
+use crate::safe::devops::Stats64;
+use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::rtnl::Rtnl;
 use core::{cell::UnsafeCell, fmt, marker::PhantomData, ops::Deref, ptr::NonNull};
 use kernel::{
@@ -161,7 +162,7 @@ impl<T: Driver> Dev<T> {
     ///
     /// `ptr` must be a device set up by [`DriverTables::setup_cb::<T>`] that is
     /// not freed (and whose `T::Priv` is not dropped) during `'a`.
-    unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Dev<T> {
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Dev<T> {
         // SAFETY: Transparent wrapper of `NetDevice`; validity from the caller.
         unsafe { &*ptr.cast::<Dev<T>>() }
     }
@@ -188,7 +189,7 @@ impl<T: Driver> Dev<T> {
 }
 
 /// Ownership of a socket buffer; freed (`dev_kfree_skb_any()`) on drop.
-pub(crate) struct SkBuff(NonNull<bindings::sk_buff>);
+pub(crate) struct SkBuff(pub(super) NonNull<bindings::sk_buff>);
 
 impl Drop for SkBuff {
     fn drop(&mut self) {
@@ -204,6 +205,8 @@ pub(crate) enum TxStatus {
     Ok,
     /// `NET_XMIT_DROP`: the skb was dropped (what C `bond_tx_drop()` returns).
     Dropped,
+    /// The `NET_XMIT_*` code of a lower device's `dev_queue_xmit()`.
+    Code(c_int),
 }
 
 /// Device configuration applied by the setup callback after `ether_setup()`.
@@ -306,6 +309,44 @@ pub(crate) trait Driver: Sized + 'static {
         extack: &mut ExtAck<'_>,
         rtnl: &Rtnl,
     ) -> Result;
+    /// `ndo_uninit` (RTNL held): undo `init`; also called when registration fails.
+    fn uninit(dev: &Dev<Self>, rtnl: &Rtnl);
+    /// `ndo_add_slave` (RTNL held).
+    fn add_slave(dev: &Dev<Self>, slave: &NetDevice, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result;
+    /// `ndo_del_slave` (RTNL held).
+    fn del_slave(dev: &Dev<Self>, slave: &NetDevice, rtnl: &Rtnl) -> Result;
+    /// `ndo_get_stats64` (any context, may sleep not).
+    fn get_stats64(dev: &Dev<Self>, stats: &mut Stats64);
+    /// `ndo_change_mtu` (RTNL held).
+    fn change_mtu(dev: &Dev<Self>, mtu: u32, rtnl: &Rtnl) -> Result;
+    /// `ndo_set_rx_mode` (device address lock held, BH off; RTNL not guaranteed).
+    fn set_rx_mode(dev: &Dev<Self>);
+    /// `ndo_change_rx_flags` (RTNL held): `change` are the `IFF_*` bits flipped.
+    fn change_rx_flags(dev: &Dev<Self>, change: u32, rtnl: &Rtnl);
+    /// `ndo_fix_features` (RTNL held).
+    fn fix_features(dev: &Dev<Self>, features: u64, rtnl: &Rtnl) -> u64;
+    /// ethtool `get_link_ksettings`: (speed, duplex, port) of the bond.
+    fn link_ksettings(dev: &Dev<Self>, rtnl: &Rtnl) -> (u32, u8, u8);
+    /// `rtnl_link_ops.get_size`.
+    fn get_size(dev: &Dev<Self>) -> usize;
+    /// `rtnl_link_ops.fill_info` (RTNL held).
+    fn fill_info(dev: &Dev<Self>, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result;
+    /// `rtnl_link_ops.get_slave_size`.
+    fn get_slave_size(dev: &Dev<Self>, slave: &NetDevice) -> usize;
+    /// `rtnl_link_ops.fill_slave_info` (RTNL held).
+    fn fill_slave_info(dev: &Dev<Self>, slave: &NetDevice, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result;
+    /// `rtnl_link_ops.slave_changelink` (RTNL held).
+    fn slave_changelink(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        data: &LinkData<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
+    /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
+    const POLICY: &'static [bindings::nla_policy];
+    /// `rtnl_link_ops.slave_policy` (`slave_maxtype + 1` entries).
+    const SLAVE_POLICY: &'static [bindings::nla_policy];
 }
 
 /// The C operation tables of driver `T`, in one static per driver.
@@ -334,11 +375,22 @@ impl DriverTables {
         netdev_ops.ndo_set_mac_address = Some(Self::set_mac_cb::<T>);
         netdev_ops.ndo_vlan_rx_add_vid = Some(Self::vlan_add_cb::<T>);
         netdev_ops.ndo_vlan_rx_kill_vid = Some(Self::vlan_kill_cb::<T>);
+        netdev_ops.ndo_uninit = Some(Self::uninit_cb::<T>);
+        netdev_ops.ndo_add_slave = Some(Self::add_slave_cb::<T>);
+        netdev_ops.ndo_del_slave = Some(Self::del_slave_cb::<T>);
+        netdev_ops.ndo_get_stats64 = Some(Self::stats_cb::<T>);
+        netdev_ops.ndo_change_mtu = Some(Self::mtu_cb::<T>);
+        netdev_ops.ndo_set_rx_mode = Some(Self::rx_mode_cb::<T>);
+        netdev_ops.ndo_change_rx_flags = Some(Self::rx_flags_cb::<T>);
+        netdev_ops.ndo_fix_features = Some(Self::fix_features_cb::<T>);
+        netdev_ops.ndo_select_queue = Some(Self::select_queue_cb);
+        netdev_ops.ndo_features_check = Some(bindings::passthru_features_check);
 
         // SAFETY: As above.
         let mut ethtool_ops: bindings::ethtool_ops = unsafe { core::mem::zeroed() };
         ethtool_ops.get_drvinfo = Some(Self::drvinfo_cb::<T>);
         ethtool_ops.get_link = Some(bindings::ethtool_op_get_link);
+        ethtool_ops.get_link_ksettings = Some(Self::ksettings_cb::<T>);
 
         // SAFETY: As above.
         let mut devtype: bindings::device_type = unsafe { core::mem::zeroed() };
@@ -355,6 +407,14 @@ impl DriverTables {
         link_ops.changelink = Some(crate::safe::link::changelink_cb::<T>);
         link_ops.get_num_tx_queues = Some(Self::num_queues_cb::<T>);
         link_ops.get_num_rx_queues = Some(Self::num_queues_cb::<T>);
+        link_ops.get_size = Some(Self::get_size_cb::<T>);
+        link_ops.fill_info = Some(Self::fill_info_cb::<T>);
+        link_ops.get_slave_size = Some(Self::slave_size_cb::<T>);
+        link_ops.fill_slave_info = Some(Self::fill_slave_cb::<T>);
+        link_ops.slave_changelink = Some(Self::slave_changelink_cb::<T>);
+        link_ops.policy = T::POLICY.as_ptr();
+        link_ops.slave_policy = T::SLAVE_POLICY.as_ptr();
+        link_ops.slave_maxtype = (T::SLAVE_POLICY.len() - 1) as c_uint;
 
         Self {
             netdev_ops,
@@ -524,7 +584,215 @@ impl DriverTables {
         match T::start_xmit(dev, SkBuff(skb)) {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
+            TxStatus::Code(c) => c as bindings::netdev_tx_t,
         }
+    }
+
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn uninit_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: `ndo_uninit` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::uninit(dev, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn add_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: `ndo_add_slave` runs under RTNL with two valid devices and
+        // the request's extack (or null).
+        let (dev, slave, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::add_slave(dev, slave, &mut extack, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn del_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+    ) -> c_int {
+        // SAFETY: `ndo_del_slave` runs under RTNL with two valid devices.
+        let (dev, slave, rtnl) = unsafe {
+            (Dev::<T>::from_raw(dev), NetDevice::from_raw(slave), Rtnl::assume_held())
+        };
+        from_result(|| T::del_slave(dev, slave, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn stats_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        st: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: Valid device of `T` and an exclusively owned stats struct,
+        // which is an array of `u64` counters.
+        let (dev, st) = unsafe { (Dev::<T>::from_raw(dev), &mut *st.cast::<Stats64>()) };
+        T::get_stats64(dev, st);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn mtu_cb<T: Driver>(dev: *mut bindings::net_device, mtu: c_int) -> c_int {
+        // SAFETY: `ndo_change_mtu` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::change_mtu(dev, mtu as u32, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn rx_mode_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: Valid device of `T` (address lock held by the caller).
+        T::set_rx_mode(unsafe { Dev::<T>::from_raw(dev) });
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn rx_flags_cb<T: Driver>(dev: *mut bindings::net_device, change: c_int) {
+        // SAFETY: `ndo_change_rx_flags` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::change_rx_flags(dev, change as u32, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fix_features_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: `ndo_fix_features` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::fix_features(dev, features, rtnl)
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn select_queue_cb(
+        dev: *mut bindings::net_device,
+        skb: *mut bindings::sk_buff,
+        _sb_dev: *mut bindings::net_device,
+    ) -> u16 {
+        // SAFETY: Valid skb being sent on `dev`.
+        unsafe { crate::safe::skb::select_queue(skb, dev) }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn ksettings_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ks: *mut bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: ethtool calls this under RTNL with a valid, owned `ks`.
+        let (dev, rtnl, ks) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held(), &mut *ks) };
+        let (speed, duplex, port) = T::link_ksettings(dev, rtnl);
+        ks.base.speed = speed;
+        ks.base.duplex = duplex;
+        ks.base.port = port;
+        0
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn get_size_cb<T: Driver>(dev: *const bindings::net_device) -> usize {
+        // SAFETY: Valid device of `T`.
+        T::get_size(unsafe { Dev::<T>::from_raw(dev.cast_mut()) })
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fill_info_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: `fill_info` runs under RTNL (rtnl_fill_ifinfo) with the
+        // message skb and a device of `T`.
+        let (dev, mut msg, rtnl) = unsafe {
+            (Dev::<T>::from_raw(dev.cast_mut()), NlMsg::from_raw(skb), Rtnl::assume_held())
+        };
+        from_result(|| T::fill_info(dev, &mut msg, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn slave_size_cb<T: Driver>(
+        dev: *const bindings::net_device,
+        slave: *const bindings::net_device,
+    ) -> usize {
+        // SAFETY: Valid devices (the master is of `T`).
+        let (dev, slave) = unsafe {
+            (Dev::<T>::from_raw(dev.cast_mut()), NetDevice::from_raw(slave.cast_mut()))
+        };
+        T::get_slave_size(dev, slave)
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fill_slave_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+        slave: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: Under RTNL, with the message skb, the master (of `T`) and
+        // one of its lower devices.
+        let (dev, slave, mut msg, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NetDevice::from_raw(slave.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::fill_slave_info(dev, slave, &mut msg, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn slave_changelink_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+        _tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Under RTNL with the master (of `T`), its slave, the parsed
+        // slave data table (`slave_maxtype + 1` entries) and the extack.
+        let (dev, slave, data, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                LinkData::from_raw_max(data, (T::SLAVE_POLICY.len() - 1) as u32),
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::slave_changelink(dev, slave, &data, &mut extack, rtnl).map(|()| 0))
     }
 
     /// # Safety

@@ -14,6 +14,8 @@ use kernel::{error::to_result, prelude::*};
 pub(crate) trait Pernet: Sized + 'static {
     /// Name of the file in `/sys/class/net/`.
     const CLASS_FILE: &'static CStr;
+    /// Directory created in `/proc/net` of every namespace, if any.
+    const PROC_DIR: Option<&'static CStr>;
     /// `static T: PernetTables = PernetTables::new::<Self>();`
     fn tables() -> &'static PernetTables;
     /// Reading the class file.
@@ -30,6 +32,7 @@ struct PernetData {
     net: *mut bindings::net,
     class_attr: bindings::class_attribute,
     created: bool,
+    proc_dir: *mut bindings::proc_dir_entry,
 }
 
 /// The `pernet_operations` of `T` and its id, in one static.
@@ -50,6 +53,7 @@ impl PernetTables {
         ops.init = Some(init_cb::<T>);
         ops.pre_exit = Some(pre_exit_cb::<T>);
         ops.exit_rtnl = Some(exit_rtnl_cb::<T>);
+        ops.exit = Some(exit_cb::<T>);
         ops.size = size_of::<PernetData>();
         Self {
             ops: UnsafeCell::new(ops),
@@ -98,6 +102,11 @@ unsafe extern "C" fn init_cb<T: Pernet>(net: *mut bindings::net) -> c_int {
     // SAFETY: Called by the pernet core for a namespace being set up.
     let d = unsafe { &mut *data::<T>(net) };
     d.net = net;
+    if let Some(name) = T::PROC_DIR {
+        // SAFETY: `net` is being set up: its `proc_net` exists. A failure
+        // leaves the pointer null (C only warns too).
+        d.proc_dir = unsafe { bindings::proc_mkdir(name.as_char_ptr(), bindings::bondrs_net_proc_net(net)) };
+    }
     d.class_attr.attr.name = T::CLASS_FILE.as_char_ptr();
     d.class_attr.attr.mode = 0o644;
     d.class_attr.show = Some(show_cb::<T>);
@@ -141,6 +150,31 @@ unsafe extern "C" fn pre_exit_cb<T: Pernet>(net: *mut bindings::net) {
         };
         d.created = false;
     }
+}
+
+/// # Safety
+///
+/// Only called by the kernel, as the C callback it is installed as, with
+/// the arguments and in the context that callback is documented to have.
+unsafe extern "C" fn exit_cb<T: Pernet>(net: *mut bindings::net) {
+    // SAFETY: Namespace (or registration) teardown, after `exit_rtnl` removed
+    // every device (and so every entry in the directory).
+    let d = unsafe { &mut *data::<T>(net) };
+    if !d.proc_dir.is_null() {
+        // SAFETY: Created in `init_cb`; removed once.
+        unsafe { bindings::proc_remove(d.proc_dir) };
+        d.proc_dir = core::ptr::null_mut();
+    }
+}
+
+/// The namespace's `T::PROC_DIR` directory, if it was created.
+pub(crate) fn proc_dir<T: Pernet>(net: &Net) -> Option<crate::safe::proc::ProcDirRef<'_>> {
+    // SAFETY: `T` is registered (callers are devices of a registered driver
+    // living in `net`), so `init_cb` ran for `net`.
+    let p = unsafe { (*data::<T>(net.as_ptr())).proc_dir };
+    // SAFETY: The directory lives until `exit_cb`, after every device of the
+    // namespace is gone; `net` outlives the returned reference.
+    core::ptr::NonNull::new(p).map(|p| unsafe { crate::safe::proc::ProcDirRef::from_raw(p) })
 }
 
 /// # Safety

@@ -9,6 +9,7 @@
 //! those files use [`bare_pr!`](crate::bare_pr) to print byte-identical lines.
 
 use core::{ffi::c_void, fmt};
+use kernel::str::CStrExt as _;
 
 /// A `printk` log level.
 #[derive(Clone, Copy)]
@@ -46,5 +47,46 @@ pub(crate) fn printk_bare(level: Level, args: fmt::Arguments<'_>) {
 macro_rules! bare_pr {
     ($level:ident, $($arg:tt)*) => {
         $crate::safe::print::printk_bare($crate::safe::print::Level::$level, format_args!($($arg)*))
+    };
+}
+
+/// `netdev_printk()`: prints `args` prefixed like C's `netdev_info()` and
+/// friends ("bond0: ..." for a virtual device).
+pub(crate) fn netdev_printk(level: Level, dev: &crate::safe::netdev::NetDevice, args: fmt::Arguments<'_>) {
+    let lvl: &[u8; 3] = match level {
+        Level::Err => b"\x013\0",
+        Level::Warning => b"\x014\0",
+        Level::Info => b"\x016\0",
+    };
+    // SAFETY: `lvl` and the format are NUL-terminated; `%pA` consumes the
+    // pointer to `args`, alive for the call; `dev` is a valid device.
+    unsafe {
+        crate::bindings::netdev_printk(
+            lvl.as_ptr().cast(),
+            dev.as_ptr(),
+            c"%pA".as_char_ptr(),
+            core::ptr::from_ref(&args).cast::<c_void>(),
+        );
+    }
+}
+
+/// `dev_pr!(Info, dev, "fmt", args…)`: C `netdev_info(dev, ...)`.
+#[macro_export]
+macro_rules! dev_pr {
+    ($level:ident, $dev:expr, $($arg:tt)*) => {
+        $crate::safe::print::netdev_printk($crate::safe::print::Level::$level, $dev, format_args!($($arg)*))
+    };
+}
+
+/// `slave_pr!(Info, bond_dev, slave_dev, "fmt", args…)`: C `slave_info()`,
+/// i.e. `netdev_info(bond_dev, "(slave %s): " fmt, slave_dev->name)`.
+#[macro_export]
+macro_rules! slave_pr {
+    ($level:ident, $bond:expr, $slave:expr, $rtnl:expr, $fmt:literal $($arg:tt)*) => {
+        $crate::safe::print::netdev_printk(
+            $crate::safe::print::Level::$level,
+            $bond,
+            format_args!(concat!("(slave {}): ", $fmt), $slave.name($rtnl).to_str().unwrap_or("?") $($arg)*),
+        )
     };
 }

@@ -25,6 +25,12 @@ impl Rtnl {
         RtnlGuard(Rtnl(PhantomData))
     }
 
+    /// `rtnl_trylock()`: the guard if the mutex was free.
+    pub(crate) fn try_lock() -> Option<RtnlGuard> {
+        // SAFETY: No preconditions beyond process context (work items).
+        (unsafe { bindings::rtnl_trylock() } != 0).then(|| RtnlGuard(Rtnl(PhantomData)))
+    }
+
     /// Returns a token for code that runs with RTNL already held.
     ///
     /// # Safety

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Transmit hash policies (C `bond_xmit_hash()` and helpers in
+//! `bond_main.c`), bit-identical to C on the same machine.
+//!
+//! The kernel side hands over the first bytes of the frame (from the MAC
+//! header on), the frame's `skb->protocol`, the network header offset and,
+//! where C uses them, the skb hash and VLAN tag. For the `encap*` policies C
+//! runs the kernel flow dissector; the kernel side does the same and passes
+//! the dissected [`FlowKeys`] in, so that only the hash arithmetic lives here.
+
+use super::XmitHashPolicy;
+
+/// `ETH_P_IP`.
+pub const ETH_P_IP: u16 = 0x0800;
+/// `ETH_P_IPV6`.
+pub const ETH_P_IPV6: u16 = 0x86dd;
+const ETH_HLEN: usize = 14;
+const IPPROTO_ICMP: u8 = 1;
+const IPPROTO_ICMPV6: u8 = 58;
+
+/// Bytes of the frame a hash may look at: enough for Ethernet + IPv6 +
+/// ICMP + inner IPv6 + ports, or IPv4 with options twice.
+pub const HASH_HEADER_BYTES: usize = 192;
+
+/// The flow fields C's hashes use (subset of C `struct flow_keys`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlowKeys {
+    /// `flow_get_u32_src()`: the IPv4 source (raw, as in memory) or the
+    /// IPv6 source folded by `ipv6_addr_hash()`; 0 without addresses.
+    pub src: u32,
+    /// `flow_get_u32_dst()`.
+    pub dst: u32,
+    /// `flow.ports.ports` read as a native-endian `u32` (C `memcpy`).
+    pub ports: u32,
+    /// `flow.icmp` (type, code, id) read as a native-endian `u32`.
+    pub icmp: u32,
+    /// `flow.icmp.id`.
+    pub icmp_id: u16,
+}
+
+/// The packet as C's hash functions see it.
+#[derive(Clone, Copy, Debug)]
+pub struct Packet<'a> {
+    /// The frame from the MAC header (`skb->data` at xmit), possibly
+    /// truncated to [`HASH_HEADER_BYTES`] (C would pull further).
+    pub data: &'a [u8],
+    /// `skb->protocol`, host order.
+    pub l2_proto: u16,
+    /// `skb_network_offset(skb)`.
+    pub nhoff: usize,
+    /// `skb_vlan_tag_get(skb)` if a tag is present (accelerated VLAN).
+    pub vlan_tag: Option<u16>,
+}
+
+fn bytes<const N: usize>(d: &[u8], off: usize) -> Option<[u8; N]> {
+    d.get(off..off.checked_add(N)?)?.try_into().ok()
+}
+
+fn ne_u32(d: &[u8], off: usize) -> Option<u32> {
+    bytes::<4>(d, off).map(u32::from_ne_bytes)
+}
+
+/// C `bond_eth_hash()`.
+pub fn eth_hash(p: &Packet<'_>) -> u32 {
+    let Some(h) = bytes::<ETH_HLEN>(p.data, 0) else {
+        return 0;
+    };
+    u32::from(h[5] ^ h[11]) ^ u32::from(u16::from_be_bytes([h[12], h[13]]))
+}
+
+/// C `bond_vlan_srcmac_hash()`.
+pub fn vlan_srcmac_hash(p: &Packet<'_>) -> u32 {
+    let Some(h) = bytes::<ETH_HLEN>(p.data, 0) else {
+        return 0;
+    };
+    let vendor = u32::from_be_bytes([0, h[6], h[7], h[8]]);
+    let dev = u32::from_be_bytes([0, h[9], h[10], h[11]]);
+    u32::from(p.vlan_tag.unwrap_or(0)) ^ vendor ^ dev
+}
+
+/// C `proto_ports_offset()`.
+const fn ports_offset(proto: u8) -> Option<usize> {
+    match proto {
+        // TCP, UDP, DCCP, ESP, SCTP, UDPLITE
+        6 | 17 | 33 | 50 | 132 | 136 => Some(0),
+        // AH
+        51 => Some(4),
+        _ => None,
+    }
+}
+
+/// Folds an IPv6 address like C `ipv6_addr_hash()` (equal to the XOR of its
+/// four native-endian words on every configuration).
+fn ipv6_fold(d: &[u8], off: usize) -> Option<u32> {
+    let mut h = 0;
+    for i in 0..4 {
+        h ^= ne_u32(d, off + 4 * i)?;
+    }
+    Some(h)
+}
+
+/// C `bond_flow_ip()`: addresses (and ports for layer3+4) at `*nhoff`;
+/// advances `*nhoff` past the IP header. `None` if not IP or truncated.
+fn flow_ip(p: &Packet<'_>, fk: &mut FlowKeys, nhoff: &mut usize, l34: bool) -> Option<Option<u8>> {
+    let d = p.data;
+    let proto;
+    match p.l2_proto {
+        ETH_P_IP => {
+            let h = bytes::<20>(d, *nhoff)?;
+            fk.src = u32::from_ne_bytes([h[12], h[13], h[14], h[15]]);
+            fk.dst = u32::from_ne_bytes([h[16], h[17], h[18], h[19]]);
+            let frag = u16::from_be_bytes([h[6], h[7]]) & 0x3fff;
+            *nhoff += usize::from(h[0] & 0x0f) << 2;
+            proto = if frag != 0 { None } else { Some(h[9]) };
+        }
+        ETH_P_IPV6 => {
+            let h = bytes::<40>(d, *nhoff)?;
+            fk.src = ipv6_fold(&h, 8)?;
+            fk.dst = ipv6_fold(&h, 24)?;
+            *nhoff += 40;
+            proto = Some(h[6]);
+        }
+        _ => return None,
+    }
+    if l34 {
+        if let Some(pr) = proto {
+            // C skb_flow_get_ports(): 0 if no ports or truncated.
+            fk.ports = ports_offset(pr)
+                .and_then(|po| ne_u32(d, *nhoff + po))
+                .unwrap_or(0);
+        }
+    }
+    Some(proto)
+}
+
+const fn icmp_has_id(ty: u8) -> bool {
+    // ICMP_ECHOREPLY, ICMP_ECHO, TIMESTAMP, TIMESTAMPREPLY, ICMPV6 echo.
+    matches!(ty, 0 | 8 | 13 | 14 | 128 | 129)
+}
+
+const fn icmp_is_err(ty: u8) -> bool {
+    // DEST_UNREACH, SOURCE_QUENCH, REDIRECT, TIME_EXCEEDED, PARAMETERPROB
+    matches!(ty, 3 | 4 | 5 | 11 | 12)
+}
+
+const fn icmpv6_is_err(ty: u8) -> bool {
+    ty < 128
+}
+
+/// C `bond_flow_dissect()` for the non-encap policies.
+fn flow_dissect(p: &Packet<'_>, l34: bool) -> Option<FlowKeys> {
+    let mut fk = FlowKeys::default();
+    let mut nhoff = p.nhoff;
+    let proto = flow_ip(p, &mut fk, &mut nhoff, l34)?;
+    if let Some(pr @ (IPPROTO_ICMP | IPPROTO_ICMPV6)) = proto {
+        // C skb_flow_get_icmp_tci(): leaves the key zero if truncated.
+        if let Some(ih) = bytes::<8>(p.data, nhoff) {
+            let id = if icmp_has_id(ih[0]) {
+                match u16::from_be_bytes([ih[4], ih[5]]) {
+                    0 => 1,
+                    id => id,
+                }
+            } else {
+                0
+            };
+            let idb = id.to_ne_bytes();
+            fk.icmp = u32::from_ne_bytes([ih[0], ih[1], idb[0], idb[1]]);
+            fk.icmp_id = id;
+            let err = if pr == IPPROTO_ICMP {
+                icmp_is_err(ih[0])
+            } else {
+                icmpv6_is_err(ih[0])
+            };
+            if !err {
+                return Some(fk);
+            }
+        } else {
+            // Type 0 is "echo reply" for ICMP (not an error) and an error
+            // for ICMPv6 (< 128), exactly as C reads the zeroed key.
+            if pr == IPPROTO_ICMP || !icmpv6_is_err(0) {
+                return Some(fk);
+            }
+        }
+        nhoff += 8;
+        flow_ip(p, &mut fk, &mut nhoff, l34)?;
+    }
+    Some(fk)
+}
+
+/// C `bond_ip_hash()`.
+fn ip_hash(mut hash: u32, fk: &FlowKeys, policy: XmitHashPolicy) -> u32 {
+    hash ^= fk.dst ^ fk.src;
+    hash ^= hash >> 16;
+    hash ^= hash >> 8;
+    if matches!(policy, XmitHashPolicy::Layer34 | XmitHashPolicy::Encap34) {
+        hash >> 1
+    } else {
+        hash
+    }
+}
+
+/// C `__bond_xmit_hash()` / `bond_xmit_hash()`.
+///
+/// `encap_keys` is what the kernel flow dissector returned for the `encap*`
+/// policies (`None`: dissection failed); ignored for the other policies.
+/// `l4_hash` is `skb->hash` if `skb->l4_hash` is set.
+pub fn xmit_hash(
+    policy: XmitHashPolicy,
+    p: &Packet<'_>,
+    encap_keys: Option<FlowKeys>,
+    l4_hash: Option<u32>,
+) -> u32 {
+    if policy == XmitHashPolicy::Encap34 {
+        if let Some(h) = l4_hash {
+            return h;
+        }
+    }
+    if policy == XmitHashPolicy::VlanSrcMac {
+        return vlan_srcmac_hash(p);
+    }
+    let fk = match policy {
+        XmitHashPolicy::Layer2 => None,
+        XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => encap_keys,
+        _ => flow_dissect(p, policy == XmitHashPolicy::Layer34),
+    };
+    let Some(fk) = fk else {
+        return eth_hash(p);
+    };
+    let hash = match policy {
+        XmitHashPolicy::Layer23 | XmitHashPolicy::Encap23 => eth_hash(p),
+        _ if fk.icmp_id != 0 => fk.icmp,
+        _ => fk.ports,
+    };
+    ip_hash(hash, &fk, policy)
+}
+
+/// Whether `policy` needs the kernel flow dissector ([`FlowKeys`] input).
+pub const fn needs_dissector(policy: XmitHashPolicy) -> bool {
+    matches!(policy, XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34)
+}

@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Enslaving and releasing (C `bond_enslave()`, `__bond_release_one()`),
+//! active slave changes (C `bond_change_active_slave()`,
+//! `bond_select_active_slave()`), carrier, features, statistics and the
+//! netdevice event handler (C `bond_netdev_event()`).
+
+use crate::bindings;
+use crate::bond::{Bond, BondDriver};
+use crate::modes::{slaves, slaves::Link, Mode};
+use crate::safe::devops::{Stats64, STATS64_LEN};
+use crate::safe::link::ExtAck;
+use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::notifier::NetdevEvents;
+use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::{rx_data, rx_register, rx_unregister};
+use crate::slave::Slave;
+use core::sync::atomic::Ordering::Relaxed;
+use crate::{dev_pr, slave_pr};
+use kernel::{prelude::*, sync::Arc};
+
+/// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
+/// `bond_lag_hash_type()`.
+fn lag_types(bond: &Bond) -> (u32, u32) {
+    // enum netdev_lag_tx_type: UNKNOWN 0, RANDOM 1, BROADCAST 2, ROUNDROBIN 3,
+    // ACTIVEBACKUP 4, HASH 5. enum netdev_lag_hash: NONE 0, L2 1, L34 2,
+    // L23 3, E23 4, E34 5, VLAN_SRCMAC 6, UNKNOWN 7.
+    let tx = match bond.mode() {
+        Mode::BalanceRr => 3,
+        Mode::ActiveBackup => 4,
+        Mode::Broadcast => 2,
+        Mode::BalanceXor | Mode::Ieee8023ad => 5,
+        _ => 0,
+    };
+    if tx != 5 {
+        return (tx, 0);
+    }
+    let h = match bond.xmit_policy() {
+        crate::modes::XmitHashPolicy::Layer2 => 1,
+        crate::modes::XmitHashPolicy::Layer34 => 2,
+        crate::modes::XmitHashPolicy::Layer23 => 3,
+        crate::modes::XmitHashPolicy::Encap23 => 4,
+        crate::modes::XmitHashPolicy::Encap34 => 5,
+        crate::modes::XmitHashPolicy::VlanSrcMac => 6,
+    };
+    (tx, h)
+}
+
+/// Reports an enslave error like C `BOND_NL_ERR()` / `SLAVE_NL_ERR()`.
+fn nl_err(
+    bond: &Dev<BondDriver>,
+    slave: Option<&NetDevice>,
+    extack: &mut Option<&mut ExtAck<'_>>,
+    msg: &str,
+    rtnl: &Rtnl,
+) {
+    match extack {
+        Some(e) if e.is_present() => e.set_msg(format_args!("{}", msg)),
+        _ => match slave {
+            Some(s) => slave_pr!(Err, bond, s, rtnl, "Error: {}\n", msg),
+            None => dev_pr!(Err, bond, "Error: {}\n", msg),
+        },
+    }
+}
+
+/// C `bond_hw_addr_flush()`.
+pub(crate) fn hw_addr_flush(bond: &Dev<BondDriver>, slave: &NetDevice, rtnl: &Rtnl) {
+    slave.addr_unsync(bond, rtnl);
+}
+
+/// Calls `f` on the slaves that carry the bond's receive flags: the active
+/// one in modes using a primary, all otherwise (C `bond_set_promiscuity()`).
+pub(crate) fn for_rx_slaves(bond: &Dev<BondDriver>, rtnl: &Rtnl, f: impl Fn(&NetDevice) -> Result) {
+    let b = bond.private();
+    if b.mode().uses_primary() {
+        if let Some(a) = b.active(rtnl) {
+            let _ = f(&a.dev);
+        }
+    } else {
+        for s in b.slave_list(rtnl).iter() {
+            if f(&s.dev).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// C `bond_set_carrier()`: returns whether the carrier changed.
+pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+    let b = bond.private();
+    let up = b.slave_list(rtnl).iter().any(|s| s.link() == Link::Up);
+    if up {
+        if !bond.carrier_ok() {
+            bond.carrier_on();
+            return true;
+        }
+        return false;
+    }
+    if bond.carrier_ok() {
+        bond.carrier_off();
+        return true;
+    }
+    false
+}
+
+/// C `bond_hw_addr_swap()`.
+fn hw_addr_swap(bond: &Dev<BondDriver>, new: Option<&Arc<Slave>>, old: Option<&Arc<Slave>>, rtnl: &Rtnl) {
+    let flags = bond.flags();
+    if let Some(o) = old {
+        if flags & bindings::IFF_PROMISC != 0 {
+            let _ = o.dev.set_promiscuity(-1, rtnl);
+        }
+        if flags & bindings::IFF_ALLMULTI != 0 {
+            let _ = o.dev.set_allmulti(-1, rtnl);
+        }
+        if flags & bindings::IFF_UP != 0 {
+            hw_addr_flush(bond, &o.dev, rtnl);
+        }
+    }
+    if let Some(n) = new {
+        if flags & bindings::IFF_PROMISC != 0 {
+            let _ = n.dev.set_promiscuity(1, rtnl);
+        }
+        if flags & bindings::IFF_ALLMULTI != 0 {
+            let _ = n.dev.set_allmulti(1, rtnl);
+        }
+        if flags & bindings::IFF_UP != 0 {
+            n.dev.addr_sync(bond, rtnl);
+        }
+    }
+}
+
+/// C `bond_do_fail_over_mac()`.
+fn do_fail_over_mac(bond: &Dev<BondDriver>, new: &Arc<Slave>, old: Option<&Arc<Slave>>, rtnl: &Rtnl) {
+    let b = bond.private();
+    let fom = b.params(rtnl).fail_over_mac;
+    match fom {
+        // BOND_FOM_ACTIVE
+        1 => {
+            if bond.steal_addr(&new.dev, rtnl).is_err() {
+                dev_pr!(Err, bond, "Error: could not steal the new active slave's address\n");
+            }
+        }
+        // BOND_FOM_FOLLOW
+        2 => {
+            // C `bond_get_old_active()` when there is no old active slave.
+            let baddr = bond.hw_addr(rtnl);
+            let old = old.cloned().or_else(|| {
+                b.slave_list(rtnl)
+                    .iter()
+                    .find(|s| !Arc::ptr_eq(s, new) && s.dev.hw_addr(rtnl) == baddr)
+                    .cloned()
+            });
+            let new_addr = new.dev.hw_addr(rtnl);
+            let (tmp, set_old) = match &old {
+                Some(o) => (new_addr, Some(o)),
+                None => (new_addr, None),
+            };
+            if set_old.is_none() {
+                // No old active: just give the new one the bond's address.
+                if let Err(e) = new.dev.set_mac(baddr.as_slice(), None, rtnl) {
+                    slave_pr!(Err, bond, &new.dev, rtnl, "Error {} setting bond MAC from slave\n", e.to_errno());
+                }
+                return;
+            }
+            if let Err(e) = new.dev.set_mac(baddr.as_slice(), None, rtnl) {
+                slave_pr!(Err, bond, &new.dev, rtnl, "Error {} setting MAC of new active slave\n", e.to_errno());
+                return;
+            }
+            if let Some(o) = set_old {
+                if let Err(e) = o.dev.set_mac(tmp.as_slice(), None, rtnl) {
+                    slave_pr!(Err, bond, &o.dev, rtnl, "Error {} setting MAC of old active slave\n", e.to_errno());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// C `bond_change_active_slave()`.
+pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>>, rtnl: &Rtnl) {
+    let b = bond.private();
+    let old = b.active(rtnl);
+    let same = match (&old, &new) {
+        (Some(a), Some(n)) => Arc::ptr_eq(a, n),
+        (None, None) => true,
+        _ => false,
+    };
+    if same {
+        return;
+    }
+    let mode = b.mode();
+    let p = b.params(rtnl);
+    if let Some(n) = &new {
+        n.touch_last_link_up();
+        if n.link() == Link::Back {
+            if mode.uses_primary() {
+                slave_pr!(
+                    Info,
+                    bond,
+                    &n.dev,
+                    rtnl,
+                    "making interface the new active one {} ms earlier\n",
+                    (i64::from(p.updelay) - i64::from(n.delay.load(Relaxed))) * i64::from(p.miimon)
+                );
+            }
+            n.delay.store(0, Relaxed);
+            n.set_link(Link::Up, rtnl);
+        } else if mode.uses_primary() {
+            slave_pr!(Info, bond, &n.dev, rtnl, "making interface the new active one\n");
+        }
+    }
+    if mode.uses_primary() {
+        hw_addr_swap(bond, new.as_ref(), old.as_ref(), rtnl);
+    }
+    b.set_active(new.clone(), rtnl);
+
+    if mode == Mode::ActiveBackup {
+        if let Some(o) = &old {
+            o.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
+        }
+        if let Some(n) = &new {
+            n.set_active_flags(rtnl);
+            if p.fail_over_mac != 0 {
+                do_fail_over_mac(bond, n, old.as_ref(), rtnl);
+            }
+            bond.notify(bindings::netdev_cmd_NETDEV_BONDING_FAILOVER, rtnl);
+            if bond.running() {
+                crate::monitor::peer_notify_reset(&b, rtnl);
+                crate::monitor::peer_notify_may_events(bond, false, rtnl);
+            }
+        }
+        // The transmit array depends on the active flags changed above.
+        b.republish(rtnl);
+    }
+
+    if bond.running() && p.resend_igmp > 0 && ((mode.uses_primary() && new.is_some()) || mode == Mode::BalanceRr) {
+        b.igmp_retrans.store(p.resend_igmp, Relaxed);
+        b.mcast_work.queue(1);
+    }
+}
+
+/// C `bond_find_best_slave()` over the current slaves.
+fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+    let list = bond.slave_list(rtnl);
+    let mut views = KVec::with_capacity(list.len(), GFP_KERNEL).ok()?;
+    for s in list.iter() {
+        let (speed, duplex) = s.speed_duplex();
+        let _ = views.push(
+            slaves::SelView {
+                link: s.link(),
+                prio: s.prio(),
+                speed,
+                duplex,
+                delay: s.delay.load(Relaxed),
+                is_up: s.is_up(),
+            },
+            GFP_KERNEL,
+        );
+    }
+    let pos = |x: &Option<Arc<Slave>>| x.as_ref().and_then(|x| list.iter().position(|s| Arc::ptr_eq(s, x)));
+    let curr = pos(&bond.active(rtnl));
+    let prim = pos(&bond.primary(rtnl));
+    let p = bond.params(rtnl);
+    let mut force = bond.force_primary.get(rtnl);
+    let best = slaves::find_best_slave(&views, curr, prim, &mut force, p.primary_reselect as u8, p.updelay);
+    bond.force_primary.set(rtnl, force);
+    best.and_then(|i| list.get(i).cloned())
+}
+
+/// C `bond_select_active_slave()`.
+pub(crate) fn select_active_slave(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    let b = bond.private();
+    let best = find_best_slave(&b, rtnl);
+    let curr = b.active(rtnl);
+    let same = match (&best, &curr) {
+        (Some(a), Some(c)) => Arc::ptr_eq(a, c),
+        (None, None) => true,
+        _ => false,
+    };
+    if same {
+        return;
+    }
+    change_active_slave(bond, best, rtnl);
+    if !set_carrier(bond, rtnl) {
+        return;
+    }
+    if bond.carrier_ok() {
+        dev_pr!(Info, bond, "active interface up!\n");
+    } else {
+        dev_pr!(Info, bond, "now running without any active interface!\n");
+    }
+}
+
+/// C `bond_fix_features()`.
+pub(crate) fn fix_features(bond: &Dev<BondDriver>, features: u64, rtnl: &Rtnl) -> u64 {
+    let mask = features;
+    let mut f = crate::safe::devops::netdev_base_features(features);
+    for s in bond.private().slave_list(rtnl).iter() {
+        f = crate::safe::devops::netdev_increment_features(f, s.dev.features(), mask);
+    }
+    crate::safe::devops::netdev_add_tso_features(f, mask)
+}
+
+/// C `bond_fold_stats()`.
+fn fold_stats(res: &mut Stats64, new: &Stats64, old: &Stats64) {
+    for i in 0..STATS64_LEN {
+        let (nv, ov) = (new[i], old[i]);
+        let mut delta = nv.wrapping_sub(ov) as i64;
+        if (nv | ov) >> 32 == 0 {
+            delta = i64::from((nv as u32).wrapping_sub(ov as u32) as i32);
+        }
+        if delta > 0 {
+            res[i] = res[i].wrapping_add(delta as u64);
+        }
+    }
+}
+
+/// C `bond_get_stats()`.
+pub(crate) fn get_stats(bond: &Dev<BondDriver>, out: &mut Stats64) {
+    let b = bond.private();
+    let g = kernel::sync::rcu::read_lock();
+    let mut st = b.stats.lock();
+    let mut total = *st;
+    if let Some(set) = b.slaves.read(&g) {
+        for s in set.all.iter() {
+            let new = s.dev.stats64();
+            let mut last = s.last_stats.lock();
+            fold_stats(&mut total, &new, &last);
+            *last = new;
+        }
+    }
+    *st = total;
+    *out = total;
+}
+
+/// C `bond_enslave()`.
+pub(crate) fn enslave(
+    bond: &Dev<BondDriver>,
+    slave_dev: &NetDevice,
+    mut extack: Option<&mut ExtAck<'_>>,
+    rtnl: &Rtnl,
+) -> Result {
+    let b = bond.private();
+    let mode = b.mode();
+
+    if slave_dev.dev_type() == bindings::ARPHRD_CAN as u16 {
+        nl_err(bond, None, &mut extack, "CAN devices cannot be enslaved", rtnl);
+        return Err(EPERM);
+    }
+    if slave_dev.flags() & bindings::IFF_MASTER != 0 && !slave_dev.is_bond_master() {
+        nl_err(bond, None, &mut extack, "Device type (master device) cannot be enslaved", rtnl);
+        return Err(EPERM);
+    }
+    if slave_dev.rx_handler_busy(rtnl) {
+        nl_err(bond, Some(slave_dev), &mut extack, "Device is in use and cannot be enslaved", rtnl);
+        return Err(EBUSY);
+    }
+    if core::ptr::eq(bond.as_ptr(), slave_dev.as_ptr()) {
+        nl_err(bond, None, &mut extack, "Cannot enslave bond to itself.", rtnl);
+        return Err(EPERM);
+    }
+    if slave_dev.features() & bindings::NETIF_F_VLAN_CHALLENGED != 0 {
+        if bond.vlan_uses(rtnl) {
+            nl_err(bond, Some(slave_dev), &mut extack, "Can not enslave VLAN challenged device to VLAN enabled bond", rtnl);
+            return Err(EPERM);
+        }
+        slave_pr!(Warning, bond, slave_dev, rtnl, "enslaved VLAN challenged slave. Adding VLANs will be blocked as long as it is part of bond.\n");
+    }
+    if slave_dev.flags() & bindings::IFF_UP != 0 {
+        nl_err(bond, Some(slave_dev), &mut extack, "Device can not be enslaved while up", rtnl);
+        return Err(EPERM);
+    }
+
+    let first = b.slave_count(rtnl) == 0;
+    if !first && bond.dev_type() != slave_dev.dev_type() {
+        nl_err(bond, Some(slave_dev), &mut extack, "Device type is different from other slaves", rtnl);
+        return Err(EINVAL);
+    }
+    if first && bond.dev_type() != slave_dev.dev_type() {
+        // bonding-rs sets the bond up for Ethernet only (C
+        // `bond_setup_by_slave()` for other link types is not ported yet).
+        nl_err(bond, Some(slave_dev), &mut extack, "bonding-rs: only Ethernet slaves are supported", rtnl);
+        return Err(EOPNOTSUPP);
+    }
+
+    if !slave_dev.has_set_mac_address() {
+        slave_pr!(Warning, bond, slave_dev, rtnl, "The slave device specified does not support setting the MAC address\n");
+        let mut p = b.params(rtnl);
+        if mode == Mode::ActiveBackup && p.fail_over_mac != 1 {
+            if first {
+                p.fail_over_mac = 1;
+                b.set_params(p, rtnl);
+                slave_pr!(Warning, bond, slave_dev, rtnl, "Setting fail_over_mac to active for active-backup mode\n");
+            } else {
+                nl_err(bond, Some(slave_dev), &mut extack, "Slave device does not support setting the MAC address, but fail_over_mac is not set to active", rtnl);
+                return Err(EOPNOTSUPP);
+            }
+        }
+    }
+
+    slave_dev.notify(bindings::netdev_cmd_NETDEV_JOIN, rtnl);
+
+    let undo_flags = |rtnl: &Rtnl| {
+        if b.slave_count(rtnl) == 0 && bond.hw_addr(rtnl) == slave_dev.hw_addr(rtnl) {
+            bond.random_addr(rtnl);
+        }
+    };
+
+    if first && bond.addr_assign_type() == bindings::NET_ADDR_RANDOM {
+        if let Err(e) = bond.steal_addr(slave_dev, rtnl) {
+            undo_flags(rtnl);
+            return Err(e);
+        }
+    }
+
+    let p = b.params(rtnl);
+    let perm = slave_dev.hw_addr(rtnl);
+    let new = match Slave::new(bond, slave_dev, perm, slave_dev.mtu()) {
+        Ok(s) => s,
+        Err(e) => {
+            undo_flags(rtnl);
+            return Err(e);
+        }
+    };
+
+    if let Err(e) = slave_dev.set_mtu(bond.mtu(), rtnl) {
+        slave_pr!(Err, bond, slave_dev, rtnl, "Error {} calling dev_set_mtu\n", e.to_errno());
+        undo_flags(rtnl);
+        return Err(e);
+    }
+
+    let fom = p.fail_over_mac;
+    let ab = mode == Mode::ActiveBackup;
+    let restore_mtu = |rtnl: &Rtnl| {
+        let _ = slave_dev.set_mtu(new.original_mtu, rtnl);
+    };
+    let mac_set = if fom == 0 || !ab {
+        Some(bond.hw_addr(rtnl))
+    } else if fom == 2 && ab && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl) {
+        let mut a = bond.hw_addr(rtnl);
+        crate::safe::devops::random_ether_addr(&mut a.bytes[..6]);
+        Some(a)
+    } else {
+        None
+    };
+    if let Some(a) = mac_set {
+        if let Err(e) = slave_dev.set_mac(a.as_slice(), extack.as_deref_mut(), rtnl) {
+            slave_pr!(Err, bond, slave_dev, rtnl, "Error {} calling set_mac_address\n", e.to_errno());
+            restore_mtu(rtnl);
+            undo_flags(rtnl);
+            return Err(e);
+        }
+    }
+    let restore_mac = |rtnl: &Rtnl| {
+        slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
+        if fom == 0 || !ab {
+            let _ = slave_dev.set_mac(new.perm_hwaddr.as_slice(), None, rtnl);
+        }
+        restore_mtu(rtnl);
+        undo_flags(rtnl);
+    };
+
+    slave_dev.update_priv_flags(bindings::IFF_NO_ADDRCONF, 0, rtnl);
+    if let Err(e) = slave_dev.open(extack.as_deref_mut(), rtnl) {
+        slave_pr!(Err, bond, slave_dev, rtnl, "Opening slave failed\n");
+        restore_mac(rtnl);
+        return Err(e);
+    }
+    slave_dev.update_priv_flags(bindings::IFF_BONDING, 0, rtnl);
+    *new.last_stats.lock() = slave_dev.stats64();
+
+    let close = |rtnl: &Rtnl| {
+        if !slave_dev.is_bond_master() {
+            slave_dev.update_priv_flags(0, bindings::IFF_BONDING, rtnl);
+        }
+        slave_dev.close(rtnl);
+        restore_mac(rtnl);
+    };
+
+    if let Err(e) = slave_dev.vlan_vids_add_by(bond, rtnl) {
+        slave_pr!(Err, bond, slave_dev, rtnl, "Couldn't add bond vlan ids\n");
+        close(rtnl);
+        return Err(e);
+    }
+
+    new.delay.store(0, Relaxed);
+    let _ = new.update_speed_duplex(rtnl);
+
+    // Initial state.
+    let initial = if p.miimon != 0 {
+        if slave_dev.running() && slave_dev.carrier_ok() {
+            if p.updelay != 0 {
+                new.delay.store(p.updelay, Relaxed);
+                Link::Back
+            } else {
+                Link::Up
+            }
+        } else {
+            Link::Down
+        }
+    } else if p.arp_interval != 0 {
+        if slave_dev.carrier_ok() {
+            Link::Up
+        } else {
+            Link::Down
+        }
+    } else {
+        Link::Up
+    };
+    new.init_link(initial);
+    if initial != Link::Down {
+        new.touch_last_link_up();
+    }
+
+    let mut primary = b.primary(rtnl);
+    if mode.uses_primary() && !p.primary().is_empty() && p.primary() == slave_dev.name(rtnl).to_bytes() {
+        primary = Some(new.clone());
+        b.force_primary.set(rtnl, true);
+    }
+
+    let mut active = b.active(rtnl);
+    match mode {
+        Mode::ActiveBackup => new.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl),
+        _ => {
+            new.set_backup(false, rtnl);
+            if active.is_none() && new.link() == Link::Up {
+                active = Some(new.clone());
+            }
+        }
+    }
+
+    if bond.features() & bindings::NETIF_F_LRO == 0 {
+        slave_dev.disable_lro(rtnl);
+    }
+
+    let detach = |rtnl: &Rtnl| {
+        slave_dev.vlan_vids_del_by(bond, rtnl);
+        close(rtnl);
+    };
+
+    if let Err(e) = rx_register(slave_dev, new.clone(), rtnl) {
+        detach(rtnl);
+        return Err(e);
+    }
+    let unregister = |rtnl: &Rtnl| {
+        drop(rx_unregister::<Slave>(slave_dev, rtnl));
+        detach(rtnl);
+    };
+
+    let (tx, hash) = lag_types(&b);
+    let cookie = Arc::as_ptr(&new).cast_mut().cast();
+    if let Err(e) = slave_dev.master_upper_link(bond, cookie, tx, hash, extack.as_deref_mut(), rtnl) {
+        unregister(rtnl);
+        return Err(e);
+    }
+    slave_dev.update_flags(bindings::IFF_SLAVE, 0, rtnl);
+    new.lower_state_changed(rtnl);
+
+    let upper_unlink = |rtnl: &Rtnl| {
+        slave_dev.upper_unlink(bond, rtnl);
+        slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
+        unregister(rtnl);
+    };
+
+    if !mode.uses_primary() {
+        let flags = bond.flags();
+        if flags & bindings::IFF_PROMISC != 0 {
+            if let Err(e) = slave_dev.set_promiscuity(1, rtnl) {
+                upper_unlink(rtnl);
+                return Err(e);
+            }
+        }
+        if flags & bindings::IFF_ALLMULTI != 0 {
+            if let Err(e) = slave_dev.set_allmulti(1, rtnl) {
+                if flags & bindings::IFF_PROMISC != 0 {
+                    let _ = slave_dev.set_promiscuity(-1, rtnl);
+                }
+                upper_unlink(rtnl);
+                return Err(e);
+            }
+        }
+        if flags & bindings::IFF_UP != 0 {
+            slave_dev.addr_sync_multiple(bond, rtnl);
+        }
+    }
+
+    // Add to the list (C `slave_cnt++` with the lower device link above).
+    let mut all = b.slave_list(rtnl);
+    if let Err(e) = all.push(new.clone(), GFP_KERNEL) {
+        upper_unlink(rtnl);
+        return Err(e.into());
+    }
+    if let Err(e) = b.publish(&all, active, primary, rtnl) {
+        upper_unlink(rtnl);
+        return Err(e);
+    }
+    bond.compute_master_upper_features(rtnl);
+    set_carrier(bond, rtnl);
+
+    if mode.uses_primary() {
+        select_active_slave(bond, rtnl);
+    }
+
+    slave_pr!(
+        Info,
+        bond,
+        slave_dev,
+        rtnl,
+        "Enslaving as {} interface with {} link\n",
+        if new.is_active() { "an active" } else { "a backup" },
+        if new.link() != Link::Down { "an up" } else { "a down" }
+    );
+    Ok(())
+}
+
+/// C `__bond_release_one()`.
+pub(crate) fn release(
+    bond: &Dev<BondDriver>,
+    slave_dev: &NetDevice,
+    all: bool,
+    unregister: bool,
+    rtnl: &Rtnl,
+) -> Result {
+    let b = bond.private();
+    let old_flags = bond.flags();
+    let old_features = bond.features();
+
+    if slave_dev.flags() & bindings::IFF_SLAVE == 0 || !slave_dev.has_upper(bond, rtnl) {
+        return Err(EINVAL);
+    }
+    let Some(slave) = b.slave_of(slave_dev, rtnl) else {
+        slave_pr!(Info, bond, slave_dev, rtnl, "interface not enslaved\n");
+        return Err(EINVAL);
+    };
+    let mode = b.mode();
+    let p = b.params(rtnl);
+
+    slave.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
+
+    // Recompute stats just before removing the slave.
+    let mut tmp = [0u64; STATS64_LEN];
+    get_stats(bond, &mut tmp);
+
+    drop(rx_unregister::<Slave>(slave_dev, rtnl));
+    slave_dev.upper_unlink(bond, rtnl);
+    slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
+
+    // Remove from the published set (C `bond_update_slave_arr(bond, slave)`).
+    let mut rest = KVec::new();
+    for s in b.slave_list(rtnl).iter() {
+        if !Arc::ptr_eq(s, &slave) {
+            let _ = rest.push(s.clone(), GFP_KERNEL);
+        }
+    }
+    let old_active = b.active(rtnl);
+    let mut primary = b.primary(rtnl);
+    if primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, &slave)) {
+        primary = None;
+    }
+    if b.publish(&rest, old_active.clone(), primary, rtnl).is_err() {
+        pr_warn!("bonding-rs: out of memory updating the slave array\n");
+    }
+
+    slave_pr!(
+        Info,
+        bond,
+        slave_dev,
+        rtnl,
+        "Releasing {} interface\n",
+        if slave.is_active() { "active" } else { "backup" }
+    );
+
+    if !all && (p.fail_over_mac != 1 || mode != Mode::ActiveBackup) {
+        let a = bond.hw_addr(rtnl);
+        if a.as_slice() == slave.perm_hwaddr.as_slice() && !rest.is_empty() {
+            let m = slave.perm_hwaddr.as_slice();
+            slave_pr!(Warning, bond, slave_dev, rtnl,
+                "the permanent HWaddr of slave - {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
+                m[0], m[1], m[2], m[3], m[4], m[5]);
+        }
+    }
+
+    let was_active = old_active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &slave));
+    if was_active {
+        change_active_slave(bond, None, rtnl);
+    }
+    if !all && was_active {
+        select_active_slave(bond, rtnl);
+    }
+
+    set_carrier(bond, rtnl);
+    if rest.is_empty() {
+        bond.random_addr(rtnl);
+    }
+
+    // Readers of the old set and rx handlers are done after a grace period
+    // (`rx_unregister` already waited one: C `synchronize_rcu()`).
+
+    if rest.is_empty() {
+        bond.notify(bindings::netdev_cmd_NETDEV_CHANGEADDR, rtnl);
+        bond.notify(bindings::netdev_cmd_NETDEV_RELEASE, rtnl);
+    }
+
+    bond.compute_master_upper_features(rtnl);
+    if bond.features() & bindings::NETIF_F_VLAN_CHALLENGED == 0
+        && old_features & bindings::NETIF_F_VLAN_CHALLENGED != 0
+    {
+        slave_pr!(Info, bond, slave_dev, rtnl, "last VLAN challenged slave left bond - VLAN blocking is removed\n");
+    }
+
+    slave_dev.vlan_vids_del_by(bond, rtnl);
+
+    if !mode.uses_primary() {
+        if old_flags & bindings::IFF_PROMISC != 0 {
+            let _ = slave_dev.set_promiscuity(-1, rtnl);
+        }
+        if old_flags & bindings::IFF_ALLMULTI != 0 {
+            let _ = slave_dev.set_allmulti(-1, rtnl);
+        }
+        if old_flags & bindings::IFF_UP != 0 {
+            hw_addr_flush(bond, slave_dev, rtnl);
+        }
+    }
+
+    slave_dev.close(rtnl);
+    slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
+
+    if p.fail_over_mac != 1 || mode != Mode::ActiveBackup {
+        let _ = slave_dev.set_mac(slave.perm_hwaddr.as_slice(), None, rtnl);
+    }
+
+    if unregister {
+        slave_dev.force_mtu(slave.original_mtu, rtnl);
+    } else {
+        let _ = slave_dev.set_mtu(slave.original_mtu, rtnl);
+    }
+
+    if !slave_dev.is_bond_master() {
+        slave_dev.update_priv_flags(0, bindings::IFF_BONDING, rtnl);
+    }
+    Ok(())
+}
+
+/// The netdevice event handler (C `bond_netdev_event()`).
+pub(crate) struct BondEvents;
+
+impl NetdevEvents for BondEvents {
+    fn event(event: bindings::netdev_cmd, dev: &NetDevice, rtnl: &Rtnl) {
+        if dev.priv_flags() & bindings::IFF_BONDING == 0 {
+            return;
+        }
+        if dev.flags() & bindings::IFF_MASTER != 0 {
+            if let Some(bond) = Dev::<BondDriver>::try_from_dev(dev) {
+                master_event(event, bond, rtnl);
+            }
+        }
+        if dev.flags() & bindings::IFF_SLAVE != 0 {
+            slave_event(event, dev, rtnl);
+        }
+    }
+}
+
+/// C `bond_master_netdev_event()`.
+fn master_event(event: bindings::netdev_cmd, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    match event {
+        bindings::netdev_cmd_NETDEV_CHANGENAME | bindings::netdev_cmd_NETDEV_REGISTER => {
+            BondDriver::create_proc_entry(bond, rtnl)
+        }
+        bindings::netdev_cmd_NETDEV_UNREGISTER => BondDriver::remove_proc_entry(bond, rtnl),
+        _ => {}
+    }
+}
+
+/// C `bond_slave_netdev_event()`.
+fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) {
+    let Some(slave) = rx_data::<Slave>(slave_dev, rtnl) else {
+        return;
+    };
+    let Some(bond) = slave.bond_dev() else {
+        return;
+    };
+    let b = bond.private();
+    match event {
+        bindings::netdev_cmd_NETDEV_UNREGISTER => {
+            let _ = release(bond, slave_dev, false, true, rtnl);
+        }
+        bindings::netdev_cmd_NETDEV_UP | bindings::netdev_cmd_NETDEV_CHANGE | bindings::netdev_cmd_NETDEV_DOWN => {
+            if event != bindings::netdev_cmd_NETDEV_DOWN {
+                let _ = slave.update_speed_duplex(rtnl);
+            }
+            if b.mode().can_use_xmit_hash() {
+                b.republish(rtnl);
+            }
+        }
+        bindings::netdev_cmd_NETDEV_CHANGENAME => {
+            let p = b.params(rtnl);
+            if !b.mode().uses_primary() || p.primary().is_empty() {
+                return;
+            }
+            let primary = b.primary(rtnl);
+            let is_primary = primary.as_ref().is_some_and(|x| core::ptr::eq(Arc::as_ptr(x), slave));
+            if is_primary {
+                b.set_primary(None, rtnl);
+            } else if slave_dev.name(rtnl).to_bytes() == p.primary() {
+                if let Some(s) = b.slave_of(slave_dev, rtnl) {
+                    b.set_primary(Some(s), rtnl);
+                }
+            } else {
+                return;
+            }
+            dev_pr!(
+                Info,
+                bond,
+                "Primary slave changed to {}, reselecting active slave\n",
+                if primary.is_some() { slave_dev.name(rtnl).to_str().unwrap_or("?") } else { "none" }
+            );
+            select_active_slave(bond, rtnl);
+        }
+        bindings::netdev_cmd_NETDEV_FEAT_CHANGE => {
+            bond.compute_master_upper_features(rtnl);
+        }
+        bindings::netdev_cmd_NETDEV_RESEND_IGMP => {
+            bond.notify(event, rtnl);
+        }
+        _ => {}
+    }
+}

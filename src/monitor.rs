@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The MII link monitor (C `bond_mii_monitor()`, `bond_miimon_inspect()`,
+//! `bond_miimon_commit()`), peer notifications and IGMP resends.
+
+use crate::bindings;
+use crate::bond::{Bond, BondDriver, MCAST_WORK, MII_WORK};
+use crate::enslave::{select_active_slave, set_carrier};
+use crate::modes::{slaves, slaves::Link, Mode};
+use crate::safe::devops::msecs_to_jiffies;
+use crate::safe::netdev::Dev;
+use crate::safe::rtnl::Rtnl;
+use crate::safe::work::WorkHandler;
+use core::sync::atomic::Ordering::Relaxed;
+use crate::{dev_pr, slave_pr};
+use kernel::{prelude::*, sync::Arc, sync::rcu};
+
+/// Prints an inspection event like C (`slave_info()`, rate limited there by
+/// `net_ratelimit()`; the monitor prints at most a few lines per link
+/// change here).
+fn log_event(bond: &Dev<BondDriver>, slave_name: &CStr, e: &slaves::MiiEvent) {
+    struct Buf {
+        b: [u8; 128],
+        n: usize,
+    }
+    impl core::fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            for &c in s.as_bytes() {
+                if self.n < self.b.len() {
+                    self.b[self.n] = c;
+                    self.n += 1;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut buf = Buf { b: [0; 128], n: 0 };
+    let _ = e.fmt_line(&mut buf);
+    let line = core::str::from_utf8(&buf.b[..buf.n]).unwrap_or("");
+    dev_pr!(
+        Info,
+        bond,
+        "(slave {}): {}",
+        slave_name.to_str().unwrap_or("?"),
+        line
+    );
+}
+
+/// C `bond_miimon_inspect()`: returns whether a commit is needed. Runs under
+/// RCU without RTNL; slave names are read racily as C does.
+fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
+    let b = bond.private();
+    let Some(set) = b.slaves.read(g) else {
+        return false;
+    };
+    let mode = b.mode();
+    let mut ignore_updelay = if mode == Mode::ActiveBackup {
+        set.active.is_none()
+    } else {
+        set.usable.is_empty()
+    };
+    let p = slaves::MiiParams {
+        miimon: b.hot.miimon.load(Relaxed),
+        updelay: b.hot.updelay.load(Relaxed),
+        downdelay: b.hot.downdelay.load(Relaxed),
+        active_backup: mode == Mode::ActiveBackup,
+    };
+    let mut commit = false;
+    for s in set.all.iter() {
+        s.propose_link(None);
+        let carrier = s.dev.running() && s.dev.carrier_ok();
+        let r = slaves::mii_inspect(
+            s.link(),
+            s.delay.load(Relaxed),
+            carrier,
+            s.is_active(),
+            &p,
+            &mut ignore_updelay,
+        );
+        s.delay.store(r.delay, Relaxed);
+        s.propose_link(r.propose);
+        if r.touch_last_link_up {
+            s.touch_last_link_up();
+        }
+        for e in r.events.iter().flatten() {
+            log_event(bond, s.dev.name_racy(), e);
+        }
+        commit |= r.commit;
+    }
+    commit
+}
+
+/// C `bond_miimon_commit()` (after `bond_commit_link_state()` on each slave).
+fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    let b = bond.private();
+    let mode = b.mode();
+    let p = b.params(rtnl);
+    let list = b.slave_list(rtnl);
+    // bond_commit_link_state(slave, BOND_SLAVE_NOTIFY_LATER)
+    for s in list.iter() {
+        if let Some(l) = s.new_link() {
+            s.set_link(l, rtnl);
+        }
+    }
+    let mut do_failover = false;
+    for s in list.iter() {
+        match s.new_link() {
+            Some(Link::Up) => {
+                let _ = s.update_speed_duplex(rtnl);
+                s.set_link(Link::Up, rtnl);
+                s.touch_last_link_up();
+                let primary = b.primary(rtnl);
+                if mode != Mode::ActiveBackup {
+                    s.set_backup(false, rtnl);
+                }
+                let (speed, duplex) = s.speed_duplex();
+                slave_pr!(
+                    Info,
+                    bond,
+                    &s.dev,
+                    rtnl,
+                    "link status definitely up, {} Mbps {} duplex\n",
+                    if speed == crate::slave::SPEED_UNKNOWN { 0 } else { speed },
+                    if duplex != 0 { "full" } else { "half" }
+                );
+                if mode == Mode::BalanceXor {
+                    b.republish(rtnl);
+                }
+                let active = b.active(rtnl);
+                let is_primary = primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, s));
+                match active {
+                    None => do_failover = true,
+                    Some(a) if is_primary || s.prio() > a.prio() => do_failover = true,
+                    _ => {}
+                }
+            }
+            Some(Link::Down) => {
+                s.count_link_failure();
+                s.set_link(Link::Down, rtnl);
+                if mode == Mode::ActiveBackup {
+                    s.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
+                }
+                slave_pr!(Info, bond, &s.dev, rtnl, "link status definitely down, disabling slave\n");
+                if mode == Mode::BalanceXor {
+                    b.republish(rtnl);
+                }
+                if b.active(rtnl).is_some_and(|a| Arc::ptr_eq(&a, s)) {
+                    do_failover = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if do_failover {
+        select_active_slave(bond, rtnl);
+    }
+    // Usability of slaves changed: refresh the transmit array for every mode.
+    b.republish(rtnl);
+    set_carrier(bond, rtnl);
+}
+
+/// C `bond_should_notify_peers()`.
+fn should_notify_peers(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+    let b = bond.private();
+    let n = b.send_peer_notif.load(Relaxed);
+    let d = b.hot.peer_notif_delay.load(Relaxed).max(1);
+    if n == 0 || n % d != 0 || !bond.carrier_ok() {
+        return false;
+    }
+    match b.active(rtnl) {
+        Some(a) => !a.dev.linkwatch_pending(),
+        None => false,
+    }
+}
+
+/// C `bond_peer_notify_reset()`.
+pub(crate) fn peer_notify_reset(b: &Bond, rtnl: &Rtnl) {
+    let p = b.params(rtnl);
+    b.send_peer_notif
+        .store(p.num_peer_notif * p.peer_notif_delay.max(1), Relaxed);
+}
+
+/// C `bond_peer_notify_may_events()`.
+pub(crate) fn peer_notify_may_events(bond: &Dev<BondDriver>, force: bool, rtnl: &Rtnl) {
+    let b = bond.private();
+    let mut notified = false;
+    if should_notify_peers(bond, rtnl) {
+        notified = true;
+        bond.notify(bindings::netdev_cmd_NETDEV_NOTIFY_PEERS, rtnl);
+    }
+    if notified || force {
+        b.send_peer_notif.fetch_sub(1, Relaxed);
+    }
+}
+
+impl WorkHandler<MII_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // C `bond_mii_monitor()`.
+        let b = dev.private();
+        let miimon = b.hot.miimon.load(Relaxed);
+        let mut delay = msecs_to_jiffies(miimon.max(0) as u32);
+        let needs_commit = {
+            let g = rcu::read_lock();
+            let has = b.slaves.read(&g).is_some_and(|s| !s.all.is_empty());
+            has && inspect(dev, &g)
+        };
+        if needs_commit || b.send_peer_notif.load(Relaxed) > 0 {
+            match Rtnl::try_lock() {
+                None => delay = 1,
+                Some(rtnl) => {
+                    if needs_commit {
+                        commit(dev, &rtnl);
+                    }
+                    if b.send_peer_notif.load(Relaxed) > 0 {
+                        peer_notify_may_events(dev, true, &rtnl);
+                    }
+                }
+            }
+        }
+        if b.hot.miimon.load(Relaxed) != 0 {
+            b.mii_work.queue(delay);
+        }
+    }
+}
+
+impl WorkHandler<MCAST_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // C `bond_resend_igmp_join_requests_delayed()`.
+        let b = dev.private();
+        let Some(rtnl) = Rtnl::try_lock() else {
+            b.mcast_work.queue(1);
+            return;
+        };
+        dev.notify(bindings::netdev_cmd_NETDEV_RESEND_IGMP, &rtnl);
+        if b.igmp_retrans.load(Relaxed) > 1 {
+            b.igmp_retrans.fetch_sub(1, Relaxed);
+            // HZ/5
+            b.mcast_work.queue(msecs_to_jiffies(200));
+        }
+    }
+}

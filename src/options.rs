@@ -1,0 +1,905 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Setting options (C `__bond_opt_set()` and the `bond_option_*_set()`
+//! functions of `bond_options.c`) and their rtnetlink interface (C
+//! `bond_changelink()`, `bond_slave_changelink()`, `bond_fill_info()`,
+//! `bond_fill_slave_info()` and the size functions of `bond_netlink.c`).
+//!
+//! Parsing, validation, dependency checks and error texts come from the
+//! shared option table ([`crate::netlink::options`]); this file holds what
+//! each option does to a bond.
+
+use crate::bindings;
+use crate::bond::BondDriver;
+use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
+use crate::modes::Mode;
+use crate::netlink::ifla;
+use crate::netlink::options::{self, OptInput, OptionId};
+use crate::params::{BondParams, MAX_TARGETS};
+use crate::safe::link::{Attr, ExtAck, LinkData, NlMsg};
+use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::rx_data;
+use crate::slave::Slave;
+use crate::{dev_pr, slave_pr};
+use kernel::{prelude::*, sync::Arc};
+
+/// A value being set (C `struct bond_opt_value` as initialised by
+/// `bond_opt_initval()` / `initstr()` / `slave_initval()`).
+#[derive(Clone, Copy)]
+pub(crate) enum Val<'a> {
+    /// A number (netlink).
+    Num(u64),
+    /// A string (sysfs, or netlink values C converts to strings).
+    Str(&'a [u8]),
+    /// A number for a slave (prio, actor_port_prio).
+    Slave(&'a NetDevice, u64),
+    /// Raw bytes (IPv6 NS target).
+    Extra(&'a [u8]),
+}
+
+impl<'a> Val<'a> {
+    fn input(self) -> Option<OptInput<'a>> {
+        match self {
+            Val::Num(n) | Val::Slave(_, n) => Some(OptInput::Num(n)),
+            Val::Str(s) => Some(OptInput::Str(s)),
+            Val::Extra(_) => Some(OptInput::Num(u64::MAX)),
+        }
+    }
+}
+
+/// C `__bond_opt_set()`: checks, parses, applies; logs and fills the
+/// extack like C on error.
+pub(crate) fn opt_set(
+    dev: &Dev<BondDriver>,
+    id: OptionId,
+    val: Val<'_>,
+    bad_attr: Option<&Attr<'_>>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
+    let b = dev.private();
+    let mode = b.mode();
+    let has_slaves = b.slave_count(rtnl) != 0;
+    let res = match options::validate(id, mode, has_slaves, dev.is_up(), val.input().unwrap_or(OptInput::Num(0))) {
+        Err(e) => Err(e.errno()),
+        Ok(v) => apply(dev, id, v, val, rtnl).map_err(|e| e.to_errno()),
+    };
+    let Err(err) = res else {
+        return Ok(());
+    };
+    // C `bond_opt_error_interpret()`.
+    if let Some(m) = options::error_extack(err, id, mode, val.input()) {
+        if let Some(a) = bad_attr {
+            extack.set_bad_attr(a);
+        }
+        extack.set_msg(format_args!("{}", m));
+    }
+    options::error_log(err, id, mode, val.input(), |args| dev_pr!(Err, dev, "{}", args));
+    Err(Error::from_errno(err))
+}
+
+fn str_of(val: Val<'_>) -> &[u8] {
+    match val {
+        Val::Str(s) => options::strip_at_newline(s),
+        _ => &[],
+    }
+}
+
+fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
+    struct D([u8; 4]);
+    impl core::fmt::Display for D {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            write!(f, "{}.{}.{}.{}", self.0[0], self.0[1], self.0[2], self.0[3])
+        }
+    }
+    D(t)
+}
+
+/// The option setters (`opt->set`). `v` is the parsed value (`None` for
+/// RAWVAL options, which read `val`).
+fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl: &Rtnl) -> Result {
+    let b = dev.private();
+    let mut p = b.params(rtnl);
+    let n = v.unwrap_or(0);
+    match id {
+        OptionId::Mode => {
+            if !BondParams::mode_implemented(n) {
+                dev_pr!(
+                    Err,
+                    dev,
+                    "bonding-rs: mode {} is not implemented yet\n",
+                    Mode::from_u64(n).map_or("?", |m| m.name())
+                );
+                return Err(EOPNOTSUPP);
+            }
+            let m = Mode::from_u64(n).ok_or(EINVAL)?;
+            if !m.uses_arp() {
+                p.arp_interval = 0;
+                if p.miimon == 0 {
+                    p.miimon = bindings::BOND_DEFAULT_MIIMON;
+                }
+            }
+            if m == Mode::BalanceAlb {
+                p.tlb_dynamic_lb = 1;
+            }
+            p.arp_validate = 0;
+            p.mode = n;
+            p.broadcast_neighbor = 0;
+            b.set_params(p, rtnl);
+        }
+        OptionId::PacketsPerSlave => {
+            p.packets_per_slave = n as i32;
+            b.set_params(p, rtnl);
+        }
+        OptionId::XmitHashPolicy => {
+            p.xmit_policy = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::ArpValidate => {
+            p.arp_validate = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::ArpAllTargets => {
+            p.arp_all_targets = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::FailOverMac => {
+            p.fail_over_mac = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::ArpInterval => {
+            p.arp_interval = n as i32;
+            if n != 0 && p.miimon != 0 {
+                p.miimon = 0;
+            }
+            b.set_params(p, rtnl);
+            if dev.is_up() && n != 0 {
+                b.mii_work.cancel_sync();
+            }
+        }
+        OptionId::MissedMax => {
+            p.missed_max = n as u8;
+            b.set_params(p, rtnl);
+        }
+        OptionId::ArpTargets => {
+            // Netlink adds one target per call (C `bond_option_arp_ip_targets_set()`).
+            let t = match val {
+                Val::Num(x) => (x as u32).to_ne_bytes(),
+                Val::Str(s) => return arp_target_str(dev, s, rtnl),
+                _ => return Err(EINVAL),
+            };
+            return arp_target_add(dev, t, rtnl);
+        }
+        OptionId::NsTargets => {
+            let Val::Extra(a) = val else {
+                return Err(EINVAL);
+            };
+            let mut t = [0u8; 16];
+            t.copy_from_slice(a.get(..16).ok_or(EINVAL)?);
+            if t == [0; 16] || t[0] == 0xff {
+                dev_pr!(Err, dev, "invalid NS target specified for addition\n");
+                return Err(EINVAL);
+            }
+            if p.ns_targets.contains(&t) {
+                dev_pr!(Err, dev, "NS target is already present\n");
+                return Err(EINVAL);
+            }
+            let Some(slot) = p.ns_targets.iter_mut().find(|x| **x == [0; 16]) else {
+                dev_pr!(Err, dev, "NS target table is full!\n");
+                return Err(EINVAL);
+            };
+            *slot = t;
+            b.set_params(p, rtnl);
+        }
+        OptionId::DownDelay | OptionId::UpDelay | OptionId::PeerNotifDelay => {
+            let name = match id {
+                OptionId::DownDelay => "down delay",
+                OptionId::UpDelay => "up delay",
+                _ => "peer notification delay",
+            };
+            if p.miimon == 0 {
+                dev_pr!(Err, dev, "Unable to set {} as MII monitoring is disabled\n", name);
+                return Err(EPERM);
+            }
+            let value = n as i32;
+            if value % p.miimon != 0 {
+                dev_pr!(
+                    Warning,
+                    dev,
+                    "{} ({}) is not a multiple of miimon ({}), value rounded to {} ms\n",
+                    name,
+                    value,
+                    p.miimon,
+                    (value / p.miimon) * p.miimon
+                );
+            }
+            let t = value / p.miimon;
+            match id {
+                OptionId::DownDelay => p.downdelay = t,
+                OptionId::UpDelay => p.updelay = t,
+                _ => p.peer_notif_delay = t,
+            }
+            b.set_params(p, rtnl);
+        }
+        OptionId::LacpActive => {
+            p.lacp_active = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::LacpRate => {
+            p.lacp_fast = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::LacpStrict => {
+            p.lacp_strict = n as u8;
+            b.set_params(p, rtnl);
+        }
+        OptionId::MinLinks => {
+            p.min_links = n as i32;
+            b.set_params(p, rtnl);
+            set_carrier(dev, rtnl);
+        }
+        OptionId::AdSelect => {
+            p.ad_select = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::NumPeerNotif | OptionId::NumPeerNotifAlias => {
+            p.num_peer_notif = n as i32;
+            b.set_params(p, rtnl);
+        }
+        OptionId::MiiMon => {
+            p.miimon = n as i32;
+            if n != 0 && p.arp_interval != 0 {
+                p.arp_interval = 0;
+                p.arp_validate = 0;
+            }
+            b.set_params(p, rtnl);
+            if dev.is_up() {
+                if n == 0 {
+                    b.mii_work.cancel_sync();
+                } else {
+                    b.mii_work.cancel_sync();
+                    b.mii_work.queue(0);
+                }
+            }
+        }
+        OptionId::Prio => {
+            let Val::Slave(sdev, x) = val else {
+                return Err(EINVAL);
+            };
+            let Some(s) = b.slave_of(sdev, rtnl) else {
+                return Err(ENODEV);
+            };
+            s.set_prio(x as i32);
+            if b.primary(rtnl).is_some() {
+                slave_pr!(Warning, dev, &s.dev, rtnl, "prio updated, but will not affect failover re-selection as primary slave have been set\n");
+            } else {
+                select_active_slave(dev, rtnl);
+            }
+        }
+        OptionId::Primary => {
+            let name = str_of(val);
+            if name.is_empty() {
+                b.set_primary(None, rtnl);
+                p.primary_name = [0; 16];
+                b.set_params(p, rtnl);
+                select_active_slave(dev, rtnl);
+                return Ok(());
+            }
+            if let Some(s) = b
+                .slave_list(rtnl)
+                .iter()
+                .find(|s| s.dev.name(rtnl).to_bytes() == &name[..name.len().min(15)])
+            {
+                b.set_primary(Some(s.clone()), rtnl);
+                p.primary_name = [0; 16];
+                let nm = s.dev.name(rtnl).to_bytes();
+                p.primary_name[..nm.len()].copy_from_slice(nm);
+                b.set_params(p, rtnl);
+                b.force_primary.set(rtnl, true);
+                select_active_slave(dev, rtnl);
+                return Ok(());
+            }
+            if b.primary(rtnl).is_some() {
+                b.set_primary(None, rtnl);
+                select_active_slave(dev, rtnl);
+            }
+            p.primary_name = [0; 16];
+            let k = name.len().min(15);
+            p.primary_name[..k].copy_from_slice(&name[..k]);
+            b.set_params(p, rtnl);
+        }
+        OptionId::PrimaryReselect => {
+            p.primary_reselect = n;
+            b.set_params(p, rtnl);
+            select_active_slave(dev, rtnl);
+        }
+        OptionId::UseCarrier => {}
+        OptionId::ActiveSlave => return active_slave_set(dev, str_of(val), rtnl),
+        OptionId::QueueId => return queue_id_set(dev, str_of(val), rtnl),
+        OptionId::AllSlavesActive => {
+            if n as i32 == p.all_slaves_active {
+                return Ok(());
+            }
+            p.all_slaves_active = n as i32;
+            b.set_params(p, rtnl);
+            for s in b.slave_list(rtnl).iter() {
+                if !s.is_active() {
+                    s.set_inactive(n == 0);
+                }
+            }
+        }
+        OptionId::ResendIgmp => {
+            p.resend_igmp = n as i32;
+            b.set_params(p, rtnl);
+        }
+        OptionId::LpInterval => {
+            p.lp_interval = n as u32;
+            b.set_params(p, rtnl);
+        }
+        OptionId::Slaves => return slaves_set(dev, str_of(val), rtnl),
+        OptionId::TlbDynamicLb => {
+            p.tlb_dynamic_lb = n;
+            b.set_params(p, rtnl);
+        }
+        OptionId::AdActorSysPrio => {
+            p.ad_actor_sys_prio = n as u16;
+            b.set_params(p, rtnl);
+        }
+        OptionId::AdActorSystem => {
+            let mac: [u8; 6] = match val {
+                Val::Num(x) => {
+                    let b8 = x.to_ne_bytes();
+                    [b8[0], b8[1], b8[2], b8[3], b8[4], b8[5]]
+                }
+                _ => return Err(EINVAL),
+            };
+            if mac[0] & 1 != 0 {
+                dev_pr!(Err, dev, "Invalid ad_actor_system MAC address.\n");
+                return Err(EINVAL);
+            }
+            p.ad_actor_system = mac;
+            b.set_params(p, rtnl);
+        }
+        OptionId::AdUserPortKey => {
+            p.ad_user_port_key = n as u16;
+            b.set_params(p, rtnl);
+        }
+        OptionId::CoupledControl => {
+            p.coupled_control = n as u8;
+            b.set_params(p, rtnl);
+        }
+        OptionId::BroadcastNeighbor => {
+            p.broadcast_neighbor = n as u8;
+            b.set_params(p, rtnl);
+        }
+        OptionId::ActorPortPrio => {
+            // 802.3ad only: unreachable while that mode cannot be selected.
+            return Err(EOPNOTSUPP);
+        }
+    }
+    Ok(())
+}
+
+/// C `_bond_option_arp_ip_target_add()`.
+fn arp_target_add(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
+    let b = dev.private();
+    let mut p = b.params(rtnl);
+    // C `bond_is_ip_target_ok()`: not limited broadcast, not zeronet.
+    if t == [255; 4] || t[0] == 0 {
+        dev_pr!(Err, dev, "invalid ARP target {} specified for addition\n", ip4(t));
+        return Err(EINVAL);
+    }
+    if p.arp_target.contains(&t) {
+        dev_pr!(Err, dev, "ARP target {} is already present\n", ip4(t));
+        return Err(EINVAL);
+    }
+    let Some(slot) = p.arp_target.iter_mut().find(|x| **x == [0; 4]) else {
+        dev_pr!(Err, dev, "ARP target table is full!\n");
+        return Err(EINVAL);
+    };
+    *slot = t;
+    b.set_params(p, rtnl);
+    Ok(())
+}
+
+/// C `bond_option_arp_ip_targets_set()` for strings ("+a.b.c.d" / "-a.b.c.d").
+fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    let s = options::strip_at_newline(s);
+    let (op, rest) = s.split_first().ok_or(EPERM)?;
+    let t = parse_ip4(rest).ok_or_else(|| {
+        dev_pr!(Err, dev, "invalid ARP target {} specified\n", options::CStrDisplay(rest));
+        EINVAL
+    })?;
+    match op {
+        b'+' => arp_target_add(dev, t, rtnl),
+        b'-' => {
+            let b = dev.private();
+            let mut p = b.params(rtnl);
+            let Some(ind) = p.arp_target.iter().position(|x| *x == t) else {
+                dev_pr!(Err, dev, "unable to remove nonexistent ARP target {}\n", ip4(t));
+                return Err(EINVAL);
+            };
+            if ind == 0 && p.arp_target[1] == [0; 4] && p.arp_interval != 0 {
+                dev_pr!(Warning, dev, "Removing last arp target with arp_interval on\n");
+            }
+            let mut i = ind;
+            while i < MAX_TARGETS - 1 && p.arp_target[i + 1] != [0; 4] {
+                p.arp_target[i] = p.arp_target[i + 1];
+                i += 1;
+            }
+            p.arp_target[i] = [0; 4];
+            b.set_params(p, rtnl);
+            Ok(())
+        }
+        _ => {
+            dev_pr!(Err, dev, "no command found in arp_ip_targets file - use +<addr> or -<addr>\n");
+            Err(EPERM)
+        }
+    }
+}
+
+fn parse_ip4(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split(|&c| c == b'.');
+    for o in out.iter_mut() {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        *o = u8::try_from(p.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// C `bond_option_active_slave_set()`.
+fn active_slave_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    let b = dev.private();
+    let name = s.split(|c| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let name = &name[..name.len().min(15)];
+    if name.is_empty() {
+        change_active_slave(dev, None, rtnl);
+        select_active_slave(dev, rtnl);
+        return Ok(());
+    }
+    let mut buf = [0u8; 16];
+    buf[..name.len()].copy_from_slice(name);
+    let cname = CStr::from_bytes_until_nul(&buf).map_err(|_| EINVAL)?;
+    let Some(sdev) = dev.peer_by_name(cname, rtnl) else {
+        return Err(ENODEV);
+    };
+    if sdev.flags() & bindings::IFF_SLAVE == 0 {
+        slave_pr!(Err, dev, sdev, rtnl, "Device is not bonding slave\n");
+        return Err(EINVAL);
+    }
+    if !sdev.master_is(dev, rtnl) {
+        slave_pr!(Err, dev, sdev, rtnl, "Device is not our slave\n");
+        return Err(EINVAL);
+    }
+    let Some(new) = rx_data::<Slave>(sdev, rtnl).and_then(|_| b.slave_of(sdev, rtnl)) else {
+        return Err(EINVAL);
+    };
+    let old = b.active(rtnl);
+    if old.as_ref().is_some_and(|o| Arc::ptr_eq(o, &new)) {
+        return Ok(());
+    }
+    if old.is_some() && new.link() == crate::modes::slaves::Link::Up && new.is_up() {
+        change_active_slave(dev, Some(new), rtnl);
+        Ok(())
+    } else {
+        slave_pr!(
+            Err,
+            dev,
+            &new.dev,
+            rtnl,
+            "Could not set as active slave; either {} is down or the link is down\n",
+            new.dev.name(rtnl).to_str().unwrap_or("?")
+        );
+        Err(EINVAL)
+    }
+}
+
+/// C `bond_option_queue_id_set()`.
+fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    let b = dev.private();
+    let Some(colon) = s.iter().position(|&c| c == b':') else {
+        return Err(EPERM);
+    };
+    let (name, rest) = (&s[..colon], &s[colon + 1..]);
+    let digits: &[u8] = {
+        let t = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+        &rest[..t]
+    };
+    if digits.is_empty() {
+        return Err(EPERM);
+    }
+    let qid = digits.iter().fold(0u32, |a, &c| a.wrapping_mul(10).wrapping_add(u32::from(c - b'0'))) as u16;
+    if name.is_empty() || name.len() >= 16 || u32::from(qid) > dev.real_num_tx_queues() {
+        return Err(EPERM);
+    }
+    let mut buf = [0u8; 17];
+    buf[..name.len()].copy_from_slice(name);
+    let cname = CStr::from_bytes_until_nul(&buf).map_err(|_| EPERM)?;
+    let sdev = dev.peer_by_name(cname, rtnl).ok_or(EPERM)?;
+    let mut update = None;
+    for sl in b.slave_list(rtnl).iter() {
+        if core::ptr::eq(sl.dev.as_ptr(), sdev.as_ptr()) {
+            update = Some(sl.clone());
+        } else if qid != 0 && qid == sl.queue_id() {
+            return Err(EPERM);
+        }
+    }
+    update.ok_or(EPERM)?.set_queue_id(qid);
+    Ok(())
+}
+
+/// C `bond_option_slaves_set()` ("+eth0" / "-eth0").
+fn slaves_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    let word = s.split(|c| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let word = &word[..word.len().min(16)];
+    let (op, name) = match word.split_first() {
+        Some((&op, name)) if !name.is_empty() && name.len() < 16 => (op, name),
+        _ => {
+            dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
+            return Err(EPERM);
+        }
+    };
+    let mut buf = [0u8; 17];
+    buf[..name.len()].copy_from_slice(name);
+    let cname = CStr::from_bytes_until_nul(&buf).map_err(|_| EPERM)?;
+    let Some(sdev) = dev.peer_by_name(cname, rtnl) else {
+        dev_pr!(Err, dev, "interface {} does not exist!\n", options::CStrDisplay(name));
+        return Err(ENODEV);
+    };
+    match op {
+        b'+' => {
+            slave_pr!(Info, dev, sdev, rtnl, "Adding slave\n");
+            crate::enslave::enslave(dev, sdev, None, rtnl)
+        }
+        b'-' => {
+            slave_pr!(Info, dev, sdev, rtnl, "Removing slave\n");
+            crate::enslave::release(dev, sdev, false, false, rtnl)
+        }
+        _ => {
+            dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
+            Err(EPERM)
+        }
+    }
+}
+
+/// C `bond_changelink()`.
+pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
+    use ifla::*;
+    let get = |t: u16| data.get(u32::from(t));
+    let mut miimon = 0u32;
+    let set_num = |id: OptionId, a: &Attr<'_>, v: u64, extack: &mut ExtAck<'_>| -> Result {
+        opt_set(dev, id, Val::Num(v), Some(a), extack, rtnl)
+    };
+
+    if let Some(a) = get(IFLA_BOND_MODE) {
+        set_num(OptionId::Mode, &a, u64::from(a.u8()), extack)?;
+    }
+    if let Some(a) = get(IFLA_BOND_ACTIVE_SLAVE) {
+        let ifindex = a.u32() as i32;
+        let mut name = [0u8; 16];
+        if ifindex != 0 {
+            let sdev = dev.peer_by_index(ifindex, rtnl).ok_or(ENODEV)?;
+            let nm = sdev.name(rtnl).to_bytes();
+            name[..nm.len()].copy_from_slice(nm);
+        }
+        let n = name.iter().position(|&c| c == 0).unwrap_or(16);
+        opt_set(dev, OptionId::ActiveSlave, Val::Str(&name[..n]), Some(&a), extack, rtnl)?;
+    }
+    if let Some(a) = get(IFLA_BOND_MIIMON) {
+        miimon = a.u32();
+        set_num(OptionId::MiiMon, &a, changelink_u32_value(miimon), extack)?;
+    }
+    for (t, id) in [
+        (IFLA_BOND_UPDELAY, OptionId::UpDelay),
+        (IFLA_BOND_DOWNDELAY, OptionId::DownDelay),
+        (IFLA_BOND_PEER_NOTIF_DELAY, OptionId::PeerNotifDelay),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, changelink_u32_value(a.u32()), extack)?;
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_USE_CARRIER) {
+        if a.u8() != 1 {
+            extack.set_bad_attr(&a);
+            extack.set_msg(format_args!("{}", msgs::USE_CARRIER_OBSOLETE));
+            return Err(EINVAL);
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_ARP_INTERVAL) {
+        let v = a.u32();
+        if v != 0 && miimon != 0 {
+            extack.set_bad_attr(&a);
+            extack.set_msg(format_args!("{}", msgs::ARP_WITH_MIIMON));
+            return Err(EINVAL);
+        }
+        set_num(OptionId::ArpInterval, &a, changelink_u32_value(v), extack)?;
+    }
+    if let Some(a) = get(IFLA_BOND_ARP_IP_TARGET) {
+        let b = dev.private();
+        let mut p = b.params(rtnl);
+        p.arp_target = [[0; 4]; MAX_TARGETS];
+        b.set_params(p, rtnl);
+        let mut i = 0;
+        for (_, payload) in a.nested() {
+            if payload.len() < 4 {
+                return Err(EINVAL);
+            }
+            let t = u32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
+            set_num(OptionId::ArpTargets, &a, u64::from(t), extack)?;
+            i += 1;
+        }
+        if i == 0 && b.params(rtnl).arp_interval != 0 {
+            dev_pr!(Warning, dev, "Removing last arp target with arp_interval on\n");
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_NS_IP6_TARGET) {
+        let b = dev.private();
+        let mut p = b.params(rtnl);
+        p.ns_targets = [[0; 16]; MAX_TARGETS];
+        b.set_params(p, rtnl);
+        let mut i = 0;
+        for (_, payload) in a.nested() {
+            if payload.len() < 16 {
+                extack.set_msg(format_args!("{}", msgs::INVALID_IPV6));
+                return Err(EINVAL);
+            }
+            opt_set(dev, OptionId::NsTargets, Val::Extra(payload), Some(&a), extack, rtnl)?;
+            i += 1;
+        }
+        if i == 0 && b.params(rtnl).arp_interval != 0 {
+            dev_pr!(Warning, dev, "Removing last ns target with arp_interval on\n");
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_ARP_VALIDATE) {
+        let v = a.u32();
+        if v != 0 && miimon != 0 {
+            extack.set_bad_attr(&a);
+            extack.set_msg(format_args!("{}", msgs::ARP_VALIDATE_WITH_MIIMON));
+            return Err(EINVAL);
+        }
+        set_num(OptionId::ArpValidate, &a, changelink_u32_value(v), extack)?;
+    }
+    if let Some(a) = get(IFLA_BOND_ARP_ALL_TARGETS) {
+        set_num(OptionId::ArpAllTargets, &a, changelink_u32_value(a.u32()), extack)?;
+    }
+    if let Some(a) = get(IFLA_BOND_PRIMARY) {
+        let mut name = [0u8; 16];
+        if let Some(sdev) = dev.peer_by_index(a.u32() as i32, rtnl) {
+            let nm = sdev.name(rtnl).to_bytes();
+            name[..nm.len()].copy_from_slice(nm);
+        }
+        let n = name.iter().position(|&c| c == 0).unwrap_or(16);
+        opt_set(dev, OptionId::Primary, Val::Str(&name[..n]), Some(&a), extack, rtnl)?;
+    }
+    let u8s = [
+        (IFLA_BOND_PRIMARY_RESELECT, OptionId::PrimaryReselect),
+        (IFLA_BOND_FAIL_OVER_MAC, OptionId::FailOverMac),
+        (IFLA_BOND_XMIT_HASH_POLICY, OptionId::XmitHashPolicy),
+    ];
+    for (t, id) in u8s {
+        if let Some(a) = get(t) {
+            set_num(id, &a, u64::from(a.u8()), extack)?;
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_RESEND_IGMP) {
+        set_num(OptionId::ResendIgmp, &a, changelink_u32_value(a.u32()), extack)?;
+    }
+    for (t, id) in [
+        (IFLA_BOND_NUM_PEER_NOTIF, OptionId::NumPeerNotif),
+        (IFLA_BOND_ALL_SLAVES_ACTIVE, OptionId::AllSlavesActive),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, u64::from(a.u8()), extack)?;
+        }
+    }
+    for (t, id) in [
+        (IFLA_BOND_MIN_LINKS, OptionId::MinLinks),
+        (IFLA_BOND_LP_INTERVAL, OptionId::LpInterval),
+        (IFLA_BOND_PACKETS_PER_SLAVE, OptionId::PacketsPerSlave),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, changelink_u32_value(a.u32()), extack)?;
+        }
+    }
+    for (t, id) in [
+        (IFLA_BOND_AD_LACP_ACTIVE, OptionId::LacpActive),
+        (IFLA_BOND_AD_LACP_RATE, OptionId::LacpRate),
+        (IFLA_BOND_AD_SELECT, OptionId::AdSelect),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, u64::from(a.u8()), extack)?;
+        }
+    }
+    for (t, id) in [
+        (IFLA_BOND_AD_ACTOR_SYS_PRIO, OptionId::AdActorSysPrio),
+        (IFLA_BOND_AD_USER_PORT_KEY, OptionId::AdUserPortKey),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, u64::from(a.u16()), extack)?;
+        }
+    }
+    if let Some(a) = get(IFLA_BOND_AD_ACTOR_SYSTEM) {
+        let pl = a.payload();
+        if pl.len() != 6 {
+            return Err(EINVAL);
+        }
+        // C `nla_get_u64()` of a 6-byte attribute reads 8 bytes; the two
+        // extra bytes are not used by the setter.
+        let mut b8 = [0u8; 8];
+        b8[..6].copy_from_slice(pl);
+        set_num(OptionId::AdActorSystem, &a, u64::from_ne_bytes(b8), extack)?;
+    }
+    for (t, id) in [
+        (IFLA_BOND_TLB_DYNAMIC_LB, OptionId::TlbDynamicLb),
+        (IFLA_BOND_MISSED_MAX, OptionId::MissedMax),
+        (IFLA_BOND_COUPLED_CONTROL, OptionId::CoupledControl),
+        (IFLA_BOND_BROADCAST_NEIGH, OptionId::BroadcastNeighbor),
+        (IFLA_BOND_LACP_STRICT, OptionId::LacpStrict),
+    ] {
+        if let Some(a) = get(t) {
+            set_num(id, &a, u64::from(a.u8()), extack)?;
+        }
+    }
+    Ok(())
+}
+
+/// C `bond_slave_changelink()`.
+pub(crate) fn slave_changelink(
+    dev: &Dev<BondDriver>,
+    slave: &NetDevice,
+    data: &LinkData<'_>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
+    if let Some(a) = data.get(u32::from(ifla::IFLA_BOND_SLAVE_QUEUE_ID)) {
+        // "%s:%u\n" into char[IFNAMSIZ + 7], as C builds it.
+        let mut buf = [0u8; 23];
+        let name = slave.name(rtnl).to_bytes();
+        let mut w = 0;
+        let mut put = |c: u8| {
+            if w < buf.len() - 1 {
+                buf[w] = c;
+                w += 1;
+            }
+        };
+        name.iter().for_each(|&c| put(c));
+        put(b':');
+        let q = a.u16();
+        let mut digits = [0u8; 5];
+        let mut k = 0;
+        let mut x = q;
+        loop {
+            digits[k] = b'0' + (x % 10) as u8;
+            k += 1;
+            x /= 10;
+            if x == 0 {
+                break;
+            }
+        }
+        for i in (0..k).rev() {
+            put(digits[i]);
+        }
+        put(b'\n');
+        opt_set(dev, OptionId::QueueId, Val::Str(&buf[..w]), Some(&a), extack, rtnl)?;
+    }
+    if let Some(a) = data.get(u32::from(ifla::IFLA_BOND_SLAVE_PRIO)) {
+        let v = a.u32() as i32 as i64 as u64;
+        opt_set(dev, OptionId::Prio, Val::Slave(slave, v), Some(&a), extack, rtnl)?;
+    }
+    if let Some(a) = data.get(u32::from(ifla::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO)) {
+        opt_set(dev, OptionId::ActorPortPrio, Val::Slave(slave, u64::from(a.u16())), Some(&a), extack, rtnl)?;
+    }
+    Ok(())
+}
+
+/// `nla_total_size()`.
+const fn nts(payload: usize) -> usize {
+    (4 + payload + 3) & !3
+}
+
+/// C `bond_get_size()`.
+pub(crate) fn get_size() -> usize {
+    nts(1) + nts(4) * 3 + nts(1) + nts(4)
+        + nts(4) + nts(4) * MAX_TARGETS
+        + nts(4) * 3 + nts(1) * 3 + nts(4) + nts(1) * 2 + nts(4) * 3
+        + nts(1) * 3
+        + nts(4) + nts(2) * 4 + nts(6)
+        + nts(2) * 2 + nts(6) + nts(1) + nts(4) + nts(1)
+        + nts(4) + nts(16) * MAX_TARGETS
+        + nts(1) * 3
+}
+
+/// C `bond_get_slave_size()`.
+pub(crate) fn get_slave_size() -> usize {
+    nts(1) * 2 + nts(4) + nts(bindings::MAX_ADDR_LEN as usize) + nts(2) * 2 + nts(1) + nts(2) + nts(4) + nts(2) + nts(1) * 2
+}
+
+/// C `bond_fill_info()`.
+pub(crate) fn fill_info(dev: &Dev<BondDriver>, m: &mut NlMsg<'_>, rtnl: &Rtnl, _admin: bool) -> Result {
+    use ifla::*;
+    let b = dev.private();
+    let p = b.params(rtnl);
+    let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+    m.put_u8(IFLA_BOND_MODE, p.mode as u8)?;
+    if mode.uses_primary() {
+        if let Some(a) = b.active(rtnl) {
+            m.put_u32(IFLA_BOND_ACTIVE_SLAVE, a.dev.ifindex() as u32)?;
+        }
+    }
+    let miimon = p.miimon;
+    m.put_u32(IFLA_BOND_MIIMON, miimon as u32)?;
+    m.put_u32(IFLA_BOND_UPDELAY, (p.updelay * miimon) as u32)?;
+    m.put_u32(IFLA_BOND_DOWNDELAY, (p.downdelay * miimon) as u32)?;
+    m.put_u32(IFLA_BOND_PEER_NOTIF_DELAY, (p.peer_notif_delay * miimon) as u32)?;
+    m.put_u8(IFLA_BOND_USE_CARRIER, 1)?;
+    m.put_u32(IFLA_BOND_ARP_INTERVAL, p.arp_interval as u32)?;
+    let nest = m.nest_start(IFLA_BOND_ARP_IP_TARGET, false)?;
+    let mut added = false;
+    for (i, t) in p.arp_target.iter().enumerate() {
+        if *t != [0; 4] {
+            m.put_u32(i as u16, u32::from_ne_bytes(*t))?;
+            added = true;
+        }
+    }
+    if added {
+        m.nest_end(nest);
+    } else {
+        m.nest_cancel(nest);
+    }
+    m.put_u32(IFLA_BOND_ARP_VALIDATE, p.arp_validate as u32)?;
+    m.put_u32(IFLA_BOND_ARP_ALL_TARGETS, p.arp_all_targets as u32)?;
+    let nest = m.nest_start(IFLA_BOND_NS_IP6_TARGET, true)?;
+    let mut added = false;
+    for (i, t) in p.ns_targets.iter().enumerate() {
+        if *t != [0; 16] {
+            m.put_bytes(i as u16, t)?;
+            added = true;
+        }
+    }
+    if added {
+        m.nest_end(nest);
+    } else {
+        m.nest_cancel(nest);
+    }
+    if let Some(pr) = b.primary(rtnl) {
+        m.put_u32(IFLA_BOND_PRIMARY, pr.dev.ifindex() as u32)?;
+    }
+    m.put_u8(IFLA_BOND_PRIMARY_RESELECT, p.primary_reselect as u8)?;
+    m.put_u8(IFLA_BOND_FAIL_OVER_MAC, p.fail_over_mac as u8)?;
+    m.put_u8(IFLA_BOND_XMIT_HASH_POLICY, p.xmit_policy as u8)?;
+    m.put_u32(IFLA_BOND_RESEND_IGMP, p.resend_igmp as u32)?;
+    m.put_u8(IFLA_BOND_NUM_PEER_NOTIF, p.num_peer_notif as u8)?;
+    m.put_u8(IFLA_BOND_ALL_SLAVES_ACTIVE, p.all_slaves_active as u8)?;
+    m.put_u32(IFLA_BOND_MIN_LINKS, p.min_links as u32)?;
+    m.put_u32(IFLA_BOND_LP_INTERVAL, p.lp_interval)?;
+    m.put_u32(IFLA_BOND_PACKETS_PER_SLAVE, p.packets_per_slave as u32)?;
+    m.put_u8(IFLA_BOND_AD_LACP_ACTIVE, p.lacp_active as u8)?;
+    m.put_u8(IFLA_BOND_AD_LACP_RATE, p.lacp_fast as u8)?;
+    m.put_u8(IFLA_BOND_AD_SELECT, p.ad_select as u8)?;
+    m.put_u8(IFLA_BOND_TLB_DYNAMIC_LB, p.tlb_dynamic_lb as u8)?;
+    m.put_u8(IFLA_BOND_MISSED_MAX, p.missed_max)?;
+    m.put_u8(IFLA_BOND_COUPLED_CONTROL, p.coupled_control)?;
+    m.put_u8(IFLA_BOND_BROADCAST_NEIGH, p.broadcast_neighbor)?;
+    m.put_u8(IFLA_BOND_LACP_STRICT, p.lacp_strict)?;
+    Ok(())
+}
+
+/// C `bond_fill_slave_info()`.
+pub(crate) fn fill_slave_info(dev: &Dev<BondDriver>, sdev: &NetDevice, m: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+    use ifla::*;
+    let Some(s) = dev.private().slave_of(sdev, rtnl) else {
+        return Ok(());
+    };
+    m.put_u8(IFLA_BOND_SLAVE_STATE, u8::from(!s.is_active()))?;
+    m.put_u8(IFLA_BOND_SLAVE_MII_STATUS, s.link() as u8)?;
+    m.put_u32(IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, s.link_failure_count())?;
+    m.put_bytes(IFLA_BOND_SLAVE_PERM_HWADDR, s.perm_hwaddr.as_slice())?;
+    m.put_u16(IFLA_BOND_SLAVE_QUEUE_ID, s.queue_id())?;
+    m.put_u32(IFLA_BOND_SLAVE_PRIO, s.prio() as u32)?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/proc/net/bonding/<bond>` (C `bond_procfs.c`), for the implemented modes.
+
+use crate::bond::BondDriver;
+use crate::modes::Mode;
+use crate::netlink::options::{self, OptionId};
+use crate::safe::devops::uts_release;
+use crate::safe::netdev::Dev;
+use crate::safe::proc::ProcShow;
+use crate::safe::rtnl::Rtnl;
+use crate::slave::{DUPLEX_UNKNOWN, SPEED_UNKNOWN};
+use kernel::{seq_file::SeqFile, seq_print};
+
+fn name_of(id: OptionId, v: u64) -> &'static str {
+    options::value_name(id, v).unwrap_or("")
+}
+
+impl ProcShow for BondDriver {
+    fn show(m: &SeqFile, dev: &Dev<Self>) {
+        // C reads under RCU with READ_ONCE(); RTNL gives a consistent view.
+        let rtnl = Rtnl::lock();
+        let rtnl: &Rtnl = &rtnl;
+        let b = dev.private();
+        let p = b.params(rtnl);
+        let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+        let curr = b.active(rtnl);
+
+        seq_print!(m, "Ethernet Channel Bonding Driver: v{}\n\n", uts_release().to_str().unwrap_or(""));
+        seq_print!(m, "Bonding Mode: {}", mode.proc_name());
+        if mode == Mode::ActiveBackup && p.fail_over_mac != 0 {
+            seq_print!(m, " (fail_over_mac {})", name_of(OptionId::FailOverMac, p.fail_over_mac));
+        }
+        seq_print!(m, "\n");
+        if mode.uses_xmit_hash(p.tlb_dynamic_lb != 0) {
+            seq_print!(
+                m,
+                "Transmit Hash Policy: {} ({})\n",
+                name_of(OptionId::XmitHashPolicy, p.xmit_policy),
+                p.xmit_policy
+            );
+        }
+        if mode.uses_primary() {
+            let primary = b.primary(rtnl);
+            match &primary {
+                Some(pr) => seq_print!(
+                    m,
+                    "Primary Slave: {} (primary_reselect {})",
+                    pr.dev.name(rtnl).to_str().unwrap_or("?"),
+                    name_of(OptionId::PrimaryReselect, p.primary_reselect)
+                ),
+                None => seq_print!(m, "Primary Slave: None"),
+            }
+            seq_print!(
+                m,
+                "\nCurrently Active Slave: {}\n",
+                curr.as_ref().map_or("None", |c| c.dev.name(rtnl).to_str().unwrap_or("?"))
+            );
+        }
+        let st = if dev.carrier_ok() { "up" } else { "down" };
+        seq_print!(m, "MII Status: {}\n", st);
+        seq_print!(m, "MII Polling Interval (ms): {}\n", p.miimon);
+        seq_print!(m, "Up Delay (ms): {}\n", p.updelay * p.miimon);
+        seq_print!(m, "Down Delay (ms): {}\n", p.downdelay * p.miimon);
+        seq_print!(m, "Peer Notification Delay (ms): {}\n", p.peer_notif_delay * p.miimon);
+        if p.arp_interval > 0 {
+            seq_print!(m, "ARP Polling Interval (ms): {}\n", p.arp_interval);
+            seq_print!(m, "ARP Missed Max: {}\n", p.missed_max);
+            seq_print!(m, "ARP IP target/s (n.n.n.n form):");
+            let mut first = true;
+            for t in p.arp_target.iter().take_while(|t| **t != [0; 4]) {
+                if !first {
+                    seq_print!(m, ",");
+                }
+                seq_print!(m, " {}.{}.{}.{}", t[0], t[1], t[2], t[3]);
+                first = false;
+            }
+            seq_print!(m, "\n");
+            seq_print!(m, "NS IPv6 target/s (xx::xx form):");
+            let mut first = true;
+            for t in p.ns_targets.iter().take_while(|t| **t != [0; 16]) {
+                if !first {
+                    seq_print!(m, ",");
+                }
+                seq_print!(m, " {}", Ipv6(*t));
+                first = false;
+            }
+            seq_print!(m, "\n");
+        }
+
+        for s in b.slave_list(rtnl).iter() {
+            seq_print!(m, "\nSlave Interface: {}\n", s.dev.name(rtnl).to_str().unwrap_or("?"));
+            seq_print!(m, "MII Status: {}\n", s.link().status_name());
+            let (speed, duplex) = s.speed_duplex();
+            if speed == SPEED_UNKNOWN {
+                seq_print!(m, "Speed: Unknown\n");
+            } else {
+                seq_print!(m, "Speed: {} Mbps\n", speed as i32);
+            }
+            if duplex == DUPLEX_UNKNOWN {
+                seq_print!(m, "Duplex: Unknown\n");
+            } else {
+                let d = if duplex != 0 { "full" } else { "half" };
+                seq_print!(m, "Duplex: {}\n", d);
+            }
+            seq_print!(m, "Link Failure Count: {}\n", s.link_failure_count());
+            seq_print!(m, "Permanent HW addr: ");
+            for (i, byte) in s.perm_hwaddr.as_slice().iter().enumerate() {
+                if i > 0 {
+                    seq_print!(m, ":");
+                }
+                seq_print!(m, "{:02x}", byte);
+            }
+            seq_print!(m, "\n");
+            seq_print!(m, "Slave queue ID: {}\n", s.queue_id());
+        }
+    }
+}
+
+/// `%pI6c`: compressed IPv6 notation (RFC 5952).
+struct Ipv6([u8; 16]);
+
+impl kernel::fmt::Display for Ipv6 {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        let w: [u16; 8] = core::array::from_fn(|i| u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]]));
+        // Longest run (>= 2) of zero words.
+        let (mut best, mut best_len, mut i) = (8usize, 0usize, 0usize);
+        while i < 8 {
+            if w[i] == 0 {
+                let s = i;
+                while i < 8 && w[i] == 0 {
+                    i += 1;
+                }
+                if i - s > best_len && i - s >= 2 {
+                    best = s;
+                    best_len = i - s;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        let mut i = 0;
+        while i < 8 {
+            if i == best {
+                write!(f, "::")?;
+                i += best_len;
+                continue;
+            }
+            if i > 0 && i != best + best_len {
+                write!(f, ":")?;
+            }
+            write!(f, "{:x}", w[i])?;
+            i += 1;
+        }
+        Ok(())
+    }
+}

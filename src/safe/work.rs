@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Delayed work items embedded in a device's private data (C `struct
+//! delayed_work` in `struct bonding`, e.g. `mii_work`).
+//!
+//! The kernel crate's `workqueue` module enqueues reference-counted owners
+//! and has no cancellation; a net device's private area is neither, so this
+//! is the C pattern: the item lives in `T::Priv`, knows its device, and is
+//! cancelled synchronously before the device can go away (`ndo_stop`,
+//! `ndo_uninit`, and as a last resort when the item is dropped).
+
+use crate::bindings;
+use crate::safe::netdev::{Dev, Driver};
+use core::{
+    marker::PhantomData,
+    sync::atomic::{AtomicPtr, Ordering},
+};
+use kernel::{prelude::*, types::Opaque};
+
+/// The handler of work item `ID` of driver `T`.
+pub(crate) trait WorkHandler<const ID: u8>: Driver {
+    /// Runs in process context (system workqueue), without RTNL.
+    fn run(dev: &Dev<Self>);
+}
+
+/// A delayed work item of device `T`, identified by `ID`.
+///
+/// Invariant: once [`DevWork::attach`]ed to a device, the item is only
+/// queued while that device is alive, and is cancelled (synchronously)
+/// before the device is freed.
+#[pin_data(PinnedDrop)]
+pub(crate) struct DevWork<T: WorkHandler<ID>, const ID: u8> {
+    #[pin]
+    work: Opaque<bindings::delayed_work>,
+    dev: AtomicPtr<bindings::net_device>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The C work item is designed for concurrent queue/cancel calls; the
+// device pointer is an atomic.
+unsafe impl<T: WorkHandler<ID>, const ID: u8> Sync for DevWork<T, ID> {}
+// SAFETY: As above.
+unsafe impl<T: WorkHandler<ID>, const ID: u8> Send for DevWork<T, ID> {}
+
+impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
+    /// `INIT_DELAYED_WORK()`.
+    pub(crate) fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            // SAFETY: `INIT_DELAYED_WORK()` initialises the item in place; it
+            // is pinned in the device's private area and never moved.
+            work <- Opaque::ffi_init(|slot| unsafe {
+                bindings::bondrs_init_delayed_work(slot, Some(Self::work_cb))
+            }),
+            dev: AtomicPtr::new(core::ptr::null_mut()),
+            _p: PhantomData,
+        })
+    }
+
+    /// Binds the item to its device (from `ndo_init`).
+    pub(crate) fn attach(&self, dev: &Dev<T>) {
+        self.dev.store(dev.as_ptr(), Ordering::Release);
+    }
+
+    /// `queue_delayed_work(system_wq, ...)` after `delay` jiffies; no-op if
+    /// already pending or not attached.
+    pub(crate) fn queue(&self, delay: usize) {
+        if self.dev.load(Ordering::Acquire).is_null() {
+            return;
+        }
+        // SAFETY: The item is initialised and pinned; the device is alive (the
+        // caller holds a `Dev` reference through which it reached `self`), and
+        // the invariant makes sure the item is cancelled before it is freed.
+        unsafe { bindings::bondrs_queue_delayed_work(self.work.get(), delay) };
+    }
+
+    /// `cancel_delayed_work_sync()`: after return the handler is not running
+    /// and not queued (unless queued again later).
+    pub(crate) fn cancel_sync(&self) {
+        // SAFETY: The item is initialised; may sleep (process context callers).
+        unsafe { bindings::cancel_delayed_work_sync(self.work.get()) };
+    }
+
+    /// # Safety
+    ///
+    /// Called by the workqueue with the `work` member of one of our items.
+    unsafe extern "C" fn work_cb(work: *mut bindings::work_struct) {
+        // SAFETY: `work` is `delayed_work.work` of `Self::work` (container_of
+        // twice; `work` is the first member of `struct delayed_work`, and the
+        // `Opaque` is transparent).
+        let this = unsafe {
+            &*work
+                .cast::<u8>()
+                .sub(core::mem::offset_of!(bindings::delayed_work, work))
+                .sub(core::mem::offset_of!(Self, work))
+                .cast::<Self>()
+        };
+        let dev = this.dev.load(Ordering::Acquire);
+        if dev.is_null() {
+            return;
+        }
+        // SAFETY: By the type invariant the device outlives every run of its
+        // work items; it was set up by `T`.
+        let dev = unsafe { Dev::<T>::from_raw(dev) };
+        T::run(dev);
+    }
+}
+
+#[pinned_drop]
+impl<T: WorkHandler<ID>, const ID: u8> PinnedDrop for DevWork<T, ID> {
+    fn drop(self: Pin<&mut Self>) {
+        self.cancel_sync();
+    }
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A bond slave (C `struct slave`) and its receive handler (C
+//! `bond_handle_frame()`).
+//!
+//! A slave is reference counted: the bond's published slave set, the rx
+//! handler registration and control-path readers each hold a reference, so
+//! the data path never sees a freed slave. Fields the data path or the MII
+//! monitor read without RTNL are atomics; the others are written under RTNL
+//! only (C uses plain fields with `READ_ONCE()`/`WRITE_ONCE()`).
+
+use crate::bond::BondDriver;
+use crate::modes::{slaves::Link, Mode};
+use crate::safe::devops::{DevRef, HwAddr, Stats64, STATS64_LEN};
+use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::{RxHandler, RxResult, RxSkb};
+use core::sync::atomic::{
+    AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed,
+};
+use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SpinLock};
+
+/// `SPEED_UNKNOWN`.
+pub(crate) const SPEED_UNKNOWN: u32 = u32::MAX;
+/// `DUPLEX_UNKNOWN`.
+pub(crate) const DUPLEX_UNKNOWN: u8 = 0xff;
+/// No proposed state (`BOND_LINK_NOCHANGE`).
+const LINK_NOCHANGE: u8 = 0xff;
+
+/// A slave of a bond.
+#[pin_data]
+pub(crate) struct Slave {
+    /// The slave device (a reference is held while the `Slave` exists).
+    pub(crate) dev: DevRef,
+    /// The bond device.
+    pub(crate) bond: DevRef,
+    link: AtomicU8,
+    new_link: AtomicU8,
+    /// `slave->backup` (BOND_STATE_BACKUP).
+    backup: AtomicBool,
+    /// `slave->inactive`: frames received are not delivered to the bond.
+    inactive: AtomicBool,
+    /// `slave->delay` (MII monitor countdown).
+    pub(crate) delay: AtomicI32,
+    link_failure_count: AtomicU32,
+    speed: AtomicU32,
+    duplex: AtomicU8,
+    /// The slave's own address before enslaving.
+    pub(crate) perm_hwaddr: HwAddr,
+    /// The slave's MTU before enslaving.
+    pub(crate) original_mtu: u32,
+    queue_id: AtomicU16,
+    prio: AtomicI32,
+    last_link_up: AtomicUsize,
+    /// Statistics seen at the last `bond_get_stats()` (C `slave_stats`).
+    #[pin]
+    pub(crate) last_stats: SpinLock<Stats64>,
+}
+
+impl Slave {
+    /// A new slave of `bond` for `dev` (C `bond_alloc_slave()` + fields set
+    /// at the start of `bond_enslave()`).
+    pub(crate) fn new(
+        bond: &NetDevice,
+        dev: &NetDevice,
+        perm: HwAddr,
+        original_mtu: u32,
+    ) -> Result<Arc<Slave>> {
+        Arc::pin_init(
+            pin_init!(Slave {
+                dev: DevRef::new(dev),
+                bond: DevRef::new(bond),
+                link: AtomicU8::new(Link::Down as u8),
+                new_link: AtomicU8::new(LINK_NOCHANGE),
+                backup: AtomicBool::new(false),
+                inactive: AtomicBool::new(false),
+                delay: AtomicI32::new(0),
+                link_failure_count: AtomicU32::new(0),
+                speed: AtomicU32::new(SPEED_UNKNOWN),
+                duplex: AtomicU8::new(DUPLEX_UNKNOWN),
+                perm_hwaddr: perm,
+                original_mtu,
+                queue_id: AtomicU16::new(0),
+                prio: AtomicI32::new(0),
+                last_link_up: AtomicUsize::new(0),
+                last_stats <- new_spinlock!([0u64; STATS64_LEN]),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    /// `slave->link`.
+    pub(crate) fn link(&self) -> Link {
+        Link::from_u8(self.link.load(Relaxed))
+    }
+
+    /// The proposed state (`link_new_state`), if any.
+    pub(crate) fn new_link(&self) -> Option<Link> {
+        match self.new_link.load(Relaxed) {
+            LINK_NOCHANGE => None,
+            v => Some(Link::from_u8(v)),
+        }
+    }
+
+    /// C `bond_propose_link_state()`.
+    pub(crate) fn propose_link(&self, l: Option<Link>) {
+        self.new_link
+            .store(l.map_or(LINK_NOCHANGE, |l| l as u8), Relaxed);
+    }
+
+    /// C `bond_set_slave_link_state(..., NOTIFY_NOW)`.
+    pub(crate) fn set_link(&self, l: Link, rtnl: &Rtnl) {
+        if self.link() == l {
+            return;
+        }
+        self.link.store(l as u8, Relaxed);
+        self.lower_state_changed(rtnl);
+    }
+
+    /// Sets the link state without notification (initial state).
+    pub(crate) fn init_link(&self, l: Link) {
+        self.link.store(l as u8, Relaxed);
+    }
+
+    /// C `bond_is_active_slave()`.
+    pub(crate) fn is_active(&self) -> bool {
+        !self.backup.load(Relaxed)
+    }
+
+    /// C `bond_is_slave_inactive()`.
+    pub(crate) fn is_inactive(&self) -> bool {
+        self.inactive.load(Relaxed)
+    }
+
+    /// Sets `slave->inactive` directly (C `all_slaves_active` setter).
+    pub(crate) fn set_inactive(&self, v: bool) {
+        self.inactive.store(v, Relaxed);
+    }
+
+    /// C `bond_set_slave_state()`: `backup` state with notification.
+    fn set_state(&self, backup: bool, rtnl: &Rtnl) {
+        if self.backup.load(Relaxed) == backup {
+            return;
+        }
+        self.backup.store(backup, Relaxed);
+        self.lower_state_changed(rtnl);
+    }
+
+    /// C `bond_set_active_slave()` / `bond_set_backup_slave()`.
+    pub(crate) fn set_backup(&self, backup: bool, rtnl: &Rtnl) {
+        self.set_state(backup, rtnl);
+    }
+
+    /// C `bond_set_slave_inactive_flags()`.
+    pub(crate) fn set_inactive_flags(&self, mode: Mode, all_slaves_active: bool, rtnl: &Rtnl) {
+        if !mode.is_lb() {
+            self.set_state(true, rtnl);
+        }
+        if !all_slaves_active {
+            self.inactive.store(true, Relaxed);
+        }
+    }
+
+    /// C `bond_set_slave_active_flags()`.
+    pub(crate) fn set_active_flags(&self, rtnl: &Rtnl) {
+        self.set_state(false, rtnl);
+        self.inactive.store(false, Relaxed);
+    }
+
+    /// C `bond_lower_state_changed()`.
+    pub(crate) fn lower_state_changed(&self, rtnl: &Rtnl) {
+        let l = self.link();
+        self.dev
+            .lower_state_changed(matches!(l, Link::Up | Link::Fail), self.is_active(), rtnl);
+    }
+
+    /// C `bond_slave_is_up()`.
+    pub(crate) fn is_up(&self) -> bool {
+        self.dev.running() && self.dev.carrier_ok()
+    }
+
+    /// C `bond_slave_can_tx()`.
+    pub(crate) fn can_tx(&self) -> bool {
+        self.is_up() && self.link() == Link::Up && self.is_active()
+    }
+
+    /// `slave->link_failure_count`.
+    pub(crate) fn link_failure_count(&self) -> u32 {
+        self.link_failure_count.load(Relaxed)
+    }
+
+    /// Counts a link failure (saturating, as C).
+    pub(crate) fn count_link_failure(&self) {
+        let c = self.link_failure_count.load(Relaxed);
+        self.link_failure_count.store(c.saturating_add(1), Relaxed);
+    }
+
+    /// (speed, duplex) as last read.
+    pub(crate) fn speed_duplex(&self) -> (u32, u8) {
+        (self.speed.load(Relaxed), self.duplex.load(Relaxed))
+    }
+
+    /// C `bond_update_speed_duplex()`; `Err` if unknown.
+    pub(crate) fn update_speed_duplex(&self, rtnl: &Rtnl) -> Result {
+        match self.dev.speed_duplex(rtnl) {
+            Some(sd) => {
+                self.speed.store(sd.speed, Relaxed);
+                self.duplex.store(sd.duplex, Relaxed);
+                Ok(())
+            }
+            None => {
+                self.speed.store(SPEED_UNKNOWN, Relaxed);
+                self.duplex.store(DUPLEX_UNKNOWN, Relaxed);
+                Err(EINVAL)
+            }
+        }
+    }
+
+    /// `slave->queue_id`.
+    pub(crate) fn queue_id(&self) -> u16 {
+        self.queue_id.load(Relaxed)
+    }
+
+    /// Sets `slave->queue_id`.
+    pub(crate) fn set_queue_id(&self, q: u16) {
+        self.queue_id.store(q, Relaxed);
+    }
+
+    /// `slave->prio`.
+    pub(crate) fn prio(&self) -> i32 {
+        self.prio.load(Relaxed)
+    }
+
+    /// Sets `slave->prio`.
+    pub(crate) fn set_prio(&self, p: i32) {
+        self.prio.store(p, Relaxed);
+    }
+
+    /// Sets `slave->last_link_up` to now.
+    pub(crate) fn touch_last_link_up(&self) {
+        self.last_link_up
+            .store(crate::safe::devops::jiffies(), Relaxed);
+    }
+
+    /// The bond this slave belongs to.
+    pub(crate) fn bond_dev(&self) -> Option<&Dev<BondDriver>> {
+        Dev::<BondDriver>::try_from_dev(&self.bond)
+    }
+}
+
+impl RxHandler for Slave {
+    fn handle(&self, skb: &mut RxSkb) -> RxResult {
+        // C `bond_handle_frame()` (no receive probes in modes 0-3).
+        if self.is_inactive() {
+            // C `bond_should_deliver_exact_match()`; balance-alb's exception
+            // for unicast frames does not apply to the modes implemented.
+            if skb.dest_is_link_local() {
+                return RxResult::Pass;
+            }
+            return RxResult::Exact;
+        }
+        skb.set_dev(&self.bond);
+        RxResult::Another
+    }
+}
