@@ -1,0 +1,59 @@
+#!/bin/bash
+# Traffic through a bond of two veth slaves into a peer namespace, for each implemented mode
+# (balance-rr, active-backup, balance-xor, broadcast): enslave with ip link, ping and iperf3 work,
+# the slaves' tx counters show the distribution the mode promises, /proc/net/bonding is sane,
+# and release restores the slaves.
+. "$(dirname "$0")/lib.sh"
+unload
+
+# setup_pair: bond0 with eth0/eth1 (veth) whose peers p0/p1 sit in netns "peer" on a bridge.
+setup() {
+    local mode=$1; shift
+    ip netns add peer
+    ip link add eth0 type veth peer name p0
+    ip link add eth1 type veth peer name p1
+    ip link set p0 netns peer; ip link set p1 netns peer
+    ip -n peer link add br0 type bridge
+    ip -n peer link set p0 master br0; ip -n peer link set p1 master br0
+    ip -n peer link set p0 up; ip -n peer link set p1 up; ip -n peer link set br0 up
+    ip -n peer addr add 10.0.0.2/24 dev br0
+    ip -n peer link set lo up
+    ip link add bond0 type bond mode "$mode" miimon 100 "$@"
+    ip link set eth0 master bond0 && ip link set eth1 master bond0 && ip link set bond0 up \
+        && ip addr add 10.0.0.1/24 dev bond0
+}
+teardown() { ip link del bond0 2>/dev/null; ip link del eth0 2>/dev/null; ip link del eth1 2>/dev/null; ip netns del peer 2>/dev/null; true; }
+txp() { cat /sys/class/net/$1/statistics/tx_packets; }
+
+for mode in balance-rr active-backup balance-xor broadcast; do
+    teardown
+    expect_ok "$mode: bond with two slaves" setup "$mode"
+    expect_eq "$mode: eth0 master" "bond0" "$(basename "$(readlink /sys/class/net/eth0/master)")"
+    expect_eq "$mode: bond carrier" "1" "$(cat /sys/class/net/bond0/carrier)"
+    expect_eq "$mode: eth0 has the bond's MAC" "$(cat /sys/class/net/bond0/address)" "$(cat /sys/class/net/eth0/address)"
+    sleep 1
+    expect_ok "$mode: ping" ping -c 3 -i 0.2 -W 2 10.0.0.2
+    a0=$(txp eth0); a1=$(txp eth1)
+    ping -c 40 -i 0.01 -q -W 1 10.0.0.2 >/dev/null 2>&1
+    d0=$(( $(txp eth0) - a0 )); d1=$(( $(txp eth1) - a1 ))
+    echo "     $mode: 40 pings -> eth0 +$d0, eth1 +$d1 tx packets"
+    case $mode in
+        balance-rr) expect_ok "$mode: both slaves transmit about equally" test "$d0" -ge 15 -a "$d1" -ge 15 ;;
+        active-backup) expect_ok "$mode: only the active slave transmits" test $(( d0 >= 40 && d1 == 0 || d1 >= 40 && d0 == 0 )) = 1 ;;
+        balance-xor) expect_ok "$mode: one flow stays on one slave" test $(( d0 >= 40 && d1 < 3 || d1 >= 40 && d0 < 3 )) = 1 ;;
+        broadcast) expect_ok "$mode: every slave transmits every packet" test "$d0" -ge 40 -a "$d1" -ge 40 ;;
+    esac
+    if command -v iperf3 >/dev/null; then
+        ip netns exec peer iperf3 -s -1 -D >/dev/null 2>&1; sleep 0.5
+        out=$(iperf3 -c 10.0.0.2 -t 2 2>&1)
+        if [ $? = 0 ]; then ok "$mode: iperf3 ($(echo "$out" | awk '/sender/ {print $7, $8}'))"; else bad "$mode: iperf3: $out"; fi
+    fi
+    expect_ok "$mode: procfs" grep -q "Bonding Mode: " /proc/net/bonding/bond0
+    expect_eq "$mode: procfs lists both slaves" "2" "$(grep -c '^Slave Interface' /proc/net/bonding/bond0)"
+    perm0=$(awk '/^Slave Interface: eth0/{f=1} f&&/Permanent HW addr/{print $4; exit}' /proc/net/bonding/bond0)
+    expect_ok "$mode: ip link set nomaster" ip link set eth0 nomaster
+    expect_eq "$mode: released slave gets its own MAC back" "$perm0" "$(cat /sys/class/net/eth0/address)"
+    expect_eq "$mode: released slave is down" "" "$(ip -br link show eth0 | grep -w UP || true)"
+    teardown
+done
+finish
