@@ -588,6 +588,11 @@ impl Driver for BondDriver {
         crate::options::slave_changelink(dev, slave, data, extack, rtnl)
     }
 
+    fn header_lower<'a>(dev: &'a Dev<Self>, g: &'a kernel::sync::rcu::Guard) -> Option<&'a NetDevice> {
+        let set = dev.private().slaves.read(g)?;
+        set.active.as_ref().map(|a| &*a.dev)
+    }
+
     const POLICY: &'static [bindings::nla_policy] = &BOND_POLICY.0;
     const SLAVE_POLICY: &'static [bindings::nla_policy] = &SLAVE_POLICY.0;
 }

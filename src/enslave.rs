@@ -373,18 +373,55 @@ pub(crate) fn enslave(
     }
 
     let first = b.slave_count(rtnl) == 0;
-    if !first && bond.dev_type() != slave_dev.dev_type() {
+    if first {
+        if bond.dev_type() != slave_dev.dev_type() {
+            if bond
+                .notify_errno(bindings::netdev_cmd_NETDEV_PRE_TYPE_CHANGE, rtnl)
+                .is_err()
+            {
+                slave_pr!(Err, bond, slave_dev, rtnl, "refused to change device type\n");
+                return Err(EBUSY);
+            }
+            bond.addr_flush(rtnl);
+            if slave_dev.dev_type() != bindings::ARPHRD_ETHER as u16 {
+                // C `bond_setup_by_slave()`.
+                let was_up = bond.is_up();
+                bond.close(rtnl);
+                bond.setup_by_lower(slave_dev, rtnl);
+                if was_up {
+                    let _ = bond.open(None, rtnl);
+                }
+            } else {
+                bond.ether_setup_master(rtnl);
+            }
+            bond.notify(bindings::netdev_cmd_NETDEV_POST_TYPE_CHANGE, rtnl);
+        }
+    } else if bond.dev_type() != slave_dev.dev_type() {
         nl_err(bond, Some(slave_dev), &mut extack, "Device type is different from other slaves", rtnl);
         return Err(EINVAL);
     }
-    if first && bond.dev_type() != slave_dev.dev_type() {
-        // bonding-rs sets the bond up for Ethernet only (C
-        // `bond_setup_by_slave()` for other link types is not ported yet).
-        nl_err(bond, Some(slave_dev), &mut extack, "bonding-rs: only Ethernet slaves are supported", rtnl);
+
+    let undo_flags = |rtnl: &Rtnl| {
+        // C `err_undo_flags`: the first enslave failed, fix the master.
+        if b.slave_count(rtnl) == 0 {
+            let (a, s) = (bond.hw_addr(rtnl), slave_dev.hw_addr(rtnl));
+            if a.bytes[..6] == s.bytes[..6] {
+                bond.random_addr(rtnl);
+            }
+            if bond.dev_type() != bindings::ARPHRD_ETHER as u16 {
+                bond.close(rtnl);
+                bond.ether_setup_master(rtnl);
+            }
+        }
+    };
+
+    if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND as u16 && mode != Mode::ActiveBackup {
+        nl_err(bond, Some(slave_dev), &mut extack, "Only active-backup mode is supported for infiniband slaves", rtnl);
+        undo_flags(rtnl);
         return Err(EOPNOTSUPP);
     }
 
-    if !slave_dev.has_set_mac_address() {
+    if !slave_dev.has_set_mac_address() || slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND as u16 {
         slave_pr!(Warning, bond, slave_dev, rtnl, "The slave device specified does not support setting the MAC address\n");
         let mut p = b.params(rtnl);
         if mode == Mode::ActiveBackup && p.fail_over_mac != 1 {
@@ -394,18 +431,13 @@ pub(crate) fn enslave(
                 slave_pr!(Warning, bond, slave_dev, rtnl, "Setting fail_over_mac to active for active-backup mode\n");
             } else {
                 nl_err(bond, Some(slave_dev), &mut extack, "Slave device does not support setting the MAC address, but fail_over_mac is not set to active", rtnl);
+                undo_flags(rtnl);
                 return Err(EOPNOTSUPP);
             }
         }
     }
 
     slave_dev.notify(bindings::netdev_cmd_NETDEV_JOIN, rtnl);
-
-    let undo_flags = |rtnl: &Rtnl| {
-        if b.slave_count(rtnl) == 0 && bond.hw_addr(rtnl) == slave_dev.hw_addr(rtnl) {
-            bond.random_addr(rtnl);
-        }
-    };
 
     if first && bond.addr_assign_type() == bindings::NET_ADDR_RANDOM {
         if let Err(e) = bond.steal_addr(slave_dev, rtnl) {
@@ -783,7 +815,14 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
     let b = bond.private();
     match event {
         bindings::netdev_cmd_NETDEV_UNREGISTER => {
-            let _ = release(bond, slave_dev, false, true, rtnl);
+            let non_ether = bond.dev_type() != bindings::ARPHRD_ETHER as u16;
+            let r = release(bond, slave_dev, false, true, rtnl);
+            // C `bond_release_and_destroy()` for non-Ethernet bonds.
+            if non_ether && r.is_ok() && b.slave_count(rtnl) == 0 && !bond.unregistering() {
+                dev_pr!(Info, bond, "Destroying bond\n");
+                BondDriver::remove_proc_entry(bond, rtnl);
+                bond.unregister(rtnl, None);
+            }
         }
         bindings::netdev_cmd_NETDEV_UP | bindings::netdev_cmd_NETDEV_CHANGE | bindings::netdev_cmd_NETDEV_DOWN => {
             if event != bindings::netdev_cmd_NETDEV_DOWN {

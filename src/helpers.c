@@ -107,3 +107,4 @@ void bondrs_eth_random_addr(u8 *addr) { eth_random_addr(addr); }
 void bondrs_write_mtu(struct net_device *dev, unsigned int mtu) { WRITE_ONCE(dev->mtu, mtu); }
 netdev_features_t bondrs_netdev_base_features(netdev_features_t f) { return netdev_base_features(f); }
 netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_features_t mask) { return netdev_add_tso_features(f, mask); }
+bool bondrs_dev_unregistering(const struct net_device *dev) { return dev->reg_state == NETREG_UNREGISTERING; }

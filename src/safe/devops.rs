@@ -233,6 +233,23 @@ impl NetDevice {
         unsafe { bindings::call_netdevice_notifiers(event as c_ulong, self.as_ptr()) }
     }
 
+    /// `notifier_to_errno(call_netdevice_notifiers())`.
+    pub(crate) fn notify_errno(&self, event: bindings::netdev_cmd, rtnl: &Rtnl) -> Result {
+        let mut r = self.notify(event, rtnl);
+        r &= !0x8000; // NOTIFY_STOP_MASK
+        if r > 1 {
+            // NOTIFY_OK - ret
+            return Err(Error::from_errno(1 - r));
+        }
+        Ok(())
+    }
+
+    /// `dev->reg_state == NETREG_UNREGISTERING`.
+    pub(crate) fn unregistering(&self) -> bool {
+        // SAFETY: Valid device; plain read under RTNL (callers).
+        unsafe { bindings::bondrs_dev_unregistering(self.as_ptr()) }
+    }
+
     /// `dev_set_mtu()`.
     pub(crate) fn set_mtu(&self, mtu: u32, _rtnl: &Rtnl) -> Result {
         // SAFETY: RTNL held.
@@ -388,6 +405,15 @@ impl NetDevice {
         unsafe {
             bindings::dev_uc_unsync(self.as_ptr(), from.as_ptr());
             bindings::dev_mc_unsync(self.as_ptr(), from.as_ptr());
+        }
+    }
+
+    /// `dev_uc_flush()` + `dev_mc_flush()`.
+    pub(crate) fn addr_flush(&self, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held.
+        unsafe {
+            bindings::dev_uc_flush(self.as_ptr());
+            bindings::dev_mc_flush(self.as_ptr());
         }
     }
 

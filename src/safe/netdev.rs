@@ -343,6 +343,9 @@ pub(crate) trait Driver: Sized + 'static {
         extack: &mut ExtAck<'_>,
         rtnl: &Rtnl,
     ) -> Result;
+    /// The lower device whose `header_ops` the device forwards to (C
+    /// `bond_header_ops`: the active slave), under RCU.
+    fn header_lower<'a>(dev: &'a Dev<Self>, g: &'a kernel::sync::rcu::Guard) -> Option<&'a NetDevice>;
     /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
     const POLICY: &'static [bindings::nla_policy];
     /// `rtnl_link_ops.slave_policy` (`slave_maxtype + 1` entries).
@@ -352,6 +355,8 @@ pub(crate) trait Driver: Sized + 'static {
 /// The C operation tables of driver `T`, in one static per driver.
 pub(crate) struct DriverTables {
     netdev_ops: bindings::net_device_ops,
+    /// Forwarding `header_ops` for non-Ethernet lower devices.
+    pub(crate) header_ops: bindings::header_ops,
     ethtool_ops: bindings::ethtool_ops,
     devtype: bindings::device_type,
     pub(crate) link_ops: UnsafeCell<bindings::rtnl_link_ops>,
@@ -393,6 +398,11 @@ impl DriverTables {
         ethtool_ops.get_link_ksettings = Some(Self::ksettings_cb::<T>);
 
         // SAFETY: As above.
+        let mut header_ops: bindings::header_ops = unsafe { core::mem::zeroed() };
+        header_ops.create = Some(Self::header_create_cb::<T>);
+        header_ops.parse = Some(Self::header_parse_cb::<T>);
+
+        // SAFETY: As above.
         let mut devtype: bindings::device_type = unsafe { core::mem::zeroed() };
         devtype.name = kernel::str::as_char_ptr_in_const_context(T::DEVTYPE);
 
@@ -418,6 +428,7 @@ impl DriverTables {
 
         Self {
             netdev_ops,
+            header_ops,
             ethtool_ops,
             devtype,
             link_ops: UnsafeCell::new(link_ops),
@@ -589,6 +600,63 @@ impl DriverTables {
     }
 
 
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn header_create_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+        ty: c_ushort,
+        daddr: *const c_void,
+        saddr: *const c_void,
+        len: c_uint,
+    ) -> c_int {
+        // C `bond_header_create()`.
+        let g = kernel::sync::rcu::read_lock();
+        // SAFETY: A device of `T` (these ops are only installed on them).
+        let dev = unsafe { Dev::<T>::from_raw(dev) };
+        let Some(lower) = T::header_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: `lower` is alive under RCU; its `header_ops` are static
+        // tables of its driver (READ_ONCE as C).
+        unsafe {
+            let ops = core::ptr::read_volatile(&raw const (*lower.as_ptr()).header_ops);
+            match ops.as_ref().and_then(|o| o.create) {
+                Some(create) => create(skb, lower.as_ptr(), ty, daddr, saddr, len),
+                None => 0,
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::header_create_cb`].
+    unsafe extern "C" fn header_parse_cb<T: Driver>(
+        skb: *const bindings::sk_buff,
+        dev: *const bindings::net_device,
+        haddr: *mut c_uchar,
+    ) -> c_int {
+        // C `bond_header_parse()`: the lower device's parser, given the lower
+        // device (so that stacked bonds do not recurse on the same device).
+        let g = kernel::sync::rcu::read_lock();
+        // SAFETY: A device of `T`.
+        let dev = unsafe { Dev::<T>::from_raw(dev.cast_mut()) };
+        let Some(lower) = T::header_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: As in `header_create_cb`.
+        unsafe {
+            let ops = core::ptr::read_volatile(&raw const (*lower.as_ptr()).header_ops);
+            match ops.as_ref().and_then(|o| o.parse) {
+                Some(parse) => parse(skb, lower.as_ptr(), haddr),
+                None => 0,
+            }
+        }
+    }
+
     /// # Safety
     ///
     /// Only called by the kernel, as the C callback it is installed as, with
@@ -641,10 +709,13 @@ impl DriverTables {
         dev: *mut bindings::net_device,
         st: *mut bindings::rtnl_link_stats64,
     ) {
-        // SAFETY: Valid device of `T` and an exclusively owned stats struct,
-        // which is an array of `u64` counters.
-        let (dev, st) = unsafe { (Dev::<T>::from_raw(dev), &mut *st.cast::<Stats64>()) };
-        T::get_stats64(dev, st);
+        // SAFETY: Valid device of `T`; `st` is an exclusively owned stats
+        // struct (an array of `u64` counters), possibly only 4-byte aligned
+        // (rtnetlink reserves it inside the message): accessed unaligned.
+        let (dev, mut tmp) = unsafe { (Dev::<T>::from_raw(dev), st.cast::<Stats64>().read_unaligned()) };
+        T::get_stats64(dev, &mut tmp);
+        // SAFETY: As above.
+        unsafe { st.cast::<Stats64>().write_unaligned(tmp) };
     }
 
     /// # Safety
@@ -911,5 +982,48 @@ impl NetDevice {
     pub(crate) fn lockdep_set_classes(&self, _rtnl: &Rtnl) {
         // SAFETY: Valid device in `ndo_init` (RTNL held, queues allocated).
         unsafe { bindings::bondrs_netdev_lockdep_set_classes(self.as_ptr()) }
+    }
+}
+
+impl<T: Driver> Dev<T> {
+    /// C `bond_setup_by_slave()` minus the close/reopen: takes over the
+    /// link-layer type and header parameters of `slave`, forwarding header
+    /// operations to the driver's [`Driver::header_lower`].
+    pub(crate) fn setup_by_lower(&self, slave: &NetDevice, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held and the device is down (callers close it first):
+        // these fields are only read by paths that cannot run now.
+        unsafe {
+            let d = self.as_ptr();
+            let s = slave.as_ptr();
+            (*d).header_ops = if (*s).header_ops.is_null() {
+                core::ptr::null()
+            } else {
+                &T::tables().header_ops
+            };
+            (*d).type_ = (*s).type_;
+            (*d).hard_header_len = (*s).hard_header_len;
+            (*d).needed_headroom = (*s).needed_headroom;
+            (*d).addr_len = (*s).addr_len;
+            let (dd, ss) = (&mut *d, &*s);
+            let n = usize::from(ss.addr_len).min(dd.broadcast.len());
+            dd.broadcast[..n].copy_from_slice(&ss.broadcast[..n]);
+            if (*s).flags & bindings::IFF_POINTOPOINT != 0 {
+                (*d).flags &= !(bindings::IFF_BROADCAST | bindings::IFF_MULTICAST);
+                (*d).flags |= bindings::IFF_POINTOPOINT | bindings::IFF_NOARP;
+            }
+        }
+    }
+
+    /// C `bond_ether_setup()`: back to Ethernet, keeping `IFF_SLAVE`/`IFF_UP`.
+    pub(crate) fn ether_setup_master(&self, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held; as C, `ether_setup()` on a registered master.
+        unsafe {
+            let d = self.as_ptr();
+            let keep = (*d).flags & (bindings::IFF_SLAVE | bindings::IFF_UP);
+            bindings::ether_setup(d);
+            (*d).flags |= bindings::IFF_MASTER | keep;
+            let fast = &mut (*d).__bindgen_anon_1.__bindgen_anon_1;
+            fast.set_priv_flags(fast.priv_flags() & !(bindings::IFF_TX_SKB_SHARING as c_ulong));
+        }
     }
 }
