@@ -593,6 +593,14 @@ impl Driver for BondDriver {
         set.active.as_ref().map(|a| &*a.dev)
     }
 
+    fn group_attrs() -> *const bindings::device_attribute {
+        crate::sysfs::BOND_GROUP.first_attr()
+    }
+
+    fn sysfs_group() -> *const bindings::attribute_group {
+        &crate::sysfs::BOND_GROUP.group
+    }
+
     const POLICY: &'static [bindings::nla_policy] = &BOND_POLICY.0;
     const SLAVE_POLICY: &'static [bindings::nla_policy] = &SLAVE_POLICY.0;
 }

@@ -18,6 +18,7 @@ mod monitor;
 mod options;
 mod procfs;
 mod slave;
+mod sysfs;
 mod xmit;
 mod masters;
 #[path = "../modes/lib.rs"]

@@ -20,6 +20,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
+#include <linux/sched/signal.h>
 #include <net/sch_generic.h>
 
 #include <generated/utsrelease.h>
@@ -108,3 +109,5 @@ void bondrs_write_mtu(struct net_device *dev, unsigned int mtu) { WRITE_ONCE(dev
 netdev_features_t bondrs_netdev_base_features(netdev_features_t f) { return netdev_base_features(f); }
 netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_features_t mask) { return netdev_add_tso_features(f, mask); }
 bool bondrs_dev_unregistering(const struct net_device *dev) { return dev->reg_state == NETREG_UNREGISTERING; }
+int bondrs_restart_syscall(void) { return restart_syscall(); }
+bool bondrs_dev_registered(const struct net_device *dev) { return dev->reg_state == NETREG_REGISTERED; }

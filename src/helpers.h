@@ -98,5 +98,7 @@ void bondrs_write_mtu(struct net_device *dev, unsigned int mtu);
 netdev_features_t bondrs_netdev_base_features(netdev_features_t f);
 netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_features_t mask);
 bool bondrs_dev_unregistering(const struct net_device *dev);
+int bondrs_restart_syscall(void);
+bool bondrs_dev_registered(const struct net_device *dev);
 
 #endif

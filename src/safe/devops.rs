@@ -244,6 +244,12 @@ impl NetDevice {
         Ok(())
     }
 
+    /// `dev->reg_state == NETREG_REGISTERED`.
+    pub(crate) fn registered(&self) -> bool {
+        // SAFETY: Valid device; plain read under RTNL (callers).
+        unsafe { bindings::bondrs_dev_registered(self.as_ptr()) }
+    }
+
     /// `dev->reg_state == NETREG_UNREGISTERING`.
     pub(crate) fn unregistering(&self) -> bool {
         // SAFETY: Valid device; plain read under RTNL (callers).

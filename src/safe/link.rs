@@ -45,6 +45,11 @@ impl ExtAck<'_> {
         }
     }
 
+    /// No extack (sysfs and ioctl paths).
+    pub(crate) fn none() -> Self {
+        Self(None)
+    }
+
     /// Whether the request carries an extack.
     pub(crate) fn is_present(&self) -> bool {
         self.0.is_some()

@@ -16,4 +16,5 @@ pub(crate) mod proc;
 pub(crate) mod rcu;
 pub(crate) mod rtnl;
 pub(crate) mod skb;
+pub(crate) mod sysfs;
 pub(crate) mod work;

@@ -346,6 +346,11 @@ pub(crate) trait Driver: Sized + 'static {
     /// The lower device whose `header_ops` the device forwards to (C
     /// `bond_header_ops`: the active slave), under RCU.
     fn header_lower<'a>(dev: &'a Dev<Self>, g: &'a kernel::sync::rcu::Guard) -> Option<&'a NetDevice>;
+    /// The first entry of the device's sysfs attribute group, if any (to
+    /// resolve attribute indices), and the group.
+    fn group_attrs() -> *const bindings::device_attribute;
+    /// `dev->sysfs_groups[0]`, created with the device.
+    fn sysfs_group() -> *const bindings::attribute_group;
     /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
     const POLICY: &'static [bindings::nla_policy];
     /// `rtnl_link_ops.slave_policy` (`slave_maxtype + 1` entries).
@@ -476,6 +481,7 @@ impl DriverTables {
         d.needs_free_netdev = true;
         d.priv_destructor = Some(Self::destructor_cb::<T>);
         d.dev.type_ = &tables.devtype;
+        d.sysfs_groups[0] = T::sysfs_group();
         d.flags |= cfg.flags;
         // SAFETY: `priv_flags_fast` is a `struct_group()`: the anonymous and
         // the named member alias the same bits; we use the anonymous one.

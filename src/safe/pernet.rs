@@ -261,6 +261,20 @@ pub(crate) struct SysfsBuf<'a> {
     len: usize,
 }
 
+impl<'a> SysfsBuf<'a> {
+    /// An empty output buffer over `buf`.
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        Self { buf, len: 0 }
+    }
+}
+
+impl core::fmt::Write for SysfsBuf<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
+}
+
 impl SysfsBuf<'_> {
     /// Bytes written so far.
     pub(crate) fn len(&self) -> usize {

@@ -5,6 +5,8 @@
 # script ("failover-loss MODE: LOST/SENT").
 . "$(dirname "$0")/lib.sh"
 unload
+# No default bond: the tests create bond0 themselves with the mode under test.
+modprobe bonding max_bonds=0
 
 setup() {
     local mode=$1

@@ -5,6 +5,8 @@
 # and release restores the slaves.
 . "$(dirname "$0")/lib.sh"
 unload
+# No default bond: the tests create bond0 themselves with the mode under test.
+modprobe bonding max_bonds=0
 
 # setup_pair: bond0 with eth0/eth1 (veth) whose peers p0/p1 sit in netns "peer" on a bridge.
 setup() {
