@@ -589,7 +589,19 @@ pub(crate) fn enslave(
     slave_dev.update_flags(bindings::IFF_SLAVE, 0, rtnl);
     new.lower_state_changed(rtnl);
 
+    let upper_unlink0 = |rtnl: &Rtnl| {
+        slave_dev.upper_unlink(bond, rtnl);
+        slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
+        unregister(rtnl);
+    };
+    if let Err(e) = new.sysfs_add(rtnl) {
+        new.sysfs_del(rtnl);
+        upper_unlink0(rtnl);
+        return Err(e);
+    }
+
     let upper_unlink = |rtnl: &Rtnl| {
+        new.sysfs_del(rtnl);
         slave_dev.upper_unlink(bond, rtnl);
         slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
         unregister(rtnl);
@@ -669,6 +681,7 @@ pub(crate) fn release(
     let p = b.params(rtnl);
 
     slave.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
+    slave.sysfs_del(rtnl);
 
     // Recompute stats just before removing the slave.
     let mut tmp = [0u64; STATS64_LEN];

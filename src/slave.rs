@@ -14,7 +14,11 @@ use crate::modes::{slaves::Link, Mode};
 use crate::safe::devops::{DevRef, HwAddr, Stats64, STATS64_LEN};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::rtnl::Rtnl;
+use crate::safe::pernet::SysfsBuf;
+use crate::safe::rcu::RtnlCell;
 use crate::safe::skb::{RxHandler, RxResult, RxSkb};
+use crate::safe::sysfs::{KobjAttrTable, KobjAttrs, KobjDir};
+use core::fmt::Write;
 use core::sync::atomic::{
     AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed,
 };
@@ -52,6 +56,8 @@ pub(crate) struct Slave {
     queue_id: AtomicU16,
     prio: AtomicI32,
     last_link_up: AtomicUsize,
+    /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
+    pub(crate) kobj: RtnlCell<Option<KobjDir<SlaveRef>>>,
     /// Statistics seen at the last `bond_get_stats()` (C `slave_stats`).
     #[pin]
     pub(crate) last_stats: SpinLock<Stats64>,
@@ -83,6 +89,7 @@ impl Slave {
                 queue_id: AtomicU16::new(0),
                 prio: AtomicI32::new(0),
                 last_link_up: AtomicUsize::new(0),
+                kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
             }),
             GFP_KERNEL,
@@ -261,5 +268,60 @@ impl RxHandler for Slave {
         }
         skb.set_dev(&self.bond);
         RxResult::Another
+    }
+}
+
+/// The `bonding_slave` directory's view of a slave (C `bond_sysfs_slave.c`).
+pub(crate) struct SlaveRef(pub(crate) Arc<Slave>);
+
+static SLAVE_ATTRS: KobjAttrTable = KobjAttrTable::new::<SlaveRef>(&raw const SLAVE_ATTRS);
+
+impl KobjAttrs for SlaveRef {
+    const NAMES: &'static [&'static CStr] = &[
+        c"state",
+        c"mii_status",
+        c"link_failure_count",
+        c"perm_hwaddr",
+        c"queue_id",
+        c"ad_aggregator_id",
+        c"ad_actor_oper_port_state",
+        c"ad_partner_oper_port_state",
+    ];
+
+    fn table() -> &'static KobjAttrTable {
+        &SLAVE_ATTRS
+    }
+
+    fn show(&self, idx: usize, out: &mut SysfsBuf<'_>) {
+        let s = &self.0;
+        let _ = match idx {
+            0 => writeln!(out, "{}", if s.is_active() { "active" } else { "backup" }),
+            1 => writeln!(out, "{}", s.link().status_name()),
+            2 => writeln!(out, "{}", s.link_failure_count() as i32),
+            3 => {
+                for (i, b) in s.perm_hwaddr.as_slice().iter().enumerate() {
+                    let _ = write!(out, "{}{:02x}", if i > 0 { ":" } else { "" }, b);
+                }
+                writeln!(out)
+            }
+            4 => writeln!(out, "{}", s.queue_id()),
+            // 802.3ad only (not selectable yet).
+            _ => writeln!(out, "N/A"),
+        };
+    }
+}
+
+impl Slave {
+    /// C `bond_kobj_init()` + `bond_sysfs_slave_add()`.
+    pub(crate) fn sysfs_add(self: &Arc<Self>, rtnl: &Rtnl) -> Result {
+        let mut d = KobjDir::new(&self.dev, c"bonding_slave", SlaveRef(self.clone()))?;
+        d.add_files()?;
+        self.kobj.set(rtnl, Some(d));
+        Ok(())
+    }
+
+    /// C `bond_sysfs_slave_del()` + the final `kobject_put()`.
+    pub(crate) fn sysfs_del(&self, rtnl: &Rtnl) {
+        drop(self.kobj.replace(rtnl, None));
     }
 }

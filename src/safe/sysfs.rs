@@ -148,3 +148,153 @@ pub(crate) fn restart_syscall() -> Error {
     // SAFETY: Sets TIF_SIGPENDING on the current task; process context.
     Error::from_errno(unsafe { bindings::bondrs_restart_syscall() })
 }
+
+/// The attributes of a [`KobjDir`].
+pub(crate) trait KobjAttrs: Send + Sync + Sized + 'static {
+    /// Attribute names (all read-only, mode 0444), in order.
+    const NAMES: &'static [&'static CStr];
+    /// The static attribute table (`NAMES.len()` entries + NULL).
+    fn table() -> &'static KobjAttrTable;
+    /// Writes attribute `idx` into `out`.
+    fn show(&self, idx: usize, out: &mut SysfsBuf<'_>);
+}
+
+/// Static `struct attribute` entries and the NULL-terminated pointer list
+/// `sysfs_create_files()` takes.
+pub(crate) struct KobjAttrTable {
+    attrs: [bindings::attribute; 8],
+    ptrs: [*const bindings::attribute; 9],
+    ktype: bindings::kobj_type,
+    ops: bindings::sysfs_ops,
+}
+
+// SAFETY: Read-only static data after construction.
+unsafe impl Sync for KobjAttrTable {}
+
+#[repr(C)]
+struct KobjBox<D: KobjAttrs> {
+    kobj: bindings::kobject,
+    data: D,
+}
+
+impl KobjAttrTable {
+    /// The table for `D` (at most 8 attributes); `this` is the static's address.
+    pub(crate) const fn new<D: KobjAttrs>(this: *const Self) -> Self {
+        assert!(D::NAMES.len() <= 8);
+        // SAFETY: All-zero is the valid empty state of these C structs.
+        let mut attrs: [bindings::attribute; 8] = unsafe { core::mem::zeroed() };
+        let mut ptrs: [*const bindings::attribute; 9] = [core::ptr::null(); 9];
+        let mut i = 0;
+        while i < D::NAMES.len() {
+            attrs[i].name = kernel::str::as_char_ptr_in_const_context(D::NAMES[i]);
+            attrs[i].mode = 0o444;
+            // SAFETY: Address arithmetic within the final static.
+            ptrs[i] = unsafe { &raw const (*this).attrs[i] };
+            i += 1;
+        }
+        // SAFETY: As above.
+        let mut ops: bindings::sysfs_ops = unsafe { core::mem::zeroed() };
+        ops.show = Some(Self::show_cb::<D>);
+        // SAFETY: As above.
+        let mut ktype: bindings::kobj_type = unsafe { core::mem::zeroed() };
+        ktype.release = Some(Self::release_cb::<D>);
+        // SAFETY: As above.
+        ktype.sysfs_ops = unsafe { &raw const (*this).ops };
+        Self { attrs, ptrs, ktype, ops }
+    }
+
+    /// # Safety
+    ///
+    /// Called by sysfs on one of our attributes of a kobject created by
+    /// [`KobjDir::new`] (alive during the call).
+    unsafe extern "C" fn show_cb<D: KobjAttrs>(
+        kobj: *mut bindings::kobject,
+        attr: *mut bindings::attribute,
+        buf: *mut c_char,
+    ) -> isize {
+        // SAFETY: `kobj` is the first field of a `KobjBox<D>`; `attr` is one of
+        // the table's attributes; `buf` is a PAGE_SIZE buffer.
+        unsafe {
+            let b = &*kobj.cast::<KobjBox<D>>();
+            let idx = (attr.cast::<u8>().offset_from(D::table().attrs.as_ptr().cast::<u8>()) as usize)
+                / size_of::<bindings::attribute>();
+            let mut out = SysfsBuf::new(core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE));
+            b.data.show(idx, &mut out);
+            out.len() as isize
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the kobject core when the last reference is gone.
+    unsafe extern "C" fn release_cb<D: KobjAttrs>(kobj: *mut bindings::kobject) {
+        // SAFETY: Allocated by `KobjDir::new` as a `KBox<KobjBox<D>>`.
+        drop(unsafe { KBox::from_raw(kobj.cast::<KobjBox<D>>()) });
+    }
+}
+
+/// A kobject directory under a device (C `slave->kobj`, "bonding_slave")
+/// with read-only attributes; removed on drop.
+pub(crate) struct KobjDir<D: KobjAttrs> {
+    p: core::ptr::NonNull<KobjBox<D>>,
+    files: bool,
+}
+
+// SAFETY: The kobject is reference counted by the kernel; `D` is Send + Sync.
+unsafe impl<D: KobjAttrs> Send for KobjDir<D> {}
+// SAFETY: As above.
+unsafe impl<D: KobjAttrs> Sync for KobjDir<D> {}
+
+impl<D: KobjAttrs> KobjDir<D> {
+    /// `kobject_init_and_add(name)` under `parent`'s device kobject.
+    pub(crate) fn new(parent: &crate::safe::netdev::NetDevice, name: &CStr, data: D) -> Result<Self> {
+        // SAFETY: A zeroed kobject is what `kobject_init()` expects.
+        let b = KBox::new(KobjBox { kobj: unsafe { core::mem::zeroed() }, data }, GFP_KERNEL)?;
+        let p = KBox::into_raw(b);
+        // SAFETY: `p` is a valid zeroed kobject; the parent device is alive;
+        // on failure `kobject_put()` releases (frees) it through our ktype.
+        let r = unsafe {
+            let r = bindings::kobject_init_and_add(
+                &raw mut (*p).kobj,
+                &D::table().ktype,
+                &raw mut (*parent.as_ptr()).dev.kobj,
+                c"%s".as_char_ptr(),
+                name.as_char_ptr(),
+            );
+            if r != 0 {
+                bindings::kobject_put(&raw mut (*p).kobj);
+            }
+            r
+        };
+        kernel::error::to_result(r)?;
+        // SAFETY: Non-null (from `KBox::into_raw`).
+        Ok(Self { p: unsafe { core::ptr::NonNull::new_unchecked(p) }, files: false })
+    }
+
+    /// `sysfs_create_files()` of the attribute table.
+    pub(crate) fn add_files(&mut self) -> Result {
+        // SAFETY: Our kobject is alive; the table is a static, NULL-terminated.
+        kernel::error::to_result(unsafe {
+            bindings::sysfs_create_files(&raw mut (*self.p.as_ptr()).kobj, D::table().ptrs.as_ptr())
+        })?;
+        self.files = true;
+        Ok(())
+    }
+
+    /// `sysfs_remove_files()`.
+    pub(crate) fn remove_files(&mut self) {
+        if self.files {
+            // SAFETY: Created by `add_files()`.
+            unsafe { bindings::sysfs_remove_files(&raw mut (*self.p.as_ptr()).kobj, D::table().ptrs.as_ptr()) };
+            self.files = false;
+        }
+    }
+}
+
+impl<D: KobjAttrs> Drop for KobjDir<D> {
+    fn drop(&mut self) {
+        self.remove_files();
+        // SAFETY: We own the initial reference.
+        unsafe { bindings::kobject_put(&raw mut (*self.p.as_ptr()).kobj) };
+    }
+}
