@@ -317,21 +317,26 @@ fn fold_stats(res: &mut Stats64, new: &Stats64, old: &Stats64) {
 }
 
 /// C `bond_get_stats()`.
+///
+/// C reads each slave's counters while holding the bond's stats lock, with
+/// `spin_lock_nested()` for stacked bonds. Here a slave's counters are read
+/// with no lock held (a slave may itself be a bond taking its own lock) and
+/// folded under the locks afterwards; the only difference is that two
+/// concurrent readers may fold one slave's snapshots out of order, which
+/// C's "ignore negative deltas" rule absorbs.
 pub(crate) fn get_stats(bond: &Dev<BondDriver>, out: &mut Stats64) {
     let b = bond.private();
     let g = kernel::sync::rcu::read_lock();
-    let mut st = b.stats.lock();
-    let mut total = *st;
     if let Some(set) = b.slaves.read(&g) {
         for s in set.all.iter() {
             let new = s.dev.stats64();
+            let mut st = b.stats.lock();
             let mut last = s.last_stats.lock();
-            fold_stats(&mut total, &new, &last);
+            fold_stats(&mut st, &new, &last);
             *last = new;
         }
     }
-    *st = total;
-    *out = total;
+    *out = *b.stats.lock();
 }
 
 /// C `bond_enslave()`.
