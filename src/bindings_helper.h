@@ -17,6 +17,7 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
+#include <linux/netpoll.h>
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>

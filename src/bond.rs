@@ -529,6 +529,36 @@ impl Driver for BondDriver {
         }
     }
 
+    fn netpoll_setup(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
+        // C `bond_netpoll_setup()`.
+        for s in dev.private().slave_list(rtnl).iter() {
+            if let Err(e) = s.np.enable(&s.dev, rtnl) {
+                Self::netpoll_cleanup(dev, rtnl);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn netpoll_cleanup(dev: &Dev<Self>, rtnl: &Rtnl) {
+        // C `bond_netpoll_cleanup()`.
+        for s in dev.private().slave_list(rtnl).iter() {
+            if s.is_up() {
+                s.np.disable(rtnl);
+            }
+        }
+    }
+
+    fn poll_controller(dev: &Dev<Self>) {
+        // C `bond_poll_controller()` (modes without aggregators).
+        let g = kernel::sync::rcu::read_lock();
+        if let Some(set) = dev.private().slaves.read(&g) {
+            for s in set.all.iter().filter(|s| s.is_up()) {
+                s.dev.netpoll_poll();
+            }
+        }
+    }
+
     fn fix_features(dev: &Dev<Self>, features: u64, rtnl: &Rtnl) -> u64 {
         crate::enslave::fix_features(dev, features, rtnl)
     }

@@ -567,14 +567,21 @@ pub(crate) fn enslave(
         }
     }
 
-    if bond.features() & bindings::NETIF_F_LRO == 0 {
-        slave_dev.disable_lro(rtnl);
-    }
-
     let detach = |rtnl: &Rtnl| {
+        new.np.disable(rtnl);
         slave_dev.vlan_vids_del_by(bond, rtnl);
         close(rtnl);
     };
+
+    if bond.has_npinfo() && new.np.enable(slave_dev, rtnl).is_err() {
+        slave_pr!(Info, bond, slave_dev, rtnl, "master_dev is using netpoll, but new slave device does not support netpoll\n");
+        detach(rtnl);
+        return Err(EBUSY);
+    }
+
+    if bond.features() & bindings::NETIF_F_LRO == 0 {
+        slave_dev.disable_lro(rtnl);
+    }
 
     if let Err(e) = rx_register(slave_dev, new.clone(), rtnl) {
         detach(rtnl);
@@ -773,6 +780,7 @@ pub(crate) fn release(
         }
     }
 
+    slave.np.disable(rtnl);
     slave_dev.close(rtnl);
     slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
 

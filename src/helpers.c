@@ -20,6 +20,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
+#include <linux/netpoll.h>
 #include <linux/sched/signal.h>
 #include <net/sch_generic.h>
 
@@ -111,3 +112,4 @@ netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_fea
 bool bondrs_dev_unregistering(const struct net_device *dev) { return dev->reg_state == NETREG_UNREGISTERING; }
 int bondrs_restart_syscall(void) { return restart_syscall(); }
 bool bondrs_dev_registered(const struct net_device *dev) { return dev->reg_state == NETREG_REGISTERED; }
+bool bondrs_irqs_disabled(void) { return irqs_disabled(); }

@@ -100,5 +100,6 @@ netdev_features_t bondrs_netdev_add_tso_features(netdev_features_t f, netdev_fea
 bool bondrs_dev_unregistering(const struct net_device *dev);
 int bondrs_restart_syscall(void);
 bool bondrs_dev_registered(const struct net_device *dev);
+bool bondrs_irqs_disabled(void);
 
 #endif

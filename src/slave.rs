@@ -56,6 +56,8 @@ pub(crate) struct Slave {
     queue_id: AtomicU16,
     prio: AtomicI32,
     last_link_up: AtomicUsize,
+    /// netpoll on this slave while the bond uses netpoll (C `slave->np`).
+    pub(crate) np: crate::safe::netpoll::LowerNetpoll,
     /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
     pub(crate) kobj: RtnlCell<Option<KobjDir<SlaveRef>>>,
     /// Statistics seen at the last `bond_get_stats()` (C `slave_stats`).
@@ -89,6 +91,7 @@ impl Slave {
                 queue_id: AtomicU16::new(0),
                 prio: AtomicI32::new(0),
                 last_link_up: AtomicUsize::new(0),
+                np: crate::safe::netpoll::LowerNetpoll::new(),
                 kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
             }),

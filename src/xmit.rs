@@ -14,8 +14,15 @@ use kernel::{prelude::*, sync::rcu, sync::Arc};
 
 const IPPROTO_IGMP: u8 = 2;
 
-/// C `bond_dev_queue_xmit()`.
+/// C `bond_dev_queue_xmit()`: through the slave's netpoll while netpoll
+/// transmits on the bond.
 fn queue_xmit(skb: SkBuff, slave: &Slave) -> TxStatus {
+    if crate::safe::netpoll::netpoll_tx_running() {
+        match slave.np.send(skb) {
+            Ok(r) => return TxStatus::Code(r),
+            Err(skb) => return TxStatus::Code(skb.queue_xmit(&slave.dev)),
+        }
+    }
     TxStatus::Code(skb.queue_xmit(&slave.dev))
 }
 
@@ -149,7 +156,7 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
                     }
                 };
                 if let Some(k) = this {
-                    if k.queue_xmit(&s.dev) == 0 {
+                    if matches!(queue_xmit(k, s), TxStatus::Code(0)) {
                         ok = true;
                     }
                 }

@@ -8,6 +8,7 @@ pub(crate) mod devops;
 pub(crate) mod flow;
 pub(crate) mod link;
 pub(crate) mod netdev;
+pub(crate) mod netpoll;
 pub(crate) mod param;
 pub(crate) mod pernet;
 pub(crate) mod notifier;

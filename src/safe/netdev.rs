@@ -323,6 +323,12 @@ pub(crate) trait Driver: Sized + 'static {
     fn set_rx_mode(dev: &Dev<Self>);
     /// `ndo_change_rx_flags` (RTNL held): `change` are the `IFF_*` bits flipped.
     fn change_rx_flags(dev: &Dev<Self>, change: u32, rtnl: &Rtnl);
+    /// `ndo_netpoll_setup` (RTNL held).
+    fn netpoll_setup(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
+    /// `ndo_netpoll_cleanup` (RTNL held).
+    fn netpoll_cleanup(dev: &Dev<Self>, rtnl: &Rtnl);
+    /// `ndo_poll_controller` (netpoll context).
+    fn poll_controller(dev: &Dev<Self>);
     /// `ndo_fix_features` (RTNL held).
     fn fix_features(dev: &Dev<Self>, features: u64, rtnl: &Rtnl) -> u64;
     /// ethtool `get_link_ksettings`: (speed, duplex, port) of the bond.
@@ -394,6 +400,9 @@ impl DriverTables {
         netdev_ops.ndo_change_rx_flags = Some(Self::rx_flags_cb::<T>);
         netdev_ops.ndo_fix_features = Some(Self::fix_features_cb::<T>);
         netdev_ops.ndo_select_queue = Some(Self::select_queue_cb);
+        netdev_ops.ndo_netpoll_setup = Some(Self::np_setup_cb::<T>);
+        netdev_ops.ndo_netpoll_cleanup = Some(Self::np_cleanup_cb::<T>);
+        netdev_ops.ndo_poll_controller = Some(Self::poll_cb::<T>);
         netdev_ops.ndo_features_check = Some(bindings::passthru_features_check);
 
         // SAFETY: As above.
@@ -760,6 +769,32 @@ impl DriverTables {
         // SAFETY: `ndo_fix_features` runs under RTNL on a device of `T`.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         T::fix_features(dev, features, rtnl)
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn np_setup_cb<T: Driver>(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_netpoll_setup` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::netpoll_setup(dev, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn np_cleanup_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: `ndo_netpoll_cleanup` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::netpoll_cleanup(dev, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn poll_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: A device of `T`, from netpoll.
+        T::poll_controller(unsafe { Dev::<T>::from_raw(dev) });
     }
 
     /// # Safety
