@@ -11,7 +11,7 @@ pkgs=(
     iproute2 iputils-ping arping ndisc6 tcpdump jq ethtool ifenslave ifupdown iperf3 socat
     python3 python3-scapy kmod procps libteam-utils bash coreutils util-linux iputils-tracepath
     netcat-openbsd bc bridge-utils psmisc less strace busybox net-tools isc-dhcp-client
-    netsniff-ng
+    netsniff-ng udev
 )
 key=$( { echo "$ROOTFS_SUITE $IPROUTE2_SUITE $DEBIAN_MIRROR"; printf '%s\n' "${pkgs[@]}"; sed -n '/^# --- rootfs recipe/,$p' "$0"; } | sha256sum | cut -c1-12)
 root="$BRS_CACHE/rootfs/$ROOTFS_SUITE-$key"

@@ -529,6 +529,52 @@ impl Driver for BondDriver {
         }
     }
 
+    fn bond_ioctl(dev: &Dev<Self>, req: crate::safe::ioctl::BondIoctl<'_>, rtnl: &Rtnl) -> Result {
+        use crate::safe::ioctl::BondIoctl;
+        let b = dev.private();
+        let find = |name: &CStr| dev.peer_by_name(name, rtnl).ok_or(ENODEV);
+        match req {
+            BondIoctl::InfoQuery(i) => {
+                // C `bond_fill_ifbond()`.
+                i.bond_mode = b.mode().as_u8().into();
+                i.miimon = b.params(rtnl).miimon;
+                i.num_slaves = b.slave_count(rtnl) as i32;
+                Ok(())
+            }
+            BondIoctl::SlaveInfoQuery(si) => {
+                // C `bond_slave_info_query()` + `bond_fill_ifslave()`.
+                let list = b.slave_list(rtnl);
+                let s = usize::try_from(si.slave_id).ok().and_then(|i| list.get(i)).ok_or(ENODEV)?;
+                let name = s.dev.name(rtnl).to_bytes();
+                si.slave_name = [0; 16];
+                si.slave_name[..name.len()].copy_from_slice(name);
+                si.link = s.link() as i8;
+                si.state = i8::from(!s.is_active());
+                si.link_failure_count = s.link_failure_count();
+                Ok(())
+            }
+            BondIoctl::Enslave(n) => crate::enslave::enslave(dev, find(n)?, None, rtnl),
+            BondIoctl::Release(n) => crate::enslave::release(dev, find(n)?, false, false, rtnl),
+            BondIoctl::SetHwAddr(n) => dev.steal_addr(find(n)?, rtnl),
+            BondIoctl::ChangeActive(n) => {
+                let sd = find(n)?;
+                let mut ack = ExtAck::none();
+                crate::options::opt_set(
+                    dev,
+                    crate::netlink::options::OptionId::ActiveSlave,
+                    crate::options::Val::Str(sd.name(rtnl).to_bytes()),
+                    None,
+                    &mut ack,
+                    rtnl,
+                )?;
+                if dev.registered() {
+                    dev.notify(bindings::netdev_cmd_NETDEV_CHANGEINFODATA, rtnl);
+                }
+                Ok(())
+            }
+        }
+    }
+
     fn netpoll_setup(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
         // C `bond_netpoll_setup()`.
         for s in dev.private().slave_list(rtnl).iter() {

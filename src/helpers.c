@@ -113,3 +113,4 @@ bool bondrs_dev_unregistering(const struct net_device *dev) { return dev->reg_st
 int bondrs_restart_syscall(void) { return restart_syscall(); }
 bool bondrs_dev_registered(const struct net_device *dev) { return dev->reg_state == NETREG_REGISTERED; }
 bool bondrs_irqs_disabled(void) { return irqs_disabled(); }
+bool bondrs_ns_capable_net_admin(const struct net *net) { return ns_capable(net->user_ns, CAP_NET_ADMIN); }

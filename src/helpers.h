@@ -101,5 +101,6 @@ bool bondrs_dev_unregistering(const struct net_device *dev);
 int bondrs_restart_syscall(void);
 bool bondrs_dev_registered(const struct net_device *dev);
 bool bondrs_irqs_disabled(void);
+bool bondrs_ns_capable_net_admin(const struct net *net);
 
 #endif

@@ -6,6 +6,7 @@
 
 pub(crate) mod devops;
 pub(crate) mod flow;
+pub(crate) mod ioctl;
 pub(crate) mod link;
 pub(crate) mod netdev;
 pub(crate) mod netpoll;

@@ -323,6 +323,8 @@ pub(crate) trait Driver: Sized + 'static {
     fn set_rx_mode(dev: &Dev<Self>);
     /// `ndo_change_rx_flags` (RTNL held): `change` are the `IFF_*` bits flipped.
     fn change_rx_flags(dev: &Dev<Self>, change: u32, rtnl: &Rtnl);
+    /// A bonding ioctl (RTNL held; the capability check is done).
+    fn bond_ioctl(dev: &Dev<Self>, req: crate::safe::ioctl::BondIoctl<'_>, rtnl: &Rtnl) -> Result;
     /// `ndo_netpoll_setup` (RTNL held).
     fn netpoll_setup(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
     /// `ndo_netpoll_cleanup` (RTNL held).
@@ -400,6 +402,9 @@ impl DriverTables {
         netdev_ops.ndo_change_rx_flags = Some(Self::rx_flags_cb::<T>);
         netdev_ops.ndo_fix_features = Some(Self::fix_features_cb::<T>);
         netdev_ops.ndo_select_queue = Some(Self::select_queue_cb);
+        netdev_ops.ndo_siocbond = Some(Self::siocbond_cb::<T>);
+        netdev_ops.ndo_siocdevprivate = Some(Self::siocdevprivate_cb::<T>);
+        netdev_ops.ndo_eth_ioctl = Some(Self::eth_ioctl_cb::<T>);
         netdev_ops.ndo_netpoll_setup = Some(Self::np_setup_cb::<T>);
         netdev_ops.ndo_netpoll_cleanup = Some(Self::np_cleanup_cb::<T>);
         netdev_ops.ndo_poll_controller = Some(Self::poll_cb::<T>);
@@ -769,6 +774,66 @@ impl DriverTables {
         // SAFETY: `ndo_fix_features` runs under RTNL on a device of `T`.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         T::fix_features(dev, features, rtnl)
+    }
+
+    /// C `bond_do_ioctl()`.
+    ///
+    /// # Safety
+    ///
+    /// Called under RTNL with a device of `T` and the kernel copy of the ifreq.
+    unsafe fn do_bond_ioctl<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: u32) -> c_int {
+        // SAFETY: Per the function requirements.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        let query = cmd == bindings::SIOCBONDINFOQUERY || cmd == bindings::SIOCBONDSLAVEINFOQUERY;
+        // SAFETY: Valid namespace of a registered device.
+        if !query && !unsafe { bindings::bondrs_ns_capable_net_admin(bindings::bondrs_dev_net(dev.as_ptr())) } {
+            return EPERM.to_errno();
+        }
+        // SAFETY: `ifr` per the function requirements.
+        from_result(|| unsafe { crate::safe::ioctl::do_ioctl(ifr, cmd, |req| T::bond_ioctl(dev, req, rtnl)) }.map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn siocbond_cb<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: c_int) -> c_int {
+        // SAFETY: `ndo_siocbond` runs under RTNL with the kernel's ifreq copy.
+        unsafe { Self::do_bond_ioctl::<T>(dev, ifr, cmd as u32) }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn siocdevprivate_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        data: *mut c_void,
+        cmd: c_int,
+    ) -> c_int {
+        let Some((new, use_data)) = crate::safe::ioctl::old_to_new(cmd as u32) else {
+            return EOPNOTSUPP.to_errno();
+        };
+        if use_data {
+            // C: `struct ifreq ifrdata = { .ifr_data = data };`
+            // SAFETY: All-zero is a valid ifreq; we set the data pointer.
+            let mut tmp: bindings::ifreq = unsafe { core::mem::zeroed() };
+            tmp.ifr_ifru.ifru_data = data.cast();
+            // SAFETY: Under RTNL (ndo_siocdevprivate), a device of `T`.
+            unsafe { Self::do_bond_ioctl::<T>(dev, &mut tmp, new) }
+        } else {
+            // SAFETY: As above, with the caller's ifreq.
+            unsafe { Self::do_bond_ioctl::<T>(dev, ifr, new) }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn eth_ioctl_cb<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: c_int) -> c_int {
+        // SAFETY: A device of `T`; `ifr` is the kernel copy.
+        let carrier = unsafe { Dev::<T>::from_raw(dev) }.carrier_ok();
+        // SAFETY: As above.
+        from_result(|| unsafe { crate::safe::ioctl::mii_ioctl(ifr, cmd as u32, carrier) }.map(|()| 0))
     }
 
     /// # Safety

@@ -14,21 +14,19 @@ norm() {
     sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/"(ifindex|link_index|link)":[0-9]+/"\1":N/g' \
         -e 's/^\[[ 0-9.]+\] //' -e 's/(eth[01])@if[0-9]+/\1@ifN/g'
 }
-step() {   # step CMD...: run, record rc, output and new kernel log lines
-    local m; m=$(dmesg | wc -l)
+step() {   # step CMD...: run, record rc, output and the kernel log lines it caused
     echo "\$ $*"
     local out; out=$("$@" 2>&1); local rc=$?
     [ -n "$out" ] && echo "$out" | norm
     echo "rc=$rc"
-    dmesg | tail -n +$((m + 1)) | norm | grep -vE 'loading out-of-tree|taints kernel|module verification' | sed 's/^/  log: /'
+    dmesg -c | tee -a /tmp/diff.kmsg | norm | grep -vE 'loading out-of-tree|taints kernel|module verification' | sed 's/^/  log: /'
 }
 sysw() { echo "$2" > "$1"; }
 dump() {
     echo "--- state"
     ip -d -j link show bond0 2>&1 | norm | sed -E 's/"(gso|tso|gro)[a-z_0-9]*":[0-9]+,?//g'
     for s in eth0 eth1; do ip -d -j link show $s 2>/dev/null | norm | grep -o '"info_slave_data":{[^}]*}'; done
-    for f in /sys/class/net/bond0/bonding/*; do echo "$(basename "$f"): $(cat "$f" 2>&1 | tr '\n' '|')"; done
-    for s in eth0 eth1; do [ -d /sys/class/net/$s/bonding_slave ] && for f in /sys/class/net/$s/bonding_slave/*; do echo "$s/$(basename "$f"): $(cat "$f" | tr '\n' '|')"; done; done
+    grep -r . /sys/class/net/bond0/bonding/ /sys/class/net/eth[01]/bonding_slave/ 2>/dev/null | norm
     cat /proc/net/bonding/bond0 2>&1 | norm
     echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1) mtu: $(cat /sys/class/net/bond0/mtu)"
 }
@@ -91,11 +89,16 @@ sequence() {
     step modprobe -r bonding
 }
 
+dmesg -c > /dev/null; : > /tmp/diff.kmsg
 sequence "modprobe bonding" > /tmp/diff.ours 2>&1
 modprobe -r bonding 2>/dev/null
 sequence "insmod $cmod" > /tmp/diff.c 2>&1
 rmmod bonding 2>/dev/null
 sed -i "s|insmod $cmod|modprobe bonding|" /tmp/diff.c
+# This test consumes the kernel log (dmesg -c): check it for splats itself.
+if grep -qaF -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/diff.kmsg; then
+    bad "kernel splat during the sequences:"; grep -aF -A20 -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/diff.kmsg | head -60
+fi
 if diff -u /tmp/diff.c /tmp/diff.ours > /tmp/diff.out; then
     ok "transcripts identical ($(wc -l < /tmp/diff.c) lines)"
 else
