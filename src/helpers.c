@@ -84,7 +84,7 @@ struct sk_buff *bondrs_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GF
 void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 /* work */
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn) { INIT_DELAYED_WORK(w, fn); }
-bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay) { return queue_delayed_work(system_wq, w, delay); }
+bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay) { return queue_delayed_work(system_dfl_wq, w, delay); }
 unsigned long bondrs_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
 unsigned long bondrs_jiffies(void) { return jiffies; }
 /* netlink */

@@ -61,7 +61,7 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
         self.dev.store(dev.as_ptr(), Ordering::Release);
     }
 
-    /// `queue_delayed_work(system_wq, ...)` after `delay` jiffies; no-op if
+    /// `queue_delayed_work(system_dfl_wq, ...)` after `delay` jiffies; no-op if
     /// already pending or not attached.
     pub(crate) fn queue(&self, delay: usize) {
         if self.dev.load(Ordering::Acquire).is_null() {
