@@ -852,7 +852,9 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
         }
         bindings::netdev_cmd_NETDEV_UP | bindings::netdev_cmd_NETDEV_CHANGE | bindings::netdev_cmd_NETDEV_DOWN => {
             if event != bindings::netdev_cmd_NETDEV_DOWN {
-                let _ = slave.update_speed_duplex(rtnl);
+                // C: "The notifier path (bond_netdev_event NETDEV_CHANGE/UP)
+                // reaches us with the slave's ops lock held".
+                let _ = slave.update_speed_duplex_locked(true, rtnl);
             }
             if b.mode().can_use_xmit_hash() {
                 b.republish(rtnl);

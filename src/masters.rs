@@ -18,7 +18,7 @@ static BOND_NET_TABLES: PernetTables = PernetTables::new::<BondNet>();
 const IFNAMSIZ: usize = bindings::IFNAMSIZ as usize;
 
 /// C `dev_valid_name()`.
-fn dev_valid_name(name: &[u8]) -> bool {
+pub(crate) fn dev_valid_name(name: &[u8]) -> bool {
     !name.is_empty()
         && name.len() < IFNAMSIZ
         && name != b"."

@@ -535,35 +535,25 @@ fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
 
 /// C `bond_option_slaves_set()` ("+eth0" / "-eth0").
 fn slaves_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    // sscanf("%16s"): the first word, at most 16 bytes.
     let word = s.split(|c| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
     let word = &word[..word.len().min(16)];
+    let no_cmd = || {
+        dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
+        EPERM
+    };
     let (op, name) = match word.split_first() {
-        Some((&op, name)) if !name.is_empty() && name.len() < 16 => (op, name),
-        _ => {
-            dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
-            return Err(EPERM);
-        }
+        Some((&op, name)) if (op == b'+' || op == b'-') && crate::masters::dev_valid_name(name) => (op, name),
+        _ => return Err(no_cmd()),
     };
     let mut buf = [0u8; 17];
     buf[..name.len()].copy_from_slice(name);
     let cname = CStr::from_bytes_until_nul(&buf).map_err(|_| EPERM)?;
-    let Some(sdev) = dev.peer_by_name(cname, rtnl) else {
-        dev_pr!(Err, dev, "interface {} does not exist!\n", options::CStrDisplay(name));
-        return Err(ENODEV);
-    };
-    match op {
-        b'+' => {
-            slave_pr!(Info, dev, sdev, rtnl, "Adding slave\n");
-            crate::enslave::enslave(dev, sdev, None, rtnl)
-        }
-        b'-' => {
-            slave_pr!(Info, dev, sdev, rtnl, "Removing slave\n");
-            crate::enslave::release(dev, sdev, false, false, rtnl)
-        }
-        _ => {
-            dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
-            Err(EPERM)
-        }
+    let sdev = dev.peer_by_name(cname, rtnl).ok_or(ENODEV)?;
+    if op == b'+' {
+        crate::enslave::enslave(dev, sdev, None, rtnl)
+    } else {
+        crate::enslave::release(dev, sdev, false, false, rtnl)
     }
 }
 

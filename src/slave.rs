@@ -212,7 +212,12 @@ impl Slave {
 
     /// C `bond_update_speed_duplex()`; `Err` if unknown.
     pub(crate) fn update_speed_duplex(&self, rtnl: &Rtnl) -> Result {
-        match self.dev.speed_duplex(rtnl) {
+        self.update_speed_duplex_locked(false, rtnl)
+    }
+
+    /// As [`Self::update_speed_duplex`], from a notifier holding the slave's ops lock.
+    pub(crate) fn update_speed_duplex_locked(&self, ops_locked: bool, rtnl: &Rtnl) -> Result {
+        match self.dev.speed_duplex(ops_locked, rtnl) {
             Some(sd) => {
                 self.speed.store(sd.speed, Relaxed);
                 self.duplex.store(sd.duplex, Relaxed);

@@ -486,16 +486,22 @@ impl NetDevice {
         unsafe { bindings::netdev_compute_master_upper_features(self.as_ptr(), true) }
     }
 
-    /// C `bond_update_speed_duplex()`: `None` if unknown.
-    pub(crate) fn speed_duplex(&self, _rtnl: &Rtnl) -> Option<SpeedDuplex> {
+    /// C `bond_update_speed_duplex()`: `None` if unknown. `ops_locked`: the
+    /// caller already holds the device's ops lock (netdevice notifiers of
+    /// NETDEV_UP/NETDEV_CHANGE run with it held).
+    pub(crate) fn speed_duplex(&self, ops_locked: bool, _rtnl: &Rtnl) -> Option<SpeedDuplex> {
         // SAFETY: All-zero is a valid `ethtool_link_ksettings`.
         let mut ks: bindings::ethtool_link_ksettings = unsafe { core::mem::zeroed() };
         // SAFETY: RTNL held; the ops lock is taken around the call as the
         // kernel requires for `netif_get_link_ksettings()`.
         let res = unsafe {
-            bindings::bondrs_netdev_lock_ops(self.as_ptr());
+            if !ops_locked {
+                bindings::bondrs_netdev_lock_ops(self.as_ptr());
+            }
             let r = bindings::netif_get_link_ksettings(self.as_ptr(), &mut ks);
-            bindings::bondrs_netdev_unlock_ops(self.as_ptr());
+            if !ops_locked {
+                bindings::bondrs_netdev_unlock_ops(self.as_ptr());
+            }
             r
         };
         let (speed, duplex) = (ks.base.speed, ks.base.duplex);

@@ -38,6 +38,9 @@ iface bond1 inet static
 IFACES
 
 expect_ok "modprobe reads /etc/modprobe.d" modprobe bonding
+# The options are the defaults of every new bond (bond0 is created at load unless a
+# modprobe.d file says max_bonds=0, as systemd's does on Debian).
+[ -d /sys/class/net/bond0 ] || echo +bond0 > /sys/class/net/bonding_masters
 expect_eq "module option mode=0" "balance-rr 0" "$(cat /sys/class/net/bond0/bonding/mode)"
 expect_eq "module option miimon=100" "100" "$(cat /sys/class/net/bond0/bonding/miimon)"
 expect_eq "module option updelay=200" "200" "$(cat /sys/class/net/bond0/bonding/updelay)"
