@@ -256,7 +256,10 @@ fn choose_primary_or_current(
     force_primary: &mut bool,
     reselect: u8,
 ) -> Option<usize> {
-    let up = |i: Option<usize>| i.and_then(|i| slaves.get(i)).is_some_and(|s| s.link == Link::Up);
+    let up = |i: Option<usize>| {
+        i.and_then(|i| slaves.get(i))
+            .is_some_and(|s| s.link == Link::Up)
+    };
     let prim = match primary {
         Some(p) if up(Some(p)) => {
             if *force_primary {

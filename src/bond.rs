@@ -11,6 +11,7 @@
 //! any of them changes.
 
 use crate::bindings;
+use crate::dev_pr;
 use crate::modes::{Mode, XmitHashPolicy};
 use crate::params::BondParams;
 use crate::safe::devops::{capable_net_admin, Stats64, STATS64_LEN};
@@ -25,7 +26,6 @@ use crate::safe::rtnl::Rtnl;
 use crate::safe::work::DevWork;
 use crate::slave::Slave;
 use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering::Relaxed};
-use crate::{dev_pr};
 use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SetOnce, sync::SpinLock};
 
 /// Bond defaults computed from the module parameters at load (C
@@ -116,7 +116,8 @@ impl Bond {
 
     /// The transmit hash policy (lock-free).
     pub(crate) fn xmit_policy(&self) -> XmitHashPolicy {
-        XmitHashPolicy::from_u8(self.hot.xmit_policy.load(Relaxed)).unwrap_or(XmitHashPolicy::Layer2)
+        XmitHashPolicy::from_u8(self.hot.xmit_policy.load(Relaxed))
+            .unwrap_or(XmitHashPolicy::Layer2)
     }
 
     /// The current slave set (control path).
@@ -250,7 +251,12 @@ impl BondDriver {
         };
         let e = ProcEntry::new(dir, dev.name(rtnl), dev);
         if e.is_none() {
-            dev_pr!(Err, dev, "Cannot create /proc/net/bonding/{}\n", dev.name(rtnl).to_str().unwrap_or("?"));
+            dev_pr!(
+                Err,
+                dev,
+                "Cannot create /proc/net/bonding/{}\n",
+                dev.name(rtnl).to_str().unwrap_or("?")
+            );
         }
         bond.set_proc(e, rtnl);
     }
@@ -470,7 +476,12 @@ impl Driver for BondDriver {
         crate::options::changelink(dev, data, extack, rtnl)
     }
 
-    fn add_slave(dev: &Dev<Self>, slave: &NetDevice, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
+    fn add_slave(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
         crate::enslave::enslave(dev, slave, Some(extack), rtnl)
     }
 
@@ -520,11 +531,19 @@ impl Driver for BondDriver {
         // C `bond_change_rx_flags()`.
         let flags = dev.flags();
         if change & bindings::IFF_PROMISC != 0 {
-            let inc = if flags & bindings::IFF_PROMISC != 0 { 1 } else { -1 };
+            let inc = if flags & bindings::IFF_PROMISC != 0 {
+                1
+            } else {
+                -1
+            };
             crate::enslave::for_rx_slaves(dev, rtnl, |s| s.set_promiscuity(inc, rtnl));
         }
         if change & bindings::IFF_ALLMULTI != 0 {
-            let inc = if flags & bindings::IFF_ALLMULTI != 0 { 1 } else { -1 };
+            let inc = if flags & bindings::IFF_ALLMULTI != 0 {
+                1
+            } else {
+                -1
+            };
             crate::enslave::for_rx_slaves(dev, rtnl, |s| s.set_allmulti(inc, rtnl));
         }
     }
@@ -544,7 +563,10 @@ impl Driver for BondDriver {
             BondIoctl::SlaveInfoQuery(si) => {
                 // C `bond_slave_info_query()` + `bond_fill_ifslave()`.
                 let list = b.slave_list(rtnl);
-                let s = usize::try_from(si.slave_id).ok().and_then(|i| list.get(i)).ok_or(ENODEV)?;
+                let s = usize::try_from(si.slave_id)
+                    .ok()
+                    .and_then(|i| list.get(i))
+                    .ok_or(ENODEV)?;
                 let name = s.dev.name(rtnl).to_bytes();
                 si.slave_name = [0; 16];
                 si.slave_name[..name.len()].copy_from_slice(name);
@@ -634,7 +656,11 @@ impl Driver for BondDriver {
                 duplex = du;
             }
         }
-        let speed = if speed == 0 { crate::slave::SPEED_UNKNOWN } else { speed };
+        let speed = if speed == 0 {
+            crate::slave::SPEED_UNKNOWN
+        } else {
+            speed
+        };
         (speed, duplex, bindings::PORT_OTHER as u8)
     }
 
@@ -650,7 +676,12 @@ impl Driver for BondDriver {
         crate::options::get_slave_size()
     }
 
-    fn fill_slave_info(dev: &Dev<Self>, slave: &NetDevice, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+    fn fill_slave_info(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        msg: &mut NlMsg<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
         crate::options::fill_slave_info(dev, slave, msg, rtnl)
     }
 
@@ -664,7 +695,10 @@ impl Driver for BondDriver {
         crate::options::slave_changelink(dev, slave, data, extack, rtnl)
     }
 
-    fn header_lower<'a>(dev: &'a Dev<Self>, g: &'a kernel::sync::rcu::Guard) -> Option<&'a NetDevice> {
+    fn header_lower<'a>(
+        dev: &'a Dev<Self>,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
         let set = dev.private().slaves.read(g)?;
         set.active.as_ref().map(|a| &*a.dev)
     }

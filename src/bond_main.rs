@@ -14,20 +14,20 @@
 mod bindings;
 mod bond;
 mod enslave;
-mod monitor;
-mod options;
-mod procfs;
-mod slave;
-mod sysfs;
-mod xmit;
 mod masters;
 #[path = "../modes/lib.rs"]
 pub(crate) mod modes;
+mod monitor;
 #[path = "../netlink/lib.rs"]
 pub(crate) mod netlink;
+mod options;
 mod params;
+mod procfs;
 #[allow(unsafe_code)]
 mod safe;
+mod slave;
+mod sysfs;
+mod xmit;
 
 use kernel::prelude::*;
 

@@ -15,8 +15,8 @@ use crate::safe::notifier::NetdevEvents;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{rx_data, rx_register, rx_unregister};
 use crate::slave::Slave;
-use core::sync::atomic::Ordering::Relaxed;
 use crate::{dev_pr, slave_pr};
+use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::Arc};
 
 /// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
@@ -104,7 +104,12 @@ pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
 }
 
 /// C `bond_hw_addr_swap()`.
-fn hw_addr_swap(bond: &Dev<BondDriver>, new: Option<&Arc<Slave>>, old: Option<&Arc<Slave>>, rtnl: &Rtnl) {
+fn hw_addr_swap(
+    bond: &Dev<BondDriver>,
+    new: Option<&Arc<Slave>>,
+    old: Option<&Arc<Slave>>,
+    rtnl: &Rtnl,
+) {
     let flags = bond.flags();
     if let Some(o) = old {
         if flags & bindings::IFF_PROMISC != 0 {
@@ -131,14 +136,23 @@ fn hw_addr_swap(bond: &Dev<BondDriver>, new: Option<&Arc<Slave>>, old: Option<&A
 }
 
 /// C `bond_do_fail_over_mac()`.
-fn do_fail_over_mac(bond: &Dev<BondDriver>, new: &Arc<Slave>, old: Option<&Arc<Slave>>, rtnl: &Rtnl) {
+fn do_fail_over_mac(
+    bond: &Dev<BondDriver>,
+    new: &Arc<Slave>,
+    old: Option<&Arc<Slave>>,
+    rtnl: &Rtnl,
+) {
     let b = bond.private();
     let fom = b.params(rtnl).fail_over_mac;
     match fom {
         // BOND_FOM_ACTIVE
         1 => {
             if bond.steal_addr(&new.dev, rtnl).is_err() {
-                dev_pr!(Err, bond, "Error: could not steal the new active slave's address\n");
+                dev_pr!(
+                    Err,
+                    bond,
+                    "Error: could not steal the new active slave's address\n"
+                );
             }
         }
         // BOND_FOM_FOLLOW
@@ -159,17 +173,38 @@ fn do_fail_over_mac(bond: &Dev<BondDriver>, new: &Arc<Slave>, old: Option<&Arc<S
             if set_old.is_none() {
                 // No old active: just give the new one the bond's address.
                 if let Err(e) = new.dev.set_mac(baddr.as_slice(), None, rtnl) {
-                    slave_pr!(Err, bond, &new.dev, rtnl, "Error {} setting bond MAC from slave\n", e.to_errno());
+                    slave_pr!(
+                        Err,
+                        bond,
+                        &new.dev,
+                        rtnl,
+                        "Error {} setting bond MAC from slave\n",
+                        e.to_errno()
+                    );
                 }
                 return;
             }
             if let Err(e) = new.dev.set_mac(baddr.as_slice(), None, rtnl) {
-                slave_pr!(Err, bond, &new.dev, rtnl, "Error {} setting MAC of new active slave\n", e.to_errno());
+                slave_pr!(
+                    Err,
+                    bond,
+                    &new.dev,
+                    rtnl,
+                    "Error {} setting MAC of new active slave\n",
+                    e.to_errno()
+                );
                 return;
             }
             if let Some(o) = set_old {
                 if let Err(e) = o.dev.set_mac(tmp.as_slice(), None, rtnl) {
-                    slave_pr!(Err, bond, &o.dev, rtnl, "Error {} setting MAC of old active slave\n", e.to_errno());
+                    slave_pr!(
+                        Err,
+                        bond,
+                        &o.dev,
+                        rtnl,
+                        "Error {} setting MAC of old active slave\n",
+                        e.to_errno()
+                    );
                 }
             }
         }
@@ -207,7 +242,13 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
             n.delay.store(0, Relaxed);
             n.set_link(Link::Up, rtnl);
         } else if mode.uses_primary() {
-            slave_pr!(Info, bond, &n.dev, rtnl, "making interface the new active one\n");
+            slave_pr!(
+                Info,
+                bond,
+                &n.dev,
+                rtnl,
+                "making interface the new active one\n"
+            );
         }
     }
     if mode.uses_primary() {
@@ -234,7 +275,10 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
         b.republish(rtnl);
     }
 
-    if bond.running() && p.resend_igmp > 0 && ((mode.uses_primary() && new.is_some()) || mode == Mode::BalanceRr) {
+    if bond.running()
+        && p.resend_igmp > 0
+        && ((mode.uses_primary() && new.is_some()) || mode == Mode::BalanceRr)
+    {
         b.igmp_retrans.store(p.resend_igmp, Relaxed);
         b.mcast_work.queue(1);
     }
@@ -258,12 +302,22 @@ fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
             GFP_KERNEL,
         );
     }
-    let pos = |x: &Option<Arc<Slave>>| x.as_ref().and_then(|x| list.iter().position(|s| Arc::ptr_eq(s, x)));
+    let pos = |x: &Option<Arc<Slave>>| {
+        x.as_ref()
+            .and_then(|x| list.iter().position(|s| Arc::ptr_eq(s, x)))
+    };
     let curr = pos(&bond.active(rtnl));
     let prim = pos(&bond.primary(rtnl));
     let p = bond.params(rtnl);
     let mut force = bond.force_primary.get(rtnl);
-    let best = slaves::find_best_slave(&views, curr, prim, &mut force, p.primary_reselect as u8, p.updelay);
+    let best = slaves::find_best_slave(
+        &views,
+        curr,
+        prim,
+        &mut force,
+        p.primary_reselect as u8,
+        p.updelay,
+    );
     bond.force_primary.set(rtnl, force);
     best.and_then(|i| list.get(i).cloned())
 }
@@ -349,31 +403,67 @@ pub(crate) fn enslave(
     let b = bond.private();
     let mode = b.mode();
 
-    if slave_dev.dev_type() == bindings::ARPHRD_CAN as u16 {
-        nl_err(bond, None, &mut extack, "CAN devices cannot be enslaved", rtnl);
+    if slave_dev.dev_type() == bindings::ARPHRD_CAN {
+        nl_err(
+            bond,
+            None,
+            &mut extack,
+            "CAN devices cannot be enslaved",
+            rtnl,
+        );
         return Err(EPERM);
     }
     if slave_dev.flags() & bindings::IFF_MASTER != 0 && !slave_dev.is_bond_master() {
-        nl_err(bond, None, &mut extack, "Device type (master device) cannot be enslaved", rtnl);
+        nl_err(
+            bond,
+            None,
+            &mut extack,
+            "Device type (master device) cannot be enslaved",
+            rtnl,
+        );
         return Err(EPERM);
     }
     if slave_dev.rx_handler_busy(rtnl) {
-        nl_err(bond, Some(slave_dev), &mut extack, "Device is in use and cannot be enslaved", rtnl);
+        nl_err(
+            bond,
+            Some(slave_dev),
+            &mut extack,
+            "Device is in use and cannot be enslaved",
+            rtnl,
+        );
         return Err(EBUSY);
     }
     if core::ptr::eq(bond.as_ptr(), slave_dev.as_ptr()) {
-        nl_err(bond, None, &mut extack, "Cannot enslave bond to itself.", rtnl);
+        nl_err(
+            bond,
+            None,
+            &mut extack,
+            "Cannot enslave bond to itself.",
+            rtnl,
+        );
         return Err(EPERM);
     }
     if slave_dev.features() & bindings::NETIF_F_VLAN_CHALLENGED != 0 {
         if bond.vlan_uses(rtnl) {
-            nl_err(bond, Some(slave_dev), &mut extack, "Can not enslave VLAN challenged device to VLAN enabled bond", rtnl);
+            nl_err(
+                bond,
+                Some(slave_dev),
+                &mut extack,
+                "Can not enslave VLAN challenged device to VLAN enabled bond",
+                rtnl,
+            );
             return Err(EPERM);
         }
         slave_pr!(Warning, bond, slave_dev, rtnl, "enslaved VLAN challenged slave. Adding VLANs will be blocked as long as it is part of bond.\n");
     }
     if slave_dev.flags() & bindings::IFF_UP != 0 {
-        nl_err(bond, Some(slave_dev), &mut extack, "Device can not be enslaved while up", rtnl);
+        nl_err(
+            bond,
+            Some(slave_dev),
+            &mut extack,
+            "Device can not be enslaved while up",
+            rtnl,
+        );
         return Err(EPERM);
     }
 
@@ -384,11 +474,17 @@ pub(crate) fn enslave(
                 .notify_errno(bindings::netdev_cmd_NETDEV_PRE_TYPE_CHANGE, rtnl)
                 .is_err()
             {
-                slave_pr!(Err, bond, slave_dev, rtnl, "refused to change device type\n");
+                slave_pr!(
+                    Err,
+                    bond,
+                    slave_dev,
+                    rtnl,
+                    "refused to change device type\n"
+                );
                 return Err(EBUSY);
             }
             bond.addr_flush(rtnl);
-            if slave_dev.dev_type() != bindings::ARPHRD_ETHER as u16 {
+            if slave_dev.dev_type() != bindings::ARPHRD_ETHER {
                 // C `bond_setup_by_slave()`.
                 let was_up = bond.is_up();
                 bond.close(rtnl);
@@ -402,7 +498,13 @@ pub(crate) fn enslave(
             bond.notify(bindings::netdev_cmd_NETDEV_POST_TYPE_CHANGE, rtnl);
         }
     } else if bond.dev_type() != slave_dev.dev_type() {
-        nl_err(bond, Some(slave_dev), &mut extack, "Device type is different from other slaves", rtnl);
+        nl_err(
+            bond,
+            Some(slave_dev),
+            &mut extack,
+            "Device type is different from other slaves",
+            rtnl,
+        );
         return Err(EINVAL);
     }
 
@@ -413,27 +515,45 @@ pub(crate) fn enslave(
             if a.bytes[..6] == s.bytes[..6] {
                 bond.random_addr(rtnl);
             }
-            if bond.dev_type() != bindings::ARPHRD_ETHER as u16 {
+            if bond.dev_type() != bindings::ARPHRD_ETHER {
                 bond.close(rtnl);
                 bond.ether_setup_master(rtnl);
             }
         }
     };
 
-    if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND as u16 && mode != Mode::ActiveBackup {
-        nl_err(bond, Some(slave_dev), &mut extack, "Only active-backup mode is supported for infiniband slaves", rtnl);
+    if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND && mode != Mode::ActiveBackup {
+        nl_err(
+            bond,
+            Some(slave_dev),
+            &mut extack,
+            "Only active-backup mode is supported for infiniband slaves",
+            rtnl,
+        );
         undo_flags(rtnl);
         return Err(EOPNOTSUPP);
     }
 
-    if !slave_dev.has_set_mac_address() || slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND as u16 {
-        slave_pr!(Warning, bond, slave_dev, rtnl, "The slave device specified does not support setting the MAC address\n");
+    if !slave_dev.has_set_mac_address() || slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND {
+        slave_pr!(
+            Warning,
+            bond,
+            slave_dev,
+            rtnl,
+            "The slave device specified does not support setting the MAC address\n"
+        );
         let mut p = b.params(rtnl);
         if mode == Mode::ActiveBackup && p.fail_over_mac != 1 {
             if first {
                 p.fail_over_mac = 1;
                 b.set_params(p, rtnl);
-                slave_pr!(Warning, bond, slave_dev, rtnl, "Setting fail_over_mac to active for active-backup mode\n");
+                slave_pr!(
+                    Warning,
+                    bond,
+                    slave_dev,
+                    rtnl,
+                    "Setting fail_over_mac to active for active-backup mode\n"
+                );
             } else {
                 nl_err(bond, Some(slave_dev), &mut extack, "Slave device does not support setting the MAC address, but fail_over_mac is not set to active", rtnl);
                 undo_flags(rtnl);
@@ -462,7 +582,14 @@ pub(crate) fn enslave(
     };
 
     if let Err(e) = slave_dev.set_mtu(bond.mtu(), rtnl) {
-        slave_pr!(Err, bond, slave_dev, rtnl, "Error {} calling dev_set_mtu\n", e.to_errno());
+        slave_pr!(
+            Err,
+            bond,
+            slave_dev,
+            rtnl,
+            "Error {} calling dev_set_mtu\n",
+            e.to_errno()
+        );
         undo_flags(rtnl);
         return Err(e);
     }
@@ -483,7 +610,14 @@ pub(crate) fn enslave(
     };
     if let Some(a) = mac_set {
         if let Err(e) = slave_dev.set_mac(a.as_slice(), extack.as_deref_mut(), rtnl) {
-            slave_pr!(Err, bond, slave_dev, rtnl, "Error {} calling set_mac_address\n", e.to_errno());
+            slave_pr!(
+                Err,
+                bond,
+                slave_dev,
+                rtnl,
+                "Error {} calling set_mac_address\n",
+                e.to_errno()
+            );
             restore_mtu(rtnl);
             undo_flags(rtnl);
             return Err(e);
@@ -551,7 +685,10 @@ pub(crate) fn enslave(
     }
 
     let mut primary = b.primary(rtnl);
-    if mode.uses_primary() && !p.primary().is_empty() && p.primary() == slave_dev.name(rtnl).to_bytes() {
+    if mode.uses_primary()
+        && !p.primary().is_empty()
+        && p.primary() == slave_dev.name(rtnl).to_bytes()
+    {
         primary = Some(new.clone());
         b.force_primary.set(rtnl, true);
     }
@@ -574,7 +711,13 @@ pub(crate) fn enslave(
     };
 
     if bond.has_npinfo() && new.np.enable(slave_dev, rtnl).is_err() {
-        slave_pr!(Info, bond, slave_dev, rtnl, "master_dev is using netpoll, but new slave device does not support netpoll\n");
+        slave_pr!(
+            Info,
+            bond,
+            slave_dev,
+            rtnl,
+            "master_dev is using netpoll, but new slave device does not support netpoll\n"
+        );
         detach(rtnl);
         return Err(EBUSY);
     }
@@ -594,7 +737,7 @@ pub(crate) fn enslave(
 
     let (tx, hash) = lag_types(&b);
     let cookie = Arc::as_ptr(&new).cast_mut().cast();
-    if let Err(e) = slave_dev.master_upper_link(bond, cookie, tx, hash, extack.as_deref_mut(), rtnl) {
+    if let Err(e) = slave_dev.master_upper_link(bond, cookie, tx, hash, extack, rtnl) {
         unregister(rtnl);
         return Err(e);
     }
@@ -664,8 +807,16 @@ pub(crate) fn enslave(
         slave_dev,
         rtnl,
         "Enslaving as {} interface with {} link\n",
-        if new.is_active() { "an active" } else { "a backup" },
-        if new.link() != Link::Down { "an up" } else { "a down" }
+        if new.is_active() {
+            "an active"
+        } else {
+            "a backup"
+        },
+        if new.link() != Link::Down {
+            "an up"
+        } else {
+            "a down"
+        }
     );
     Ok(())
 }
@@ -725,7 +876,11 @@ pub(crate) fn release(
         slave_dev,
         rtnl,
         "Releasing {} interface\n",
-        if slave.is_active() { "active" } else { "backup" }
+        if slave.is_active() {
+            "active"
+        } else {
+            "backup"
+        }
     );
 
     if !all && (p.fail_over_mac != 1 || mode != Mode::ActiveBackup) {
@@ -763,7 +918,13 @@ pub(crate) fn release(
     if bond.features() & bindings::NETIF_F_VLAN_CHALLENGED == 0
         && old_features & bindings::NETIF_F_VLAN_CHALLENGED != 0
     {
-        slave_pr!(Info, bond, slave_dev, rtnl, "last VLAN challenged slave left bond - VLAN blocking is removed\n");
+        slave_pr!(
+            Info,
+            bond,
+            slave_dev,
+            rtnl,
+            "last VLAN challenged slave left bond - VLAN blocking is removed\n"
+        );
     }
 
     slave_dev.vlan_vids_del_by(bond, rtnl);
@@ -841,7 +1002,7 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
     let b = bond.private();
     match event {
         bindings::netdev_cmd_NETDEV_UNREGISTER => {
-            let non_ether = bond.dev_type() != bindings::ARPHRD_ETHER as u16;
+            let non_ether = bond.dev_type() != bindings::ARPHRD_ETHER;
             let r = release(bond, slave_dev, false, true, rtnl);
             // C `bond_release_and_destroy()` for non-Ethernet bonds.
             if non_ether && r.is_ok() && b.slave_count(rtnl) == 0 && !bond.unregistering() {
@@ -850,7 +1011,9 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                 bond.unregister(rtnl, None);
             }
         }
-        bindings::netdev_cmd_NETDEV_UP | bindings::netdev_cmd_NETDEV_CHANGE | bindings::netdev_cmd_NETDEV_DOWN => {
+        bindings::netdev_cmd_NETDEV_UP
+        | bindings::netdev_cmd_NETDEV_CHANGE
+        | bindings::netdev_cmd_NETDEV_DOWN => {
             if event != bindings::netdev_cmd_NETDEV_DOWN {
                 // C: "The notifier path (bond_netdev_event NETDEV_CHANGE/UP)
                 // reaches us with the slave's ops lock held".
@@ -866,7 +1029,9 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                 return;
             }
             let primary = b.primary(rtnl);
-            let is_primary = primary.as_ref().is_some_and(|x| core::ptr::eq(Arc::as_ptr(x), slave));
+            let is_primary = primary
+                .as_ref()
+                .is_some_and(|x| core::ptr::eq(Arc::as_ptr(x), slave));
             if is_primary {
                 b.set_primary(None, rtnl);
             } else if slave_dev.name(rtnl).to_bytes() == p.primary() {
@@ -880,7 +1045,11 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                 Info,
                 bond,
                 "Primary slave changed to {}, reselecting active slave\n",
-                if primary.is_some() { slave_dev.name(rtnl).to_str().unwrap_or("?") } else { "none" }
+                if primary.is_some() {
+                    slave_dev.name(rtnl).to_str().unwrap_or("?")
+                } else {
+                    "none"
+                }
             );
             select_active_slave(bond, rtnl);
         }

@@ -11,9 +11,9 @@ use crate::safe::devops::msecs_to_jiffies;
 use crate::safe::netdev::Dev;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
-use core::sync::atomic::Ordering::Relaxed;
 use crate::{dev_pr, slave_pr};
-use kernel::{prelude::*, sync::Arc, sync::rcu};
+use core::sync::atomic::Ordering::Relaxed;
+use kernel::{prelude::*, sync::rcu, sync::Arc};
 
 /// Prints an inspection event like C (`slave_info()`, rate limited there by
 /// `net_ratelimit()`; the monitor prints at most a few lines per link
@@ -120,7 +120,11 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
                     &s.dev,
                     rtnl,
                     "link status definitely up, {} Mbps {} duplex\n",
-                    if speed == crate::slave::SPEED_UNKNOWN { 0 } else { speed },
+                    if speed == crate::slave::SPEED_UNKNOWN {
+                        0
+                    } else {
+                        speed
+                    },
                     if duplex != 0 { "full" } else { "half" }
                 );
                 if mode == Mode::BalanceXor {
@@ -140,7 +144,13 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
                 if mode == Mode::ActiveBackup {
                     s.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
                 }
-                slave_pr!(Info, bond, &s.dev, rtnl, "link status definitely down, disabling slave\n");
+                slave_pr!(
+                    Info,
+                    bond,
+                    &s.dev,
+                    rtnl,
+                    "link status definitely down, disabling slave\n"
+                );
                 if mode == Mode::BalanceXor {
                     b.republish(rtnl);
                 }

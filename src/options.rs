@@ -61,7 +61,13 @@ pub(crate) fn opt_set(
     let b = dev.private();
     let mode = b.mode();
     let has_slaves = b.slave_count(rtnl) != 0;
-    let res = match options::validate(id, mode, has_slaves, dev.is_up(), val.input().unwrap_or(OptInput::Num(0))) {
+    let res = match options::validate(
+        id,
+        mode,
+        has_slaves,
+        dev.is_up(),
+        val.input().unwrap_or(OptInput::Num(0)),
+    ) {
         Err(e) => Err(e.errno()),
         Ok(v) => apply(dev, id, v, val, rtnl).map_err(|e| e.to_errno()),
     };
@@ -75,7 +81,9 @@ pub(crate) fn opt_set(
         }
         extack.set_msg(format_args!("{}", m));
     }
-    options::error_log(err, id, mode, val.input(), |args| dev_pr!(Err, dev, "{}", args));
+    options::error_log(err, id, mode, val.input(), |args| {
+        dev_pr!(Err, dev, "{}", args)
+    });
     Err(Error::from_errno(err))
 }
 
@@ -199,7 +207,12 @@ fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl
                 _ => "peer notification delay",
             };
             if p.miimon == 0 {
-                dev_pr!(Err, dev, "Unable to set {} as MII monitoring is disabled\n", name);
+                dev_pr!(
+                    Err,
+                    dev,
+                    "Unable to set {} as MII monitoring is disabled\n",
+                    name
+                );
                 return Err(EPERM);
             }
             let value = n as i32;
@@ -387,7 +400,12 @@ fn arp_target_add(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
     let mut p = b.params(rtnl);
     // C `bond_is_ip_target_ok()`: not limited broadcast, not zeronet.
     if t == [255; 4] || t[0] == 0 {
-        dev_pr!(Err, dev, "invalid ARP target {} specified for addition\n", ip4(t));
+        dev_pr!(
+            Err,
+            dev,
+            "invalid ARP target {} specified for addition\n",
+            ip4(t)
+        );
         return Err(EINVAL);
     }
     if p.arp_target.contains(&t) {
@@ -408,7 +426,12 @@ fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     let s = options::strip_at_newline(s);
     let (op, rest) = s.split_first().ok_or(EPERM)?;
     let t = parse_ip4(rest).ok_or_else(|| {
-        dev_pr!(Err, dev, "invalid ARP target {} specified\n", options::CStrDisplay(rest));
+        dev_pr!(
+            Err,
+            dev,
+            "invalid ARP target {} specified\n",
+            options::CStrDisplay(rest)
+        );
         EINVAL
     })?;
     match op {
@@ -417,11 +440,20 @@ fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
             let b = dev.private();
             let mut p = b.params(rtnl);
             let Some(ind) = p.arp_target.iter().position(|x| *x == t) else {
-                dev_pr!(Err, dev, "unable to remove nonexistent ARP target {}\n", ip4(t));
+                dev_pr!(
+                    Err,
+                    dev,
+                    "unable to remove nonexistent ARP target {}\n",
+                    ip4(t)
+                );
                 return Err(EINVAL);
             };
             if ind == 0 && p.arp_target[1] == [0; 4] && p.arp_interval != 0 {
-                dev_pr!(Warning, dev, "Removing last arp target with arp_interval on\n");
+                dev_pr!(
+                    Warning,
+                    dev,
+                    "Removing last arp target with arp_interval on\n"
+                );
             }
             let mut i = ind;
             while i < MAX_TARGETS - 1 && p.arp_target[i + 1] != [0; 4] {
@@ -433,7 +465,11 @@ fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
             Ok(())
         }
         _ => {
-            dev_pr!(Err, dev, "no command found in arp_ip_targets file - use +<addr> or -<addr>\n");
+            dev_pr!(
+                Err,
+                dev,
+                "no command found in arp_ip_targets file - use +<addr> or -<addr>\n"
+            );
             Err(EPERM)
         }
     }
@@ -455,7 +491,10 @@ fn parse_ip4(s: &[u8]) -> Option<[u8; 4]> {
 /// C `bond_option_active_slave_set()`.
 fn active_slave_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     let b = dev.private();
-    let name = s.split(|c| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let name = s
+        .split(|c| c.is_ascii_whitespace())
+        .find(|w| !w.is_empty())
+        .unwrap_or(&[]);
     let name = &name[..name.len().min(15)];
     if name.is_empty() {
         change_active_slave(dev, None, rtnl);
@@ -507,13 +546,18 @@ fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     };
     let (name, rest) = (&s[..colon], &s[colon + 1..]);
     let digits: &[u8] = {
-        let t = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let t = rest
+            .iter()
+            .position(|c| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         &rest[..t]
     };
     if digits.is_empty() {
         return Err(EPERM);
     }
-    let qid = digits.iter().fold(0u32, |a, &c| a.wrapping_mul(10).wrapping_add(u32::from(c - b'0'))) as u16;
+    let qid = digits.iter().fold(0u32, |a, &c| {
+        a.wrapping_mul(10).wrapping_add(u32::from(c - b'0'))
+    }) as u16;
     if name.is_empty() || name.len() >= 16 || u32::from(qid) > dev.real_num_tx_queues() {
         return Err(EPERM);
     }
@@ -536,14 +580,23 @@ fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
 /// C `bond_option_slaves_set()` ("+eth0" / "-eth0").
 fn slaves_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     // sscanf("%16s"): the first word, at most 16 bytes.
-    let word = s.split(|c| c.is_ascii_whitespace()).find(|w| !w.is_empty()).unwrap_or(&[]);
+    let word = s
+        .split(|c| c.is_ascii_whitespace())
+        .find(|w| !w.is_empty())
+        .unwrap_or(&[]);
     let word = &word[..word.len().min(16)];
     let no_cmd = || {
-        dev_pr!(Err, dev, "no command found in slaves file - use +ifname or -ifname\n");
+        dev_pr!(
+            Err,
+            dev,
+            "no command found in slaves file - use +ifname or -ifname\n"
+        );
         EPERM
     };
     let (op, name) = match word.split_first() {
-        Some((&op, name)) if (op == b'+' || op == b'-') && crate::masters::dev_valid_name(name) => (op, name),
+        Some((&op, name)) if (op == b'+' || op == b'-') && crate::masters::dev_valid_name(name) => {
+            (op, name)
+        }
         _ => return Err(no_cmd()),
     };
     let mut buf = [0u8; 17];
@@ -558,7 +611,12 @@ fn slaves_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
 }
 
 /// C `bond_changelink()`.
-pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
+pub(crate) fn changelink(
+    dev: &Dev<BondDriver>,
+    data: &LinkData<'_>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
     use ifla::*;
     let get = |t: u16| data.get(u32::from(t));
     let mut miimon = 0u32;
@@ -578,7 +636,14 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
             name[..nm.len()].copy_from_slice(nm);
         }
         let n = name.iter().position(|&c| c == 0).unwrap_or(16);
-        opt_set(dev, OptionId::ActiveSlave, Val::Str(&name[..n]), Some(&a), extack, rtnl)?;
+        opt_set(
+            dev,
+            OptionId::ActiveSlave,
+            Val::Str(&name[..n]),
+            Some(&a),
+            extack,
+            rtnl,
+        )?;
     }
     if let Some(a) = get(IFLA_BOND_MIIMON) {
         miimon = a.u32();
@@ -624,7 +689,11 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
             i += 1;
         }
         if i == 0 && b.params(rtnl).arp_interval != 0 {
-            dev_pr!(Warning, dev, "Removing last arp target with arp_interval on\n");
+            dev_pr!(
+                Warning,
+                dev,
+                "Removing last arp target with arp_interval on\n"
+            );
         }
     }
     if let Some(a) = get(IFLA_BOND_NS_IP6_TARGET) {
@@ -638,11 +707,22 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
                 extack.set_msg(format_args!("{}", msgs::INVALID_IPV6));
                 return Err(EINVAL);
             }
-            opt_set(dev, OptionId::NsTargets, Val::Extra(payload), Some(&a), extack, rtnl)?;
+            opt_set(
+                dev,
+                OptionId::NsTargets,
+                Val::Extra(payload),
+                Some(&a),
+                extack,
+                rtnl,
+            )?;
             i += 1;
         }
         if i == 0 && b.params(rtnl).arp_interval != 0 {
-            dev_pr!(Warning, dev, "Removing last ns target with arp_interval on\n");
+            dev_pr!(
+                Warning,
+                dev,
+                "Removing last ns target with arp_interval on\n"
+            );
         }
     }
     if let Some(a) = get(IFLA_BOND_ARP_VALIDATE) {
@@ -655,7 +735,12 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
         set_num(OptionId::ArpValidate, &a, changelink_u32_value(v), extack)?;
     }
     if let Some(a) = get(IFLA_BOND_ARP_ALL_TARGETS) {
-        set_num(OptionId::ArpAllTargets, &a, changelink_u32_value(a.u32()), extack)?;
+        set_num(
+            OptionId::ArpAllTargets,
+            &a,
+            changelink_u32_value(a.u32()),
+            extack,
+        )?;
     }
     if let Some(a) = get(IFLA_BOND_PRIMARY) {
         let mut name = [0u8; 16];
@@ -664,7 +749,14 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
             name[..nm.len()].copy_from_slice(nm);
         }
         let n = name.iter().position(|&c| c == 0).unwrap_or(16);
-        opt_set(dev, OptionId::Primary, Val::Str(&name[..n]), Some(&a), extack, rtnl)?;
+        opt_set(
+            dev,
+            OptionId::Primary,
+            Val::Str(&name[..n]),
+            Some(&a),
+            extack,
+            rtnl,
+        )?;
     }
     let u8s = [
         (IFLA_BOND_PRIMARY_RESELECT, OptionId::PrimaryReselect),
@@ -677,7 +769,12 @@ pub(crate) fn changelink(dev: &Dev<BondDriver>, data: &LinkData<'_>, extack: &mu
         }
     }
     if let Some(a) = get(IFLA_BOND_RESEND_IGMP) {
-        set_num(OptionId::ResendIgmp, &a, changelink_u32_value(a.u32()), extack)?;
+        set_num(
+            OptionId::ResendIgmp,
+            &a,
+            changelink_u32_value(a.u32()),
+            extack,
+        )?;
     }
     for (t, id) in [
         (IFLA_BOND_NUM_PEER_NOTIF, OptionId::NumPeerNotif),
@@ -775,14 +872,35 @@ pub(crate) fn slave_changelink(
             put(digits[i]);
         }
         put(b'\n');
-        opt_set(dev, OptionId::QueueId, Val::Str(&buf[..w]), Some(&a), extack, rtnl)?;
+        opt_set(
+            dev,
+            OptionId::QueueId,
+            Val::Str(&buf[..w]),
+            Some(&a),
+            extack,
+            rtnl,
+        )?;
     }
     if let Some(a) = data.get(u32::from(ifla::IFLA_BOND_SLAVE_PRIO)) {
-        let v = a.u32() as i32 as i64 as u64;
-        opt_set(dev, OptionId::Prio, Val::Slave(slave, v), Some(&a), extack, rtnl)?;
+        let v = i64::from(a.u32() as i32) as u64;
+        opt_set(
+            dev,
+            OptionId::Prio,
+            Val::Slave(slave, v),
+            Some(&a),
+            extack,
+            rtnl,
+        )?;
     }
     if let Some(a) = data.get(u32::from(ifla::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO)) {
-        opt_set(dev, OptionId::ActorPortPrio, Val::Slave(slave, u64::from(a.u16())), Some(&a), extack, rtnl)?;
+        opt_set(
+            dev,
+            OptionId::ActorPortPrio,
+            Val::Slave(slave, u64::from(a.u16())),
+            Some(&a),
+            extack,
+            rtnl,
+        )?;
     }
     Ok(())
 }
@@ -794,23 +912,51 @@ const fn nts(payload: usize) -> usize {
 
 /// C `bond_get_size()`.
 pub(crate) fn get_size() -> usize {
-    nts(1) + nts(4) * 3 + nts(1) + nts(4)
-        + nts(4) + nts(4) * MAX_TARGETS
-        + nts(4) * 3 + nts(1) * 3 + nts(4) + nts(1) * 2 + nts(4) * 3
+    nts(1)
+        + nts(4) * 3
+        + nts(1)
+        + nts(4)
+        + nts(4)
+        + nts(4) * MAX_TARGETS
+        + nts(4) * 3
         + nts(1) * 3
-        + nts(4) + nts(2) * 4 + nts(6)
-        + nts(2) * 2 + nts(6) + nts(1) + nts(4) + nts(1)
-        + nts(4) + nts(16) * MAX_TARGETS
+        + nts(4)
+        + nts(1) * 2
+        + nts(4) * 3
+        + nts(1) * 3
+        + nts(4)
+        + nts(2) * 4
+        + nts(6)
+        + nts(2) * 2
+        + nts(6)
+        + nts(1)
+        + nts(4)
+        + nts(1)
+        + nts(4)
+        + nts(16) * MAX_TARGETS
         + nts(1) * 3
 }
 
 /// C `bond_get_slave_size()`.
 pub(crate) fn get_slave_size() -> usize {
-    nts(1) * 2 + nts(4) + nts(bindings::MAX_ADDR_LEN as usize) + nts(2) * 2 + nts(1) + nts(2) + nts(4) + nts(2) + nts(1) * 2
+    nts(1) * 2
+        + nts(4)
+        + nts(bindings::MAX_ADDR_LEN as usize)
+        + nts(2) * 2
+        + nts(1)
+        + nts(2)
+        + nts(4)
+        + nts(2)
+        + nts(1) * 2
 }
 
 /// C `bond_fill_info()`.
-pub(crate) fn fill_info(dev: &Dev<BondDriver>, m: &mut NlMsg<'_>, rtnl: &Rtnl, _admin: bool) -> Result {
+pub(crate) fn fill_info(
+    dev: &Dev<BondDriver>,
+    m: &mut NlMsg<'_>,
+    rtnl: &Rtnl,
+    _admin: bool,
+) -> Result {
     use ifla::*;
     let b = dev.private();
     let p = b.params(rtnl);
@@ -825,7 +971,10 @@ pub(crate) fn fill_info(dev: &Dev<BondDriver>, m: &mut NlMsg<'_>, rtnl: &Rtnl, _
     m.put_u32(IFLA_BOND_MIIMON, miimon as u32)?;
     m.put_u32(IFLA_BOND_UPDELAY, (p.updelay * miimon) as u32)?;
     m.put_u32(IFLA_BOND_DOWNDELAY, (p.downdelay * miimon) as u32)?;
-    m.put_u32(IFLA_BOND_PEER_NOTIF_DELAY, (p.peer_notif_delay * miimon) as u32)?;
+    m.put_u32(
+        IFLA_BOND_PEER_NOTIF_DELAY,
+        (p.peer_notif_delay * miimon) as u32,
+    )?;
     m.put_u8(IFLA_BOND_USE_CARRIER, 1)?;
     m.put_u32(IFLA_BOND_ARP_INTERVAL, p.arp_interval as u32)?;
     let nest = m.nest_start(IFLA_BOND_ARP_IP_TARGET, false)?;
@@ -880,7 +1029,12 @@ pub(crate) fn fill_info(dev: &Dev<BondDriver>, m: &mut NlMsg<'_>, rtnl: &Rtnl, _
 }
 
 /// C `bond_fill_slave_info()`.
-pub(crate) fn fill_slave_info(dev: &Dev<BondDriver>, sdev: &NetDevice, m: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+pub(crate) fn fill_slave_info(
+    dev: &Dev<BondDriver>,
+    sdev: &NetDevice,
+    m: &mut NlMsg<'_>,
+    rtnl: &Rtnl,
+) -> Result {
     use ifla::*;
     let Some(s) = dev.private().slave_of(sdev, rtnl) else {
         return Ok(());

@@ -26,10 +26,18 @@ impl ProcShow for BondDriver {
         let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
         let curr = b.active(rtnl);
 
-        seq_print!(m, "Ethernet Channel Bonding Driver: v{}\n\n", uts_release().to_str().unwrap_or(""));
+        seq_print!(
+            m,
+            "Ethernet Channel Bonding Driver: v{}\n\n",
+            uts_release().to_str().unwrap_or("")
+        );
         seq_print!(m, "Bonding Mode: {}", mode.proc_name());
         if mode == Mode::ActiveBackup && p.fail_over_mac != 0 {
-            seq_print!(m, " (fail_over_mac {})", name_of(OptionId::FailOverMac, p.fail_over_mac));
+            seq_print!(
+                m,
+                " (fail_over_mac {})",
+                name_of(OptionId::FailOverMac, p.fail_over_mac)
+            );
         }
         seq_print!(m, "\n");
         if mode.uses_xmit_hash(p.tlb_dynamic_lb != 0) {
@@ -54,7 +62,8 @@ impl ProcShow for BondDriver {
             seq_print!(
                 m,
                 "\nCurrently Active Slave: {}\n",
-                curr.as_ref().map_or("None", |c| c.dev.name(rtnl).to_str().unwrap_or("?"))
+                curr.as_ref()
+                    .map_or("None", |c| c.dev.name(rtnl).to_str().unwrap_or("?"))
             );
         }
         let st = if dev.carrier_ok() { "up" } else { "down" };
@@ -62,7 +71,11 @@ impl ProcShow for BondDriver {
         seq_print!(m, "MII Polling Interval (ms): {}\n", p.miimon);
         seq_print!(m, "Up Delay (ms): {}\n", p.updelay * p.miimon);
         seq_print!(m, "Down Delay (ms): {}\n", p.downdelay * p.miimon);
-        seq_print!(m, "Peer Notification Delay (ms): {}\n", p.peer_notif_delay * p.miimon);
+        seq_print!(
+            m,
+            "Peer Notification Delay (ms): {}\n",
+            p.peer_notif_delay * p.miimon
+        );
         if p.arp_interval > 0 {
             seq_print!(m, "ARP Polling Interval (ms): {}\n", p.arp_interval);
             seq_print!(m, "ARP Missed Max: {}\n", p.missed_max);
@@ -89,7 +102,11 @@ impl ProcShow for BondDriver {
         }
 
         for s in b.slave_list(rtnl).iter() {
-            seq_print!(m, "\nSlave Interface: {}\n", s.dev.name(rtnl).to_str().unwrap_or("?"));
+            seq_print!(
+                m,
+                "\nSlave Interface: {}\n",
+                s.dev.name(rtnl).to_str().unwrap_or("?")
+            );
             seq_print!(m, "MII Status: {}\n", s.link().status_name());
             let (speed, duplex) = s.speed_duplex();
             if speed == SPEED_UNKNOWN {
@@ -122,7 +139,8 @@ struct Ipv6([u8; 16]);
 
 impl kernel::fmt::Display for Ipv6 {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        let w: [u16; 8] = core::array::from_fn(|i| u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]]));
+        let w: [u16; 8] =
+            core::array::from_fn(|i| u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]]));
         // Longest run (>= 2) of zero words.
         let (mut best, mut best_len, mut i) = (8usize, 0usize, 0usize);
         while i < 8 {

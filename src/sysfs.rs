@@ -50,7 +50,10 @@ fn named(out: &mut SysfsBuf<'_>, id: OptionId, v: u64) {
 
 /// A space-separated list with C's `++more++` cut and the last space turned
 /// into a newline.
-fn list(out: &mut SysfsBuf<'_>, items: impl Iterator<Item = (usize, impl FnOnce(&mut SysfsBuf<'_>))>) {
+fn list(
+    out: &mut SysfsBuf<'_>,
+    items: impl Iterator<Item = (usize, impl FnOnce(&mut SysfsBuf<'_>))>,
+) {
     let cap = out.capacity();
     for (room, emit) in items {
         if out.len() > cap - room {
@@ -78,12 +81,15 @@ impl DevAttrs for BondDriver {
         match name {
             b"slaves" => {
                 let sl = b.slave_list(rtnl);
-                list(out, sl.iter().map(|s| {
-                    (16, move |o: &mut SysfsBuf<'_>| {
-                        o.push(s.dev.name(rtnl).to_bytes());
-                        o.push(b" ");
-                    })
-                }));
+                list(
+                    out,
+                    sl.iter().map(|s| {
+                        (16, move |o: &mut SysfsBuf<'_>| {
+                            o.push(s.dev.name(rtnl).to_bytes());
+                            o.push(b" ");
+                        })
+                    }),
+                );
             }
             b"mode" => named(out, OptionId::Mode, p.mode),
             b"fail_over_mac" => named(out, OptionId::FailOverMac, p.fail_over_mac),
@@ -126,12 +132,15 @@ impl DevAttrs for BondDriver {
             | b"ad_user_port_key" => {}
             b"queue_id" => {
                 let sl = b.slave_list(rtnl);
-                list(out, sl.iter().map(|s| {
-                    (16 + 6, move |o: &mut SysfsBuf<'_>| {
-                        o.push(s.dev.name(rtnl).to_bytes());
-                        let _ = write!(o, ":{} ", s.queue_id());
-                    })
-                }));
+                list(
+                    out,
+                    sl.iter().map(|s| {
+                        (16 + 6, move |o: &mut SysfsBuf<'_>| {
+                            o.push(s.dev.name(rtnl).to_bytes());
+                            let _ = write!(o, ":{} ", s.queue_id());
+                        })
+                    }),
+                );
             }
             b"all_slaves_active" => drop(writeln!(out, "{}", p.all_slaves_active)),
             b"resend_igmp" => drop(writeln!(out, "{}", p.resend_igmp)),

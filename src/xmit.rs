@@ -4,12 +4,12 @@
 //! functions). Lock-free: one RCU read of the slave snapshot, atomics for
 //! the round-robin counter; the slave choice itself is in [`crate::modes`].
 
+use crate::bare_pr;
 use crate::bond::BondDriver;
 use crate::modes::{hash, slaves, slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::slave::Slave;
 use core::sync::atomic::Ordering::Relaxed;
-use crate::bare_pr;
 use kernel::{prelude::*, sync::rcu, sync::Arc};
 
 const IPPROTO_IGMP: u8 = 2;
@@ -107,7 +107,8 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
             let pick = if is_igmp(&skb) {
                 match &set.active {
                     Some(a) => Some(a.clone()),
-                    None => slaves::slave_by_id(0, n, |i| set.all[i].can_tx()).map(|i| set.all[i].clone()),
+                    None => slaves::slave_by_id(0, n, |i| set.all[i].can_tx())
+                        .map(|i| set.all[i].clone()),
                 }
             } else {
                 let pps = b.hot.packets_per_slave.load(Relaxed);
@@ -117,7 +118,8 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
                     b.rr_counter.fetch_add(1, Relaxed).wrapping_add(1)
                 };
                 let id = slaves::rr_slave_id(pps, v) % (n as u32);
-                slaves::slave_by_id(id as usize, n, |i| set.all[i].can_tx()).map(|i| set.all[i].clone())
+                slaves::slave_by_id(id as usize, n, |i| set.all[i].can_tx())
+                    .map(|i| set.all[i].clone())
             };
             match pick {
                 Some(s) => queue_xmit(skb, &s),
@@ -150,7 +152,11 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
                     match skb.as_ref().and_then(|k| k.try_clone()) {
                         Some(c) => Some(c),
                         None => {
-                            bare_pr!(Err, "{}: Error: bond_xmit_broadcast: skb_clone() failed\n", dev.name_racy().to_str().unwrap_or("?"));
+                            bare_pr!(
+                                Err,
+                                "{}: Error: bond_xmit_broadcast: skb_clone() failed\n",
+                                dev.name_racy().to_str().unwrap_or("?")
+                            );
                             continue;
                         }
                     }

@@ -66,11 +66,18 @@ fn w4(a: [u8; 4]) -> u32 {
 }
 
 fn fold6(a: [u8; 16]) -> u32 {
-    (0..4).fold(0, |h, i| h ^ u32::from_ne_bytes(a[4 * i..4 * i + 4].try_into().unwrap()))
+    (0..4).fold(0, |h, i| {
+        h ^ u32::from_ne_bytes(a[4 * i..4 * i + 4].try_into().unwrap())
+    })
 }
 
 fn pkt(data: &[u8], proto: u16) -> Packet<'_> {
-    Packet { data, l2_proto: proto, nhoff: 14, vlan_tag: None }
+    Packet {
+        data,
+        l2_proto: proto,
+        nhoff: 14,
+        vlan_tag: None,
+    }
 }
 
 const S4: [u8; 4] = [10, 0, 0, 1];
@@ -83,9 +90,15 @@ fn layer2_and_layer23_ipv4_tcp() {
     f.extend(ports(40000, 80));
     let p = pkt(&f, ETH_P_IP);
     assert_eq!(xmit_hash(P::Layer2, &p, None, None), ref_l2(ETH_P_IP));
-    assert_eq!(xmit_hash(P::Layer23, &p, None, None), ref_ip(ref_l2(ETH_P_IP), w4(S4), w4(D4), false));
+    assert_eq!(
+        xmit_hash(P::Layer23, &p, None, None),
+        ref_ip(ref_l2(ETH_P_IP), w4(S4), w4(D4), false)
+    );
     let pw = u32::from_ne_bytes([0x9c, 0x40, 0, 80]);
-    assert_eq!(xmit_hash(P::Layer34, &p, None, None), ref_ip(pw, w4(S4), w4(D4), true));
+    assert_eq!(
+        xmit_hash(P::Layer34, &p, None, None),
+        ref_ip(pw, w4(S4), w4(D4), true)
+    );
 }
 
 #[test]
@@ -110,20 +123,31 @@ fn fragments_have_no_ports() {
     f.extend(ipv4(6, S4, D4, 0x2000)); // MF
     f.extend(ports(1, 2));
     let p = pkt(&f, ETH_P_IP);
-    assert_eq!(xmit_hash(P::Layer34, &p, None, None), ref_ip(0, w4(S4), w4(D4), true));
+    assert_eq!(
+        xmit_hash(P::Layer34, &p, None, None),
+        ref_ip(0, w4(S4), w4(D4), true)
+    );
 }
 
 #[test]
 fn ipv6_udp() {
     let s6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
-    let d6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 2];
+    let d6 = [
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 2,
+    ];
     let mut f = eth(ETH_P_IPV6);
     f.extend(ipv6(17, s6, d6));
     f.extend(ports(5000, 6000));
     let p = pkt(&f, ETH_P_IPV6);
     let pw = u32::from_ne_bytes([0x13, 0x88, 0x17, 0x70]);
-    assert_eq!(xmit_hash(P::Layer34, &p, None, None), ref_ip(pw, fold6(s6), fold6(d6), true));
-    assert_eq!(xmit_hash(P::Layer23, &p, None, None), ref_ip(ref_l2(ETH_P_IPV6), fold6(s6), fold6(d6), false));
+    assert_eq!(
+        xmit_hash(P::Layer34, &p, None, None),
+        ref_ip(pw, fold6(s6), fold6(d6), true)
+    );
+    assert_eq!(
+        xmit_hash(P::Layer23, &p, None, None),
+        ref_ip(ref_l2(ETH_P_IPV6), fold6(s6), fold6(d6), false)
+    );
 }
 
 #[test]
@@ -135,7 +159,10 @@ fn icmp_echo_uses_id() {
     let id: u16 = 0x1234;
     let idb = id.to_ne_bytes();
     let icmp = u32::from_ne_bytes([8, 0, idb[0], idb[1]]);
-    assert_eq!(xmit_hash(P::Layer34, &p, None, None), ref_ip(icmp, w4(S4), w4(D4), true));
+    assert_eq!(
+        xmit_hash(P::Layer34, &p, None, None),
+        ref_ip(icmp, w4(S4), w4(D4), true)
+    );
 }
 
 #[test]
@@ -148,8 +175,16 @@ fn icmp_error_hashes_like_the_inner_flow() {
     f.extend([3, 3, 0, 0, 0, 0, 0, 0]);
     f.extend(&inner[..28]);
     let p = pkt(&f, ETH_P_IP);
-    let pw = u32::from_ne_bytes([(7000u16 >> 8) as u8, 7000u16 as u8, (8000u16 >> 8) as u8, 8000u16 as u8]);
-    assert_eq!(xmit_hash(P::Layer34, &p, None, None), ref_ip(pw, w4(S4), w4(D4), true));
+    let pw = u32::from_ne_bytes([
+        (7000u16 >> 8) as u8,
+        7000u16 as u8,
+        (8000u16 >> 8) as u8,
+        8000u16 as u8,
+    ]);
+    assert_eq!(
+        xmit_hash(P::Layer34, &p, None, None),
+        ref_ip(pw, w4(S4), w4(D4), true)
+    );
 }
 
 #[test]
@@ -172,7 +207,10 @@ fn non_ip_falls_back_to_layer2() {
     // Truncated IP header: layer2 too.
     let mut f = eth(ETH_P_IP);
     f.extend([0x45, 0, 0]);
-    assert_eq!(xmit_hash(P::Layer34, &pkt(&f, ETH_P_IP), None, None), ref_l2(ETH_P_IP));
+    assert_eq!(
+        xmit_hash(P::Layer34, &pkt(&f, ETH_P_IP), None, None),
+        ref_l2(ETH_P_IP)
+    );
 }
 
 #[test]
@@ -180,9 +218,24 @@ fn encap_uses_the_dissector_keys_and_l4_hash() {
     // GRE-encapsulated flow: the kernel dissector reports the inner flow.
     let f = eth(ETH_P_IP);
     let p = pkt(&f, ETH_P_IP);
-    let fk = FlowKeys { src: w4(S4), dst: w4(D4), ports: 0x1111_2222, icmp: 0, icmp_id: 0 };
-    assert_eq!(xmit_hash(P::Encap34, &p, Some(fk), None), ref_ip(0x1111_2222, w4(S4), w4(D4), true));
-    assert_eq!(xmit_hash(P::Encap23, &p, Some(fk), None), ref_ip(ref_l2(ETH_P_IP), w4(S4), w4(D4), false));
-    assert_eq!(xmit_hash(P::Encap34, &p, Some(fk), Some(0xdead_beef)), 0xdead_beef);
+    let fk = FlowKeys {
+        src: w4(S4),
+        dst: w4(D4),
+        ports: 0x1111_2222,
+        icmp: 0,
+        icmp_id: 0,
+    };
+    assert_eq!(
+        xmit_hash(P::Encap34, &p, Some(fk), None),
+        ref_ip(0x1111_2222, w4(S4), w4(D4), true)
+    );
+    assert_eq!(
+        xmit_hash(P::Encap23, &p, Some(fk), None),
+        ref_ip(ref_l2(ETH_P_IP), w4(S4), w4(D4), false)
+    );
+    assert_eq!(
+        xmit_hash(P::Encap34, &p, Some(fk), Some(0xdead_beef)),
+        0xdead_beef
+    );
     assert_eq!(xmit_hash(P::Encap23, &p, None, Some(7)), ref_l2(ETH_P_IP));
 }

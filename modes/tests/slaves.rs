@@ -5,7 +5,12 @@
 use bonding_modes::slaves::*;
 
 fn p(up: i32, down: i32) -> MiiParams {
-    MiiParams { miimon: 100, updelay: up, downdelay: down, active_backup: true }
+    MiiParams {
+        miimon: 100,
+        updelay: up,
+        downdelay: down,
+        active_backup: true,
+    }
 }
 
 /// Runs the monitor on one slave for each carrier sample; returns the
@@ -27,21 +32,30 @@ fn run(mut link: Link, params: &MiiParams, carrier: &[bool]) -> Vec<Link> {
 
 #[test]
 fn down_without_delay() {
-    assert_eq!(run(Link::Up, &p(0, 0), &[true, false, false]), [Link::Up, Link::Down, Link::Down]);
+    assert_eq!(
+        run(Link::Up, &p(0, 0), &[true, false, false]),
+        [Link::Up, Link::Down, Link::Down]
+    );
 }
 
 #[test]
 fn downdelay_counts_ticks_and_recovery_cancels() {
     use Link::*;
     // C decrements then checks: down on the third tick after the failure.
-    assert_eq!(run(Up, &p(0, 2), &[false, false, false, false]), [Fail, Fail, Down, Down]);
+    assert_eq!(
+        run(Up, &p(0, 2), &[false, false, false, false]),
+        [Fail, Fail, Down, Down]
+    );
     assert_eq!(run(Up, &p(0, 2), &[false, true]), [Fail, Up]);
 }
 
 #[test]
 fn updelay_and_flap_during_back() {
     use Link::*;
-    assert_eq!(run(Down, &p(2, 0), &[true, true, true, true]), [Back, Back, Up, Up]);
+    assert_eq!(
+        run(Down, &p(2, 0), &[true, true, true, true]),
+        [Back, Back, Up, Up]
+    );
     assert_eq!(run(Down, &p(2, 0), &[true, false]), [Back, Down]);
 }
 
@@ -64,11 +78,21 @@ fn log_lines_match_c() {
     let r = mii_inspect(Link::Up, 0, false, true, &p(0, 2), &mut ign);
     let mut s = String::new();
     r.events[0].unwrap().fmt_line(&mut s).unwrap();
-    assert_eq!(s, "link status down for active interface, disabling it in 200 ms\n");
+    assert_eq!(
+        s,
+        "link status down for active interface, disabling it in 200 ms\n"
+    );
 }
 
 fn v(link: Link, prio: i32, speed: u32) -> SelView {
-    SelView { link, prio, speed, duplex: 1, delay: 0, is_up: link == Link::Up }
+    SelView {
+        link,
+        prio,
+        speed,
+        duplex: 1,
+        delay: 0,
+        is_up: link == Link::Up,
+    }
 }
 
 #[test]
@@ -78,22 +102,49 @@ fn selection_keeps_current_prefers_prio_and_primary() {
     // Like C, with equal priorities the first slave in the list wins a
     // reselection (C only reselects on failures or higher-priority links).
     let s = [v(Up, 0, 1000), v(Up, 0, 1000)];
-    assert_eq!(find_best_slave(&s, Some(1), None, &mut f, PRI_RESELECT_ALWAYS, 0), Some(0));
-    assert_eq!(find_best_slave(&s, Some(1), None, &mut f, PRI_RESELECT_FAILURE, 0), Some(1));
+    assert_eq!(
+        find_best_slave(&s, Some(1), None, &mut f, PRI_RESELECT_ALWAYS, 0),
+        Some(0)
+    );
+    assert_eq!(
+        find_best_slave(&s, Some(1), None, &mut f, PRI_RESELECT_FAILURE, 0),
+        Some(1)
+    );
     let s = [v(Up, 0, 1000), v(Up, 5, 1000)];
-    assert_eq!(find_best_slave(&s, Some(0), None, &mut f, PRI_RESELECT_ALWAYS, 0), Some(1));
+    assert_eq!(
+        find_best_slave(&s, Some(0), None, &mut f, PRI_RESELECT_ALWAYS, 0),
+        Some(1)
+    );
     let s = [v(Down, 0, 1000), v(Up, 0, 1000)];
-    assert_eq!(find_best_slave(&s, Some(0), None, &mut f, PRI_RESELECT_ALWAYS, 0), Some(1));
+    assert_eq!(
+        find_best_slave(&s, Some(0), None, &mut f, PRI_RESELECT_ALWAYS, 0),
+        Some(1)
+    );
     // Primary comes back: always -> primary; failure -> keep current.
     let s = [v(Up, 0, 1000), v(Up, 0, 1000)];
-    assert_eq!(find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_ALWAYS, 0), Some(0));
-    assert_eq!(find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_FAILURE, 0), Some(1));
+    assert_eq!(
+        find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_ALWAYS, 0),
+        Some(0)
+    );
+    assert_eq!(
+        find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_FAILURE, 0),
+        Some(1)
+    );
     let s = [v(Up, 0, 10000), v(Up, 0, 1000)];
-    assert_eq!(find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_BETTER, 0), Some(0));
+    assert_eq!(
+        find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_BETTER, 0),
+        Some(0)
+    );
     let s = [v(Up, 0, 100), v(Up, 0, 1000)];
-    assert_eq!(find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_BETTER, 0), Some(1));
+    assert_eq!(
+        find_best_slave(&s, Some(1), Some(0), &mut f, PRI_RESELECT_BETTER, 0),
+        Some(1)
+    );
     let mut force = true;
-    assert_eq!(find_best_slave(&s, Some(1), Some(0), &mut force, PRI_RESELECT_FAILURE, 0), Some(0));
+    assert_eq!(
+        find_best_slave(&s, Some(1), Some(0), &mut force, PRI_RESELECT_FAILURE, 0),
+        Some(0)
+    );
     assert!(!force);
     // Nothing up: the BACK slave closest to up.
     let mut a = v(Back, 0, 1000);
@@ -102,7 +153,10 @@ fn selection_keeps_current_prefers_prio_and_primary() {
     let mut b = a;
     b.delay = 1;
     assert_eq!(find_best_slave(&[a, b], None, None, &mut f, 0, 5), Some(1));
-    assert_eq!(find_best_slave(&[v(Down, 0, 0)], None, None, &mut f, 0, 5), None);
+    assert_eq!(
+        find_best_slave(&[v(Down, 0, 0)], None, None, &mut f, 0, 5),
+        None
+    );
 }
 
 #[test]

@@ -24,7 +24,9 @@ pub(crate) struct HwAddr {
 impl HwAddr {
     /// The meaningful bytes.
     pub(crate) fn as_slice(&self) -> &[u8] {
-        self.bytes.get(..usize::from(self.len)).unwrap_or(&self.bytes)
+        self.bytes
+            .get(..usize::from(self.len))
+            .unwrap_or(&self.bytes)
     }
 }
 
@@ -37,8 +39,7 @@ pub(crate) struct SpeedDuplex {
 
 /// `struct rtnl_link_stats64` as an array of counters (C `bond_fold_stats()`
 /// treats it the same way).
-pub(crate) const STATS64_LEN: usize =
-    size_of::<bindings::rtnl_link_stats64>() / size_of::<u64>();
+pub(crate) const STATS64_LEN: usize = size_of::<bindings::rtnl_link_stats64>() / size_of::<u64>();
 /// Link statistics.
 pub(crate) type Stats64 = [u64; STATS64_LEN];
 
@@ -263,7 +264,12 @@ impl NetDevice {
     }
 
     /// `dev_set_mac_address()` with `addr` (the device's `addr_len` bytes).
-    pub(crate) fn set_mac(&self, addr: &[u8], extack: Option<&mut ExtAck<'_>>, _rtnl: &Rtnl) -> Result {
+    pub(crate) fn set_mac(
+        &self,
+        addr: &[u8],
+        extack: Option<&mut ExtAck<'_>>,
+        _rtnl: &Rtnl,
+    ) -> Result {
         // SAFETY: All-zero is a valid `sockaddr_storage`.
         let mut ss: bindings::__kernel_sockaddr_storage = unsafe { core::mem::zeroed() };
         // SAFETY: The union member is plain data: family, then address bytes.
@@ -276,7 +282,9 @@ impl NetDevice {
         }
         let ack = extack.map_or(core::ptr::null_mut(), |e| e.as_raw());
         // SAFETY: RTNL held; `ss` is a valid address of the device's family.
-        to_result(unsafe { bindings::dev_set_mac_address(self.as_ptr(), (&raw mut ss).cast(), ack) })
+        to_result(unsafe {
+            bindings::dev_set_mac_address(self.as_ptr(), (&raw mut ss).cast(), ack)
+        })
     }
 
     /// `dev_open()`.
@@ -327,7 +335,12 @@ impl NetDevice {
     /// `dev->priv_flags`.
     pub(crate) fn priv_flags(&self) -> u64 {
         // SAFETY: Plain read (RTNL or racy like C).
-        unsafe { (*self.as_ptr()).__bindgen_anon_1.__bindgen_anon_1.priv_flags() as u64 }
+        unsafe {
+            (*self.as_ptr())
+                .__bindgen_anon_1
+                .__bindgen_anon_1
+                .priv_flags() as u64
+        }
     }
 
     /// `netif_is_bond_master()`.
@@ -434,10 +447,7 @@ impl NetDevice {
         extack: Option<&mut ExtAck<'_>>,
         _rtnl: &Rtnl,
     ) -> Result {
-        let mut info = bindings::netdev_lag_upper_info {
-            tx_type,
-            hash_type,
-        };
+        let mut info = bindings::netdev_lag_upper_info { tx_type, hash_type };
         let ack = extack.map_or(core::ptr::null_mut(), |e| e.as_raw());
         // SAFETY: RTNL held; `info` lives for the call; `upper_priv` is only
         // stored by the kernel as an opaque cookie.
@@ -467,7 +477,10 @@ impl NetDevice {
     /// `netdev_master_upper_dev_get()` is `upper`.
     pub(crate) fn master_is(&self, upper: &NetDevice, _rtnl: &Rtnl) -> bool {
         // SAFETY: RTNL held.
-        core::ptr::eq(unsafe { bindings::netdev_master_upper_dev_get(self.as_ptr()) }, upper.as_ptr())
+        core::ptr::eq(
+            unsafe { bindings::netdev_master_upper_dev_get(self.as_ptr()) },
+            upper.as_ptr(),
+        )
     }
 
     /// `netdev_lower_state_changed()`.

@@ -15,8 +15,10 @@ struct Dissector(UnsafeCell<bindings::flow_dissector>);
 // read-only afterwards.
 unsafe impl Sync for Dissector {}
 
-// SAFETY: All-zero is the valid uninitialised state (C static).
-static DISSECTOR: Dissector = Dissector(UnsafeCell::new(unsafe { core::mem::zeroed() }));
+static DISSECTOR: Dissector = Dissector(UnsafeCell::new(
+    // SAFETY: All-zero is the valid uninitialised state (C static).
+    unsafe { core::mem::zeroed() },
+));
 
 /// C `skb_flow_dissector_init(&flow_keys_bonding, ...)` (module init).
 pub(crate) fn init() {
@@ -24,8 +26,14 @@ pub(crate) fn init() {
     type K = bindings::flow_keys;
     let addrs = offset_of!(K, addrs);
     let keys: [(u32, usize); 10] = [
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_CONTROL, offset_of!(K, control)),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_BASIC, offset_of!(K, basic)),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_CONTROL,
+            offset_of!(K, control),
+        ),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_BASIC,
+            offset_of!(K, basic),
+        ),
         (
             bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_IPV4_ADDRS,
             addrs + offset_of!(bindings::flow_dissector_key_addrs__bindgen_ty_1, v4addrs),
@@ -38,21 +46,38 @@ pub(crate) fn init() {
             bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_TIPC,
             addrs + offset_of!(bindings::flow_dissector_key_addrs__bindgen_ty_1, tipckey),
         ),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_PORTS, offset_of!(K, ports)),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_ICMP, offset_of!(K, icmp)),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_VLAN, offset_of!(K, vlan)),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_FLOW_LABEL, offset_of!(K, tags)),
-        (bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_GRE_KEYID, offset_of!(K, keyid)),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_PORTS,
+            offset_of!(K, ports),
+        ),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_ICMP,
+            offset_of!(K, icmp),
+        ),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_VLAN,
+            offset_of!(K, vlan),
+        ),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_FLOW_LABEL,
+            offset_of!(K, tags),
+        ),
+        (
+            bindings::flow_dissector_key_id_FLOW_DISSECTOR_KEY_GRE_KEYID,
+            offset_of!(K, keyid),
+        ),
     ];
     // SAFETY: All-zero is valid for this plain C struct array.
     let mut arr: [bindings::flow_dissector_key; 10] = unsafe { core::mem::zeroed() };
     for (a, (id, off)) in arr.iter_mut().zip(keys) {
-        a.key_id = id as _;
-        a.offset = off as _;
+        a.key_id = id;
+        a.offset = off;
     }
     // SAFETY: Module init, before any reader; the key array is only read
     // during the call.
-    unsafe { bindings::skb_flow_dissector_init(DISSECTOR.0.get(), arr.as_ptr(), arr.len() as c_uint) };
+    unsafe {
+        bindings::skb_flow_dissector_init(DISSECTOR.0.get(), arr.as_ptr(), arr.len() as c_uint)
+    };
 }
 
 impl SkBuff {
@@ -81,7 +106,12 @@ impl SkBuff {
             return None;
         }
         // SAFETY: `fk` is initialised; these read the address union per type.
-        let (src, dst) = unsafe { (bindings::flow_get_u32_src(&fk), bindings::flow_get_u32_dst(&fk)) };
+        let (src, dst) = unsafe {
+            (
+                bindings::flow_get_u32_src(&fk),
+                bindings::flow_get_u32_dst(&fk),
+            )
+        };
         // SAFETY: The ports union is plain data.
         let ports = unsafe { fk.ports.__bindgen_anon_1.ports };
         let (ty, code, id) = (

@@ -47,7 +47,9 @@ pub(crate) enum BondIoctl<'a> {
 
 fn read_user<const N: usize>(p: *mut c_void) -> Result<[u8; N]> {
     let mut buf = [MaybeUninit::<u8>::uninit(); N];
-    UserSlice::new(UserPtr::from_ptr(p), N).reader().read_raw(&mut buf)?;
+    UserSlice::new(UserPtr::from_ptr(p), N)
+        .reader()
+        .read_raw(&mut buf)?;
     // SAFETY: `read_raw` initialised all `N` bytes on success.
     Ok(buf.map(|b| unsafe { b.assume_init() }))
 }
@@ -167,7 +169,11 @@ pub(crate) unsafe fn mii_ioctl(ifr: *mut bindings::ifreq, cmd: u32, carrier: boo
         _ => return Err(EOPNOTSUPP),
     }
     if mii.reg_num == 1 {
-        mii.val_out = if carrier { bindings::BMSR_LSTATUS as u16 } else { 0 };
+        mii.val_out = if carrier {
+            bindings::BMSR_LSTATUS as u16
+        } else {
+            0
+        };
     }
     Ok(())
 }

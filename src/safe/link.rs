@@ -59,7 +59,7 @@ impl ExtAck<'_> {
     pub(crate) fn as_raw(&mut self) -> *mut bindings::netlink_ext_ack {
         self.0
             .as_deref_mut()
-            .map_or(core::ptr::null_mut(), |a| core::ptr::from_mut(a))
+            .map_or(core::ptr::null_mut(), core::ptr::from_mut)
     }
 
     /// `NL_SET_BAD_ATTR()`.
@@ -239,7 +239,10 @@ impl<T: Driver> Drop for LinkRegistration<T> {
 }
 
 /// A netlink message being built (`fill_info` and friends).
-pub(crate) struct NlMsg<'a>(*mut bindings::sk_buff, PhantomData<&'a mut bindings::sk_buff>);
+pub(crate) struct NlMsg<'a>(
+    *mut bindings::sk_buff,
+    PhantomData<&'a mut bindings::sk_buff>,
+);
 
 /// An open nest of an [`NlMsg`].
 pub(crate) struct Nest(*mut bindings::nlattr);
@@ -394,7 +397,8 @@ impl<const N: usize> Policy<N> {
                 // The only ranged attribute (PEER_NOTIF_DELAY) uses C's
                 // `delay_range` {0, 300000}: checked at compile time.
                 assert!(min == 0 && max == 300_000);
-                out[i].validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+                out[i].validation_type =
+                    bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
                 out[i].__bindgen_anon_1.range = &raw const PEER_NOTIF_DELAY_RANGE.0;
             }
             i += 1;

@@ -312,7 +312,12 @@ pub(crate) trait Driver: Sized + 'static {
     /// `ndo_uninit` (RTNL held): undo `init`; also called when registration fails.
     fn uninit(dev: &Dev<Self>, rtnl: &Rtnl);
     /// `ndo_add_slave` (RTNL held).
-    fn add_slave(dev: &Dev<Self>, slave: &NetDevice, extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result;
+    fn add_slave(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
     /// `ndo_del_slave` (RTNL held).
     fn del_slave(dev: &Dev<Self>, slave: &NetDevice, rtnl: &Rtnl) -> Result;
     /// `ndo_get_stats64` (any context, may sleep not).
@@ -342,7 +347,12 @@ pub(crate) trait Driver: Sized + 'static {
     /// `rtnl_link_ops.get_slave_size`.
     fn get_slave_size(dev: &Dev<Self>, slave: &NetDevice) -> usize;
     /// `rtnl_link_ops.fill_slave_info` (RTNL held).
-    fn fill_slave_info(dev: &Dev<Self>, slave: &NetDevice, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result;
+    fn fill_slave_info(
+        dev: &Dev<Self>,
+        slave: &NetDevice,
+        msg: &mut NlMsg<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
     /// `rtnl_link_ops.slave_changelink` (RTNL held).
     fn slave_changelink(
         dev: &Dev<Self>,
@@ -353,7 +363,10 @@ pub(crate) trait Driver: Sized + 'static {
     ) -> Result;
     /// The lower device whose `header_ops` the device forwards to (C
     /// `bond_header_ops`: the active slave), under RCU.
-    fn header_lower<'a>(dev: &'a Dev<Self>, g: &'a kernel::sync::rcu::Guard) -> Option<&'a NetDevice>;
+    fn header_lower<'a>(
+        dev: &'a Dev<Self>,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice>;
     /// The first entry of the device's sysfs attribute group, if any (to
     /// resolve attribute indices), and the group.
     fn group_attrs() -> *const bindings::device_attribute;
@@ -619,8 +632,6 @@ impl DriverTables {
         }
     }
 
-
-
     /// # Safety
     ///
     /// Only called by the kernel, as the C callback it is installed as, with
@@ -717,7 +728,11 @@ impl DriverTables {
     ) -> c_int {
         // SAFETY: `ndo_del_slave` runs under RTNL with two valid devices.
         let (dev, slave, rtnl) = unsafe {
-            (Dev::<T>::from_raw(dev), NetDevice::from_raw(slave), Rtnl::assume_held())
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                Rtnl::assume_held(),
+            )
         };
         from_result(|| T::del_slave(dev, slave, rtnl).map(|()| 0))
     }
@@ -732,7 +747,12 @@ impl DriverTables {
         // SAFETY: Valid device of `T`; `st` is an exclusively owned stats
         // struct (an array of `u64` counters), possibly only 4-byte aligned
         // (rtnetlink reserves it inside the message): accessed unaligned.
-        let (dev, mut tmp) = unsafe { (Dev::<T>::from_raw(dev), st.cast::<Stats64>().read_unaligned()) };
+        let (dev, mut tmp) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                st.cast::<Stats64>().read_unaligned(),
+            )
+        };
         T::get_stats64(dev, &mut tmp);
         // SAFETY: As above.
         unsafe { st.cast::<Stats64>().write_unaligned(tmp) };
@@ -781,22 +801,36 @@ impl DriverTables {
     /// # Safety
     ///
     /// Called under RTNL with a device of `T` and the kernel copy of the ifreq.
-    unsafe fn do_bond_ioctl<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: u32) -> c_int {
+    unsafe fn do_bond_ioctl<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: u32,
+    ) -> c_int {
         // SAFETY: Per the function requirements.
         let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
         let query = cmd == bindings::SIOCBONDINFOQUERY || cmd == bindings::SIOCBONDSLAVEINFOQUERY;
         // SAFETY: Valid namespace of a registered device.
-        if !query && !unsafe { bindings::bondrs_ns_capable_net_admin(bindings::bondrs_dev_net(dev.as_ptr())) } {
+        let admin = unsafe {
+            bindings::bondrs_ns_capable_net_admin(bindings::bondrs_dev_net(dev.as_ptr()))
+        };
+        if !query && !admin {
             return EPERM.to_errno();
         }
-        // SAFETY: `ifr` per the function requirements.
-        from_result(|| unsafe { crate::safe::ioctl::do_ioctl(ifr, cmd, |req| T::bond_ioctl(dev, req, rtnl)) }.map(|()| 0))
+        from_result(|| {
+            // SAFETY: `ifr` per the function requirements.
+            unsafe { crate::safe::ioctl::do_ioctl(ifr, cmd, |req| T::bond_ioctl(dev, req, rtnl)) }
+                .map(|()| 0)
+        })
     }
 
     /// # Safety
     ///
     /// See [`Self::uninit_cb`].
-    unsafe extern "C" fn siocbond_cb<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: c_int) -> c_int {
+    unsafe extern "C" fn siocbond_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: c_int,
+    ) -> c_int {
         // SAFETY: `ndo_siocbond` runs under RTNL with the kernel's ifreq copy.
         unsafe { Self::do_bond_ioctl::<T>(dev, ifr, cmd as u32) }
     }
@@ -829,11 +863,17 @@ impl DriverTables {
     /// # Safety
     ///
     /// See [`Self::uninit_cb`].
-    unsafe extern "C" fn eth_ioctl_cb<T: Driver>(dev: *mut bindings::net_device, ifr: *mut bindings::ifreq, cmd: c_int) -> c_int {
+    unsafe extern "C" fn eth_ioctl_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: c_int,
+    ) -> c_int {
         // SAFETY: A device of `T`; `ifr` is the kernel copy.
         let carrier = unsafe { Dev::<T>::from_raw(dev) }.carrier_ok();
-        // SAFETY: As above.
-        from_result(|| unsafe { crate::safe::ioctl::mii_ioctl(ifr, cmd as u32, carrier) }.map(|()| 0))
+        from_result(|| {
+            // SAFETY: As above.
+            unsafe { crate::safe::ioctl::mii_ioctl(ifr, cmd as u32, carrier) }.map(|()| 0)
+        })
     }
 
     /// # Safety
@@ -908,7 +948,11 @@ impl DriverTables {
         // SAFETY: `fill_info` runs under RTNL (rtnl_fill_ifinfo) with the
         // message skb and a device of `T`.
         let (dev, mut msg, rtnl) = unsafe {
-            (Dev::<T>::from_raw(dev.cast_mut()), NlMsg::from_raw(skb), Rtnl::assume_held())
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
         };
         from_result(|| T::fill_info(dev, &mut msg, rtnl).map(|()| 0))
     }
@@ -922,7 +966,10 @@ impl DriverTables {
     ) -> usize {
         // SAFETY: Valid devices (the master is of `T`).
         let (dev, slave) = unsafe {
-            (Dev::<T>::from_raw(dev.cast_mut()), NetDevice::from_raw(slave.cast_mut()))
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NetDevice::from_raw(slave.cast_mut()),
+            )
         };
         T::get_slave_size(dev, slave)
     }

@@ -26,7 +26,10 @@ impl LowerNetpoll {
     /// C `slave_enable_netpoll()`.
     pub(crate) fn enable(&self, dev: &NetDevice, _rtnl: &Rtnl) -> Result {
         // SAFETY: All-zero is the state `__netpoll_setup()` expects (C kzalloc).
-        let np = KBox::into_raw(KBox::new(unsafe { core::mem::zeroed::<bindings::netpoll>() }, GFP_KERNEL)?);
+        let np = KBox::into_raw(KBox::new(
+            unsafe { core::mem::zeroed::<bindings::netpoll>() },
+            GFP_KERNEL,
+        )?);
         // SAFETY: RTNL held; `np` is a zeroed netpoll we own; `dev` is alive.
         let err = unsafe { bindings::__netpoll_setup(np, dev.as_ptr()) };
         if err != 0 {

@@ -50,7 +50,11 @@ impl<N: NetdevEvents> NetdevNotifier<N> {
     /// # Safety
     ///
     /// Called by the notifier chain with a `netdev_notifier_info`.
-    unsafe extern "C" fn cb(_nb: *mut bindings::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
+    unsafe extern "C" fn cb(
+        _nb: *mut bindings::notifier_block,
+        event: c_ulong,
+        ptr: *mut c_void,
+    ) -> c_int {
         // SAFETY: Netdevice notifiers get a `netdev_notifier_info` whose
         // device is valid for the call, and run under RTNL
         // (`call_netdevice_notifiers_info()` asserts it).

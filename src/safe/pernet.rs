@@ -105,7 +105,8 @@ unsafe extern "C" fn init_cb<T: Pernet>(net: *mut bindings::net) -> c_int {
     if let Some(name) = T::PROC_DIR {
         // SAFETY: `net` is being set up: its `proc_net` exists. A failure
         // leaves the pointer null (C only warns too).
-        d.proc_dir = unsafe { bindings::proc_mkdir(name.as_char_ptr(), bindings::bondrs_net_proc_net(net)) };
+        d.proc_dir =
+            unsafe { bindings::proc_mkdir(name.as_char_ptr(), bindings::bondrs_net_proc_net(net)) };
     }
     d.class_attr.attr.name = T::CLASS_FILE.as_char_ptr();
     d.class_attr.attr.mode = 0o644;

@@ -52,7 +52,11 @@ macro_rules! bare_pr {
 
 /// `netdev_printk()`: prints `args` prefixed like C's `netdev_info()` and
 /// friends ("bond0: ..." for a virtual device).
-pub(crate) fn netdev_printk(level: Level, dev: &crate::safe::netdev::NetDevice, args: fmt::Arguments<'_>) {
+pub(crate) fn netdev_printk(
+    level: Level,
+    dev: &crate::safe::netdev::NetDevice,
+    args: fmt::Arguments<'_>,
+) {
     let lvl: &[u8; 3] = match level {
         Level::Err => b"\x013\0",
         Level::Warning => b"\x014\0",

@@ -27,7 +27,9 @@ impl SkBuff {
     /// `skb->hash` if `skb->l4_hash`.
     pub(crate) fn l4_hash(&self) -> Option<u32> {
         // SAFETY: We own a valid skb.
-        unsafe { bindings::bondrs_skb_l4_hash(self.raw()).then(|| bindings::bondrs_skb_hash(self.raw())) }
+        unsafe {
+            bindings::bondrs_skb_l4_hash(self.raw()).then(|| bindings::bondrs_skb_hash(self.raw()))
+        }
     }
 
     /// The accelerated VLAN tag, if present.
@@ -46,7 +48,12 @@ impl SkBuff {
         let len = (unsafe { bindings::bondrs_skb_len(self.raw()) } as usize).min(buf.len());
         // SAFETY: `buf` has room for `len` bytes; the skb holds at least `len`.
         let p = unsafe {
-            bindings::bondrs_skb_header_pointer(self.raw(), 0, len as c_int, buf.as_mut_ptr().cast())
+            bindings::bondrs_skb_header_pointer(
+                self.raw(),
+                0,
+                len as c_int,
+                buf.as_mut_ptr().cast(),
+            )
         };
         if p.is_null() {
             return &[];
@@ -95,7 +102,10 @@ impl SkBuff {
 /// # Safety
 ///
 /// `skb` must be the valid skb being transmitted on `dev`.
-pub(crate) unsafe fn select_queue(skb: *mut bindings::sk_buff, dev: *mut bindings::net_device) -> u16 {
+pub(crate) unsafe fn select_queue(
+    skb: *mut bindings::sk_buff,
+    dev: *mut bindings::net_device,
+) -> u16 {
     // SAFETY: Valid skb and device (function requirements).
     unsafe {
         let mut txq = if bindings::bondrs_skb_rx_queue_recorded(skb) {
@@ -131,7 +141,9 @@ impl RxSkb {
     pub(crate) fn dest_is_link_local(&self) -> bool {
         // SAFETY: Valid skb with a MAC header (rx handlers run after
         // `eth_type_trans()`); `h_dest` has 6 bytes.
-        let d = unsafe { core::slice::from_raw_parts(bindings::bondrs_eth_hdr_dest(self.0.as_ptr()), 6) };
+        let d = unsafe {
+            core::slice::from_raw_parts(bindings::bondrs_eth_hdr_dest(self.0.as_ptr()), 6)
+        };
         d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0
     }
 
@@ -152,7 +164,9 @@ pub(crate) trait RxHandler: Send + Sync + Sized + 'static {
 /// # Safety
 ///
 /// Installed as rx handler by [`rx_register`] only, with data `H`.
-unsafe extern "C" fn rx_cb<H: RxHandler>(pskb: *mut *mut bindings::sk_buff) -> bindings::rx_handler_result_t {
+unsafe extern "C" fn rx_cb<H: RxHandler>(
+    pskb: *mut *mut bindings::sk_buff,
+) -> bindings::rx_handler_result_t {
     // SAFETY: The stack passes a valid skb pointer slot.
     let skb = unsafe { bindings::bondrs_skb_share_check(*pskb) };
     let Some(skb) = NonNull::new(skb) else {
@@ -182,7 +196,9 @@ pub(crate) fn rx_register<H: RxHandler>(dev: &NetDevice, data: Arc<H>, _rtnl: &R
     let p = Arc::into_raw(data);
     // SAFETY: RTNL held; `rx_cb::<H>` reads `p` as `H` for as long as it is
     // registered.
-    let r = unsafe { bindings::netdev_rx_handler_register(dev.as_ptr(), Some(rx_cb::<H>), p.cast_mut().cast()) };
+    let r = unsafe {
+        bindings::netdev_rx_handler_register(dev.as_ptr(), Some(rx_cb::<H>), p.cast_mut().cast())
+    };
     if r != 0 {
         // SAFETY: Not registered: we still own the reference.
         drop(unsafe { Arc::from_raw(p) });
@@ -199,7 +215,9 @@ pub(crate) fn rx_data<'a, H: RxHandler>(dev: &'a NetDevice, _rtnl: &'a Rtnl) -> 
         if h != rx_cb::<H> as *mut c_void {
             return None;
         }
-        bindings::bondrs_rx_handler_data(dev.as_ptr()).cast::<H>().as_ref()
+        bindings::bondrs_rx_handler_data(dev.as_ptr())
+            .cast::<H>()
+            .as_ref()
     }
 }
 

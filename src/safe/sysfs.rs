@@ -65,7 +65,11 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         let mut group: bindings::attribute_group = unsafe { core::mem::zeroed() };
         group.name = kernel::str::as_char_ptr_in_const_context(name);
         // SAFETY: As above.
-        group.__bindgen_anon_2.attrs = unsafe { (&raw const (*this).ptrs).cast::<*mut bindings::attribute>().cast_mut() };
+        group.__bindgen_anon_2.attrs = unsafe {
+            (&raw const (*this).ptrs)
+                .cast::<*mut bindings::attribute>()
+                .cast_mut()
+        };
         Self {
             attrs,
             ptrs,
@@ -112,7 +116,11 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         // SAFETY: Per the function requirements; `buf` is a PAGE_SIZE buffer.
         let (dev, idx, bytes) = unsafe {
             let (dev, idx) = Self::resolve(d, attr);
-            (dev, idx, core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE))
+            (
+                dev,
+                idx,
+                core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE),
+            )
         };
         let mut out = SysfsBuf::new(bytes);
         match T::show(dev, idx, &mut out) {
@@ -133,7 +141,11 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         // SAFETY: Per the function requirements.
         let (dev, idx, input) = unsafe {
             let (dev, idx) = Self::resolve(d, attr);
-            (dev, idx, core::slice::from_raw_parts(buf.cast::<u8>(), count))
+            (
+                dev,
+                idx,
+                core::slice::from_raw_parts(buf.cast::<u8>(), count),
+            )
         };
         match T::store(dev, idx, input) {
             Ok(()) => count as isize,
@@ -200,7 +212,12 @@ impl KobjAttrTable {
         ktype.release = Some(Self::release_cb::<D>);
         // SAFETY: As above.
         ktype.sysfs_ops = unsafe { &raw const (*this).ops };
-        Self { attrs, ptrs, ktype, ops }
+        Self {
+            attrs,
+            ptrs,
+            ktype,
+            ops,
+        }
     }
 
     /// # Safety
@@ -216,9 +233,15 @@ impl KobjAttrTable {
         // the table's attributes; `buf` is a PAGE_SIZE buffer.
         unsafe {
             let b = &*kobj.cast::<KobjBox<D>>();
-            let idx = (attr.cast::<u8>().offset_from(D::table().attrs.as_ptr().cast::<u8>()) as usize)
+            let idx = (attr
+                .cast::<u8>()
+                .offset_from(D::table().attrs.as_ptr().cast::<u8>())
+                as usize)
                 / size_of::<bindings::attribute>();
-            let mut out = SysfsBuf::new(core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE));
+            let mut out = SysfsBuf::new(core::slice::from_raw_parts_mut(
+                buf.cast::<u8>(),
+                bindings::PAGE_SIZE,
+            ));
             b.data.show(idx, &mut out);
             out.len() as isize
         }
@@ -247,9 +270,19 @@ unsafe impl<D: KobjAttrs> Sync for KobjDir<D> {}
 
 impl<D: KobjAttrs> KobjDir<D> {
     /// `kobject_init_and_add(name)` under `parent`'s device kobject.
-    pub(crate) fn new(parent: &crate::safe::netdev::NetDevice, name: &CStr, data: D) -> Result<Self> {
-        // SAFETY: A zeroed kobject is what `kobject_init()` expects.
-        let b = KBox::new(KobjBox { kobj: unsafe { core::mem::zeroed() }, data }, GFP_KERNEL)?;
+    pub(crate) fn new(
+        parent: &crate::safe::netdev::NetDevice,
+        name: &CStr,
+        data: D,
+    ) -> Result<Self> {
+        let b = KBox::new(
+            KobjBox {
+                // SAFETY: A zeroed kobject is what `kobject_init()` expects.
+                kobj: unsafe { core::mem::zeroed() },
+                data,
+            },
+            GFP_KERNEL,
+        )?;
         let p = KBox::into_raw(b);
         // SAFETY: `p` is a valid zeroed kobject; the parent device is alive;
         // on failure `kobject_put()` releases (frees) it through our ktype.
@@ -267,8 +300,11 @@ impl<D: KobjAttrs> KobjDir<D> {
             r
         };
         kernel::error::to_result(r)?;
-        // SAFETY: Non-null (from `KBox::into_raw`).
-        Ok(Self { p: unsafe { core::ptr::NonNull::new_unchecked(p) }, files: false })
+        Ok(Self {
+            // SAFETY: Non-null (from `KBox::into_raw`).
+            p: unsafe { core::ptr::NonNull::new_unchecked(p) },
+            files: false,
+        })
     }
 
     /// `sysfs_create_files()` of the attribute table.
@@ -285,7 +321,12 @@ impl<D: KobjAttrs> KobjDir<D> {
     pub(crate) fn remove_files(&mut self) {
         if self.files {
             // SAFETY: Created by `add_files()`.
-            unsafe { bindings::sysfs_remove_files(&raw mut (*self.p.as_ptr()).kobj, D::table().ptrs.as_ptr()) };
+            unsafe {
+                bindings::sysfs_remove_files(
+                    &raw mut (*self.p.as_ptr()).kobj,
+                    D::table().ptrs.as_ptr(),
+                )
+            };
             self.files = false;
         }
     }
