@@ -235,6 +235,16 @@ pub fn xmit_hash(
     ip_hash(hash, &fk, policy)
 }
 
+/// How many bytes of the frame `policy` may read: the Ethernet header for
+/// the layer-2 policies (and the encap ones, whose L3/L4 keys come from the
+/// dissector), [`HASH_HEADER_BYTES`] for the others.
+pub const fn header_bytes(policy: XmitHashPolicy) -> usize {
+    match policy {
+        XmitHashPolicy::Layer23 | XmitHashPolicy::Layer34 => HASH_HEADER_BYTES,
+        _ => ETH_HLEN,
+    }
+}
+
 /// Whether `policy` needs the kernel flow dissector ([`FlowKeys`] input).
 pub const fn needs_dissector(policy: XmitHashPolicy) -> bool {
     matches!(policy, XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34)

@@ -188,41 +188,35 @@ impl Bond {
         Ok(())
     }
 
-    /// Republishes the current members (recomputing the transmit array).
-    pub(crate) fn republish(&self, rtnl: &Rtnl) {
-        let Some(s) = self.set(rtnl) else {
-            return;
-        };
-        if self
-            .publish(&s.all, s.active.clone(), s.primary.clone(), rtnl)
-            .is_err()
-        {
+    /// Republishes with `curr_active_slave` and/or `primary_slave` replaced.
+    fn publish_with(
+        &self,
+        active: Option<Option<Arc<Slave>>>,
+        primary: Option<Option<Arc<Slave>>>,
+        rtnl: &Rtnl,
+    ) {
+        let s = self.set(rtnl);
+        let all = s.as_ref().map_or(&[][..], |s| &s.all[..]);
+        let active = active.unwrap_or_else(|| s.as_ref().and_then(|s| s.active.clone()));
+        let primary = primary.unwrap_or_else(|| s.as_ref().and_then(|s| s.primary.clone()));
+        if self.publish(all, active, primary, rtnl).is_err() {
             pr_warn!("bonding-rs: out of memory updating the slave array\n");
         }
     }
 
     /// Sets `curr_active_slave` (and republishes).
     pub(crate) fn set_active(&self, active: Option<Arc<Slave>>, rtnl: &Rtnl) {
-        let s = self.set(rtnl);
-        let (all, primary) = match &s {
-            Some(s) => (&s.all[..], s.primary.clone()),
-            None => (&[][..], None),
-        };
-        if self.publish(all, active, primary, rtnl).is_err() {
-            pr_warn!("bonding-rs: out of memory updating the slave array\n");
-        }
+        self.publish_with(Some(active), None, rtnl);
     }
 
     /// Sets `primary_slave` (and republishes).
     pub(crate) fn set_primary(&self, primary: Option<Arc<Slave>>, rtnl: &Rtnl) {
-        let s = self.set(rtnl);
-        let (all, active) = match &s {
-            Some(s) => (&s.all[..], s.active.clone()),
-            None => (&[][..], None),
-        };
-        if self.publish(all, active, primary, rtnl).is_err() {
-            pr_warn!("bonding-rs: out of memory updating the slave array\n");
-        }
+        self.publish_with(None, Some(primary), rtnl);
+    }
+
+    /// Republishes the current members (recomputing the transmit array).
+    pub(crate) fn republish(&self, rtnl: &Rtnl) {
+        self.publish_with(None, None, rtnl);
     }
 
     /// The proc entry.
@@ -580,19 +574,12 @@ impl Driver for BondDriver {
             BondIoctl::SetHwAddr(n) => dev.steal_addr(find(n)?, rtnl),
             BondIoctl::ChangeActive(n) => {
                 let sd = find(n)?;
-                let mut ack = ExtAck::none();
-                crate::options::opt_set(
+                crate::options::opt_set_notify(
                     dev,
                     crate::netlink::options::OptionId::ActiveSlave,
                     crate::options::Val::Str(sd.name(rtnl).to_bytes()),
-                    None,
-                    &mut ack,
                     rtnl,
-                )?;
-                if dev.registered() {
-                    dev.notify(bindings::netdev_cmd_NETDEV_CHANGEINFODATA, rtnl);
-                }
-                Ok(())
+                )
             }
         }
     }

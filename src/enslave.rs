@@ -212,16 +212,20 @@ fn do_fail_over_mac(
     }
 }
 
+/// Whether two optional slaves are the same one (C pointer equality).
+fn same_slave(a: &Option<Arc<Slave>>, b: &Option<Arc<Slave>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// C `bond_change_active_slave()`.
 pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>>, rtnl: &Rtnl) {
     let b = bond.private();
     let old = b.active(rtnl);
-    let same = match (&old, &new) {
-        (Some(a), Some(n)) => Arc::ptr_eq(a, n),
-        (None, None) => true,
-        _ => false,
-    };
-    if same {
+    if same_slave(&old, &new) {
         return;
     }
     let mode = b.mode();
@@ -326,13 +330,7 @@ fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
 pub(crate) fn select_active_slave(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
     let b = bond.private();
     let best = find_best_slave(&b, rtnl);
-    let curr = b.active(rtnl);
-    let same = match (&best, &curr) {
-        (Some(a), Some(c)) => Arc::ptr_eq(a, c),
-        (None, None) => true,
-        _ => false,
-    };
-    if same {
+    if same_slave(&best, &b.active(rtnl)) {
         return;
     }
     change_active_slave(bond, best, rtnl);

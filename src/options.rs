@@ -87,6 +87,21 @@ pub(crate) fn opt_set(
     Err(Error::from_errno(err))
 }
 
+/// C `__bond_opt_set_notify()`: [`opt_set`] without extack, then
+/// `NETDEV_CHANGEINFODATA` on success (sysfs and ioctl paths).
+pub(crate) fn opt_set_notify(
+    dev: &Dev<BondDriver>,
+    id: OptionId,
+    val: Val<'_>,
+    rtnl: &Rtnl,
+) -> Result {
+    opt_set(dev, id, val, None, &mut ExtAck::none(), rtnl)?;
+    if dev.registered() {
+        dev.notify(bindings::netdev_cmd_NETDEV_CHANGEINFODATA, rtnl);
+    }
+    Ok(())
+}
+
 fn str_of(val: Val<'_>) -> &[u8] {
     match val {
         Val::Str(s) => options::strip_at_newline(s),

@@ -4,12 +4,10 @@
 //! file, written through the option layer ([`crate::options::opt_set`])
 //! exactly as C's `bonding_sysfs_store_option()` does.
 
-use crate::bindings;
 use crate::bond::BondDriver;
 use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
-use crate::options::{opt_set, Val};
-use crate::safe::link::ExtAck;
+use crate::options::{opt_set_notify, Val};
 use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
@@ -168,11 +166,6 @@ impl DevAttrs for BondDriver {
         };
         // C copies the buffer with kstrndup(): stop at a NUL.
         let input = input.split(|&c| c == 0).next().unwrap_or(&[]);
-        let mut ack = ExtAck::none();
-        opt_set(dev, id, Val::Str(input), None, &mut ack, &rtnl)?;
-        if dev.registered() {
-            dev.notify(bindings::netdev_cmd_NETDEV_CHANGEINFODATA, &rtnl);
-        }
-        Ok(())
+        opt_set_notify(dev, id, Val::Str(input), &rtnl)
     }
 }

@@ -33,22 +33,33 @@ fn drop_skb(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
     TxStatus::Dropped
 }
 
-/// C `bond_xmit_hash()` for `skb`.
+/// C `bond_xmit_hash()` for `skb`: reads only what the policy uses (the
+/// skb hash for encap3+4, the VLAN tag for vlan+srcmac, the Ethernet header
+/// alone for the layer-2 policies).
 fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
+    use crate::modes::XmitHashPolicy as P;
     let policy = dev.private().xmit_policy();
-    let mut buf = [0u8; hash::HASH_HEADER_BYTES];
-    let l4 = skb.l4_hash();
-    let encap = if hash::needs_dissector(policy) {
-        if policy == crate::modes::XmitHashPolicy::Encap34 && l4.is_some() {
-            None
-        } else {
-            skb.flow_keys(dev)
-        }
+    let l4 = if policy == P::Encap34 {
+        skb.l4_hash()
     } else {
         None
     };
-    let vlan_tag = skb.vlan_tag();
-    let data = skb.headers(&mut buf);
+    if let Some(h) = l4 {
+        return h;
+    }
+    let encap = if hash::needs_dissector(policy) {
+        skb.flow_keys(dev)
+    } else {
+        None
+    };
+    let vlan_tag = if policy == P::VlanSrcMac {
+        skb.vlan_tag()
+    } else {
+        None
+    };
+    let mut buf = [0u8; hash::HASH_HEADER_BYTES];
+    let want = hash::header_bytes(policy);
+    let data = skb.headers(&mut buf[..want]);
     let p = hash::Packet {
         data,
         l2_proto: skb.protocol(),

@@ -239,3 +239,27 @@ fn encap_uses_the_dissector_keys_and_l4_hash() {
     );
     assert_eq!(xmit_hash(P::Encap23, &p, None, Some(7)), ref_l2(ETH_P_IP));
 }
+
+#[test]
+fn header_bytes_covers_what_each_policy_reads() {
+    use bonding_modes::hash::header_bytes;
+    let mut f = eth(ETH_P_IP);
+    f.extend(ipv4(6, S4, D4, 0));
+    f.extend(ports(40000, 80));
+    let fk = FlowKeys {
+        src: w4(S4),
+        dst: w4(D4),
+        ports: 7,
+        icmp: 0,
+        icmp_id: 0,
+    };
+    for pol in P::ALL {
+        let full = xmit_hash(pol, &pkt(&f, ETH_P_IP), Some(fk), None);
+        let cut = &f[..header_bytes(pol).min(f.len())];
+        assert_eq!(
+            xmit_hash(pol, &pkt(cut, ETH_P_IP), Some(fk), None),
+            full,
+            "{pol:?}"
+        );
+    }
+}
