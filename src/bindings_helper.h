@@ -34,12 +34,18 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+#include <net/xfrm.h>
 
 #include "helpers.h"
 
 /* include/net/bonding.h (not included: it drags in the whole C driver API). */
 const int RUST_CONST_HELPER_BOND_DEFAULT_MIIMON = 100;
 const int RUST_CONST_HELPER_BOND_MAX_ARP_TARGETS = 16;
+
+/* BOND_XFRM_FEATURES: IPsec offload, only in active-backup. */
+const netdev_features_t RUST_CONST_HELPER_BONDRS_XFRM_FEATURES =
+	NETIF_F_HW_ESP | NETIF_F_HW_ESP_TX_CSUM | NETIF_F_GSO_ESP;
+const u8 RUST_CONST_HELPER_XFRM_STATE_DEAD = XFRM_STATE_DEAD;
 
 /* bond_setup(): features of a bond with no slaves. */
 const netdev_features_t RUST_CONST_HELPER_BONDRS_HW_FEATURES =

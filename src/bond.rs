@@ -87,6 +87,10 @@ pub(crate) struct Bond {
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
     proc: RtnlCell<Option<ProcEntry<BondDriver>>>,
+    /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
+    #[cfg(CONFIG_XFRM_OFFLOAD)]
+    #[pin]
+    pub(crate) ipsec: crate::safe::xfrm::XfrmList,
 }
 
 impl Bond {
@@ -229,6 +233,9 @@ impl Bond {
 pub(crate) struct BondDriver;
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
+#[cfg(CONFIG_XFRM_OFFLOAD)]
+static BOND_XFRM_TABLES: crate::safe::xfrm::XfrmTables =
+    crate::safe::xfrm::XfrmTables::new::<BondDriver>();
 
 static BOND_POLICY: crate::safe::link::Policy<{ bindings::IFLA_BOND_MAX as usize + 1 }> =
     crate::safe::link::Policy::new(&crate::netlink::ifla::BOND_POLICY);
@@ -297,11 +304,14 @@ impl Driver for BondDriver {
             mcast_work <- DevWork::new(),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             proc: RtnlCell::new(None),
+            #[cfg(CONFIG_XFRM_OFFLOAD)]
+            ipsec <- crate::safe::xfrm::XfrmList::new(),
         })
     }
 
     fn setup_config() -> SetupConfig {
-        SetupConfig {
+        #[allow(unused_mut)]
+        let mut cfg = SetupConfig {
             max_mtu: bindings::ETH_MAX_MTU,
             flags: bindings::IFF_MASTER,
             priv_flags_set: bindings::IFF_BONDING
@@ -312,7 +322,19 @@ impl Driver for BondDriver {
             netns_immutable: true,
             hw_features: bindings::BONDRS_HW_FEATURES,
             features: bindings::BONDRS_HW_FEATURES | bindings::BONDRS_EXTRA_FEATURES,
+            #[cfg(CONFIG_XFRM_OFFLOAD)]
+            xfrmdev_ops: BOND_XFRM_TABLES.as_ptr(),
+        };
+        // C bond_setup(): IPsec offload is offered (hw_features) always, and
+        // on (features) only in active-backup, the mode of a new bond.
+        #[cfg(CONFIG_XFRM_OFFLOAD)]
+        {
+            cfg.hw_features |= bindings::BONDRS_XFRM_FEATURES;
+            if Mode::from_u64(defaults().mode) == Some(Mode::ActiveBackup) {
+                cfg.features |= bindings::BONDRS_XFRM_FEATURES;
+            }
         }
+        cfg
     }
 
     fn init(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {

@@ -14,6 +14,8 @@
 mod bindings;
 mod bond;
 mod enslave;
+#[cfg(CONFIG_XFRM_OFFLOAD)]
+mod ipsec;
 mod masters;
 #[path = "../modes/lib.rs"]
 pub(crate) mod modes;

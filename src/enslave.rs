@@ -228,6 +228,8 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
     if same_slave(&old, &new) {
         return;
     }
+    #[cfg(CONFIG_XFRM_OFFLOAD)]
+    crate::ipsec::del_sa_all(bond, rtnl);
     let mode = b.mode();
     let p = b.params(rtnl);
     if let Some(n) = &new {
@@ -278,6 +280,9 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
         // The transmit array depends on the active flags changed above.
         b.republish(rtnl);
     }
+
+    #[cfg(CONFIG_XFRM_OFFLOAD)]
+    crate::ipsec::add_sa_all(bond, rtnl);
 
     if bond.running()
         && p.resend_igmp > 0
@@ -984,7 +989,11 @@ fn master_event(event: bindings::netdev_cmd, bond: &Dev<BondDriver>, rtnl: &Rtnl
         bindings::netdev_cmd_NETDEV_CHANGENAME | bindings::netdev_cmd_NETDEV_REGISTER => {
             BondDriver::create_proc_entry(bond, rtnl)
         }
-        bindings::netdev_cmd_NETDEV_UNREGISTER => BondDriver::remove_proc_entry(bond, rtnl),
+        bindings::netdev_cmd_NETDEV_UNREGISTER => {
+            BondDriver::remove_proc_entry(bond, rtnl);
+            #[cfg(CONFIG_XFRM_OFFLOAD)]
+            bond.xfrm_state_flush(rtnl);
+        }
         _ => {}
     }
 }

@@ -23,6 +23,7 @@
 #include <linux/netpoll.h>
 #include <linux/sched/signal.h>
 #include <net/sch_generic.h>
+#include <net/xfrm.h>
 
 #include <generated/utsrelease.h>
 
@@ -113,4 +114,8 @@ bool bondrs_dev_unregistering(const struct net_device *dev) { return dev->reg_st
 int bondrs_restart_syscall(void) { return restart_syscall(); }
 bool bondrs_dev_registered(const struct net_device *dev) { return dev->reg_state == NETREG_REGISTERED; }
 bool bondrs_irqs_disabled(void) { return irqs_disabled(); }
+
+/* xfrm */
+void bondrs_xfrm_state_lock_bh(struct xfrm_state *x) { spin_lock_bh(&x->lock); }
+void bondrs_xfrm_state_unlock_bh(struct xfrm_state *x) { spin_unlock_bh(&x->lock); }
 bool bondrs_ns_capable_net_admin(const struct net *net) { return ns_capable(net->user_ns, CAP_NET_ADMIN); }

@@ -101,6 +101,9 @@ bool bondrs_dev_unregistering(const struct net_device *dev);
 int bondrs_restart_syscall(void);
 bool bondrs_dev_registered(const struct net_device *dev);
 bool bondrs_irqs_disabled(void);
+struct xfrm_state;
+void bondrs_xfrm_state_lock_bh(struct xfrm_state *x);
+void bondrs_xfrm_state_unlock_bh(struct xfrm_state *x);
 bool bondrs_ns_capable_net_admin(const struct net *net);
 
 #endif

@@ -150,6 +150,10 @@ fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl
             p.mode = n;
             p.broadcast_neighbor = 0;
             b.set_params(p, rtnl);
+            #[cfg(CONFIG_XFRM_OFFLOAD)]
+            if dev.registered() {
+                crate::ipsec::mode_changed(dev, m, rtnl);
+            }
         }
         OptionId::PacketsPerSlave => {
             p.packets_per_slave = n as i32;

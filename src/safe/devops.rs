@@ -499,6 +499,22 @@ impl NetDevice {
         unsafe { bindings::netdev_compute_master_upper_features(self.as_ptr(), true) }
     }
 
+    /// Sets and clears bits of `dev->wanted_features` (RTNL held); apply
+    /// them with [`update_features`](Self::update_features).
+    pub(crate) fn update_wanted_features(&self, set: u64, clear: u64, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held, which protects `wanted_features`.
+        unsafe {
+            let d = self.as_ptr();
+            (*d).wanted_features = ((*d).wanted_features | set) & !clear;
+        }
+    }
+
+    /// `netdev_update_features()` (RTNL held).
+    pub(crate) fn update_features(&self, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held; `self` is registered (callers check).
+        unsafe { bindings::netdev_update_features(self.as_ptr()) }
+    }
+
     /// C `bond_update_speed_duplex()`: `None` if unknown. `ops_locked`: the
     /// caller already holds the device's ops lock (netdevice notifiers of
     /// NETDEV_UP/NETDEV_CHANGE run with it held).
@@ -603,6 +619,12 @@ pub(crate) fn random_ether_addr(a: &mut [u8]) {
         // SAFETY: `a` has at least ETH_ALEN bytes.
         unsafe { bindings::bondrs_eth_random_addr(a.as_mut_ptr()) }
     }
+}
+
+/// `net_ratelimit()`: whether a networking message may be printed now.
+pub(crate) fn net_ratelimit() -> bool {
+    // SAFETY: No requirements.
+    unsafe { bindings::net_ratelimit() != 0 }
 }
 
 /// `netdev_base_features()`.

@@ -20,3 +20,5 @@ pub(crate) mod rtnl;
 pub(crate) mod skb;
 pub(crate) mod sysfs;
 pub(crate) mod work;
+#[cfg(CONFIG_XFRM_OFFLOAD)]
+pub(crate) mod xfrm;

@@ -227,6 +227,9 @@ pub(crate) struct SetupConfig {
     pub(crate) hw_features: u64,
     /// `dev->features` (or-ed).
     pub(crate) features: u64,
+    /// `dev->xfrmdev_ops` (null: none).
+    #[cfg(CONFIG_XFRM_OFFLOAD)]
+    pub(crate) xfrmdev_ops: *const bindings::xfrmdev_ops,
 }
 
 /// ethtool driver information being filled in (`get_drvinfo`).
@@ -520,6 +523,10 @@ impl DriverTables {
         d.set_netns_immutable(cfg.netns_immutable.into());
         d.hw_features = cfg.hw_features;
         d.features |= cfg.features;
+        #[cfg(CONFIG_XFRM_OFFLOAD)]
+        {
+            d.xfrmdev_ops = cfg.xfrmdev_ops;
+        }
     }
 
     /// # Safety

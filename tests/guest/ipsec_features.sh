@@ -1,0 +1,113 @@
+#!/bin/bash
+# Differential test of IPsec offload and device features: the same sequence against our module
+# and the C module, one after the other in this guest, with the transcripts compared. It records
+# `ethtool -k bond0` in balance-rr and active-backup and with slaves (netdevsim, which offloads
+# ESP, and veth, which does not), adding an offloaded SA with no slave, with ESP-capable slaves
+# and with a slave that cannot offload (error text), where netdevsim holds the SA before and
+# after a failover (its debugfs `ipsec` file), and the flush.
+. "$(dirname "$0")/lib.sh"
+unload
+cmod=$(find /lib/modules/"$(uname -r)"/kernel -name bonding.ko | head -1)
+[ -n "$cmod" ] || { bad "C bonding.ko not found"; exit 1; }
+modprobe netdevsim || { echo "SKIP: no netdevsim"; exit 4; }
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+
+norm() {
+    sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' \
+        -e 's/(veth[01])@if[0-9]+/\1@ifN/g' -e 's/, time [0-9]+ms$//'
+}
+step() {   # step CMD...: run, record rc, output and the kernel log lines it caused
+    echo "\$ $*"
+    local t0=$SECONDS
+    local out; out=$("$@" 2>&1); local rc=$?
+    echo "$((SECONDS - t0))s $*" >> /tmp/ipsec.times
+    [ -n "$out" ] && echo "$out" | norm
+    echo "rc=$rc"
+    # Process spawns are slow in the TCG guest: filter the kernel log only when there is one.
+    local k; k=$(dmesg -c)
+    [ -z "$k" ] && return
+    echo "$k" >> /tmp/ipsec.kmsg
+    echo "$k" | norm \
+        | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|netdevsim|nsim|XFRM netlink socket' \
+        | uniq | sed 's/^/  log: /'
+}
+feat() { echo "--- features ($1)"; ethtool -k bond0 | grep -v '^Features for'; }
+sa() {   # sa SRC DST DIR: add an SA (and its policy) offloaded through bond0, as the kselftest does
+    ip x s add proto esp src "$1" dst "$2" spi 9 mode transport reqid 42 \
+        aead 'rfc4106(gcm(aes))' 0x3132333435363738393031323334353664636261 128 \
+        sel src "$1/24" dst "$2/24" offload dev bond0 dir "$3" || return
+    ip x p add dir "$3" src "$1/24" dst "$2/24" tmpl proto esp src "$1" dst "$2" spi 9 \
+        mode transport reqid 42
+}
+nsim() { for p in 0 1; do echo "port $p:"; cat /sys/kernel/debug/netdevsim/netdevsim0/ports/$p/ipsec; done; }
+sequence() {
+    local load=$1
+    step $load max_bonds=0
+    echo "0 2" > /sys/bus/netdevsim/new_device
+    sleep 1
+    local i=0 n
+    for n in $(ls /sys/bus/netdevsim/devices/netdevsim0/net); do
+        ip link set "$n" name "nsim$i"; i=$((i + 1))
+    done
+    ip link add veth0 type veth peer name veth1
+    step ip link add bond0 type bond
+    feat balance-rr
+    step ip link set bond0 type bond mode active-backup miimon 100
+    feat active-backup
+    step ip addr add 192.0.2.1/24 dev bond0
+    step ip link set bond0 up
+    step sa 192.0.2.1 192.0.2.2 out
+    step ip link set nsim0 master bond0
+    step ip link set nsim1 master bond0
+    feat "active-backup, netdevsim slaves"
+    step sa 192.0.2.1 192.0.2.2 out
+    step sa 192.0.2.2 192.0.2.1 in
+    step ip neigh add 192.0.2.2 dev bond0 lladdr 00:11:22:33:44:55
+    step ping -I bond0 -c 2 -W 1 -i 0.2 192.0.2.2
+    step nsim
+    step ip x s list
+    step ip link set nsim0 down
+    sleep 1
+    step grep 'Currently Active' /proc/net/bonding/bond0
+    step ping -I bond0 -c 2 -W 1 -i 0.2 192.0.2.2
+    step nsim
+    step ip x s flush
+    step ip x p flush
+    step nsim
+    step ip link set nsim0 nomaster
+    step ip link set nsim1 nomaster
+    step ip link set veth0 master bond0
+    feat "active-backup, veth slave"
+    step sa 192.0.2.1 192.0.2.2 out
+    step ip link set bond0 down
+    step ip link set bond0 type bond mode balance-xor
+    feat "balance-xor, veth slave"
+    step ip link del bond0
+    ip link del veth0
+    echo 0 > /sys/bus/netdevsim/del_device
+    step modprobe -r bonding
+}
+
+dmesg -c > /dev/null; : > /tmp/ipsec.kmsg; : > /tmp/ipsec.times
+sequence "modprobe bonding" > /tmp/ipsec.ours 2>&1
+modprobe -r bonding 2>/dev/null
+sequence "insmod $cmod" > /tmp/ipsec.c 2>&1
+rmmod bonding 2>/dev/null
+sed -i "s|insmod $cmod|modprobe bonding|" /tmp/ipsec.c
+# This test consumes the kernel log (dmesg -c): check it for splats itself.
+if grep -qaF -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/ipsec.kmsg; then
+    bad "kernel splat during the sequences:"
+    grep -aF -A20 -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/ipsec.kmsg | head -60
+fi
+[ "$(grep -c 'SA count=2 tx=2' /tmp/ipsec.ours)" = 2 ] \
+    && ok "SAs programmed into the active slave and used, before and after the failover" \
+    || bad "netdevsim does not show the two SAs used (tx=2) on the active port before and after the failover"
+echo "--- transcript (ours)"; cat /tmp/ipsec.ours
+echo "--- slow steps"; awk '$1 + 0 >= 5' /tmp/ipsec.times
+if diff -u /tmp/ipsec.c /tmp/ipsec.ours > /tmp/ipsec.out; then
+    ok "transcripts identical ($(wc -l < /tmp/ipsec.c) lines)"
+else
+    bad "transcripts differ (- C, + ours):"
+    cat /tmp/ipsec.out
+fi
+finish
