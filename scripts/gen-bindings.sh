@@ -101,6 +101,8 @@ allow=(
 	# IPsec offload
 	--allowlist-type xfrm_state --allowlist-type xfrmdev_ops --allowlist-function xfrm_dev_state_flush
 	--allowlist-function netdev_update_features --allowlist-function net_ratelimit
+	--allowlist-type kernel_ethtool_ts_info --allowlist-function ethtool_get_ts_info_by_layer
+	--allowlist-type kernel_hwtstamp_config --allowlist-function 'generic_hwtstamp_(get|set)_lower'
 	# RCU, work, procfs
 	--allowlist-function call_rcu --allowlist-type callback_head --allowlist-function cancel_delayed_work_sync
 	--allowlist-type delayed_work --allowlist-function 'proc_(mkdir|create_single_data|remove)'

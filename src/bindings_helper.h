@@ -18,6 +18,7 @@
 #include <linux/netdevice.h>
 #include <linux/notifier.h>
 #include <linux/netpoll.h>
+#include <linux/net_tstamp.h>
 #include <linux/mii.h>
 #include <linux/sockios.h>
 #include <linux/proc_fs.h>
@@ -46,6 +47,15 @@ const int RUST_CONST_HELPER_BOND_MAX_ARP_TARGETS = 16;
 const netdev_features_t RUST_CONST_HELPER_BONDRS_XFRM_FEATURES =
 	NETIF_F_HW_ESP | NETIF_F_HW_ESP_TX_CSUM | NETIF_F_GSO_ESP;
 const u8 RUST_CONST_HELPER_XFRM_STATE_DEAD = XFRM_STATE_DEAD;
+
+/* Time stamping. */
+const u32 RUST_CONST_HELPER_SOF_TIMESTAMPING_TX_SOFTWARE = SOF_TIMESTAMPING_TX_SOFTWARE;
+const int RUST_CONST_HELPER_HWTSTAMP_FLAG_BONDED_PHC_INDEX = HWTSTAMP_FLAG_BONDED_PHC_INDEX;
+
+/* Extended link statistics (RTM_GETSTATS). */
+const int RUST_CONST_HELPER_IFLA_STATS_LINK_XSTATS = IFLA_STATS_LINK_XSTATS;
+const int RUST_CONST_HELPER_IFLA_STATS_LINK_XSTATS_SLAVE = IFLA_STATS_LINK_XSTATS_SLAVE;
+const int RUST_CONST_HELPER_LINK_XSTATS_TYPE_BOND = LINK_XSTATS_TYPE_BOND;
 
 /* bond_setup(): features of a bond with no slaves. */
 const netdev_features_t RUST_CONST_HELPER_BONDRS_HW_FEATURES =

@@ -17,8 +17,8 @@ use crate::params::BondParams;
 use crate::safe::devops::{capable_net_admin, Stats64, STATS64_LEN};
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{
-    AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, Net, NetDevice, NewLinkDev,
-    SetupConfig, SkBuff, TxStatus,
+    AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, HwTstamp, Net, NetDevice,
+    NewLinkDev, SetupConfig, SkBuff, TsInfo, TxStatus,
 };
 use crate::safe::proc::ProcEntry;
 use crate::safe::rcu::{RcuArc, RcuNode, RtnlCell};
@@ -149,6 +149,12 @@ impl Bond {
     /// `curr_active_slave`.
     pub(crate) fn active(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
         self.set(rtnl).and_then(|s| s.active.clone())
+    }
+
+    /// C `bond_option_active_slave_get_rcu()`: the active slave in the modes
+    /// that have one.
+    pub(crate) fn active_slave_get(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        self.active(rtnl).filter(|_| self.mode().uses_primary())
     }
 
     /// `primary_slave`.
@@ -640,6 +646,59 @@ impl Driver for BondDriver {
         crate::enslave::fix_features(dev, features, rtnl)
     }
 
+    fn hwtstamp_get(dev: &Dev<Self>, cfg: &mut HwTstamp<'_>, rtnl: &Rtnl) -> Result {
+        // C `bond_hwtstamp_get()`: the active slave's configuration.
+        let real = dev.private().active_slave_get(rtnl).ok_or(EOPNOTSUPP)?;
+        cfg.get_lower(&real.dev, rtnl)?;
+        cfg.set_bonded_phc_index()
+    }
+
+    fn hwtstamp_set(
+        dev: &Dev<Self>,
+        cfg: &mut HwTstamp<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result {
+        // C `bond_hwtstamp_set()`: only for users that know the PHC follows
+        // the active slave.
+        if !cfg.bonded_phc_index() {
+            return Err(EOPNOTSUPP);
+        }
+        let real = dev.private().active_slave_get(rtnl).ok_or(EOPNOTSUPP)?;
+        cfg.set_lower(&real.dev, extack, rtnl)?;
+        cfg.set_bonded_phc_index()
+    }
+
+    fn ts_info(dev: &Dev<Self>, info: &mut TsInfo<'_>) -> Result {
+        // C `bond_ethtool_get_ts_info()`: the active slave's capabilities in
+        // the modes with one; otherwise software transmit time stamps if all
+        // slaves have them.
+        let b = dev.private();
+        let g = kernel::sync::rcu::read_lock();
+        let Some(set) = b.slaves.read(&g) else {
+            return Ok(());
+        };
+        if b.mode().uses_primary() {
+            if let Some(a) = &set.active {
+                return info.fill_from(&a.dev);
+            }
+        }
+        let mut sw_tx = false;
+        let mut ret = Ok(());
+        for s in set.all.iter() {
+            let r = s.dev.ts_tx_software();
+            sw_tx = r == Ok(true);
+            ret = r.map(|_| ());
+            if !sw_tx {
+                break;
+            }
+        }
+        if sw_tx {
+            info.add_tx_software();
+        }
+        ret
+    }
+
     fn link_ksettings(dev: &Dev<Self>, rtnl: &Rtnl) -> (u32, u8, u8) {
         // C `bond_ethtool_get_link_ksettings()`.
         let bond = dev.private();
@@ -692,6 +751,14 @@ impl Driver for BondDriver {
         rtnl: &Rtnl,
     ) -> Result {
         crate::options::fill_slave_info(dev, slave, msg, rtnl)
+    }
+
+    fn linkxstats_size(_slave: bool) -> usize {
+        crate::options::linkxstats_size()
+    }
+
+    fn fill_linkxstats(dev: &NetDevice, slave: bool, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result {
+        crate::options::fill_linkxstats(dev, slave, msg, rtnl)
     }
 
     fn slave_changelink(

@@ -1047,6 +1047,36 @@ pub(crate) fn fill_info(
     Ok(())
 }
 
+/// `nla_total_size()`: an attribute with `payload` bytes, padded.
+const fn nla_total_size(payload: usize) -> usize {
+    (4 + payload + 3) & !3
+}
+
+/// C `bond_get_linkxstats_size()`: the `LINK_XSTATS_TYPE_BOND` nest with room
+/// for the nine 802.3ad counters (`bond_3ad_stats_size()`; no 64-bit
+/// alignment padding on x86-64).
+pub(crate) fn linkxstats_size() -> usize {
+    9 * nla_total_size(8) + nla_total_size(0)
+}
+
+/// C `bond_fill_linkxstats()`: the `LINK_XSTATS_TYPE_BOND` nest of a bond or
+/// of one of its slaves. It holds the 802.3ad counters in 802.3ad mode and is
+/// empty in the other modes.
+pub(crate) fn fill_linkxstats(
+    dev: &NetDevice,
+    slave: bool,
+    msg: &mut NlMsg<'_>,
+    rtnl: &Rtnl,
+) -> Result {
+    if slave && rx_data::<Slave>(dev, rtnl).is_none() {
+        return Ok(());
+    }
+    let nest = msg.nest_start(bindings::LINK_XSTATS_TYPE_BOND as u16, false)?;
+    // The 802.3ad counters (BOND_XSTATS_3AD) come with the 802.3ad mode.
+    msg.nest_end(nest);
+    Ok(())
+}
+
 /// C `bond_fill_slave_info()`.
 pub(crate) fn fill_slave_info(
     dev: &Dev<BondDriver>,

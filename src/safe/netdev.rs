@@ -25,7 +25,12 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::rtnl::Rtnl;
 use core::{cell::UnsafeCell, fmt, marker::PhantomData, ops::Deref, ptr::NonNull};
 use kernel::{
-    error::from_result, error::to_result, prelude::*, str::NullTerminatedFormatter, types::Opaque,
+    error::from_result,
+    error::to_result,
+    prelude::*,
+    str::NullTerminatedFormatter,
+    types::Opaque,
+    uaccess::{UserPtr, UserSlice},
 };
 
 /// A network namespace (`struct net`).
@@ -343,6 +348,17 @@ pub(crate) trait Driver: Sized + 'static {
     fn fix_features(dev: &Dev<Self>, features: u64, rtnl: &Rtnl) -> u64;
     /// ethtool `get_link_ksettings`: (speed, duplex, port) of the bond.
     fn link_ksettings(dev: &Dev<Self>, rtnl: &Rtnl) -> (u32, u8, u8);
+    /// `ndo_hwtstamp_get` (RTNL held).
+    fn hwtstamp_get(dev: &Dev<Self>, cfg: &mut HwTstamp<'_>, rtnl: &Rtnl) -> Result;
+    /// `ndo_hwtstamp_set` (RTNL held).
+    fn hwtstamp_set(
+        dev: &Dev<Self>,
+        cfg: &mut HwTstamp<'_>,
+        extack: &mut ExtAck<'_>,
+        rtnl: &Rtnl,
+    ) -> Result;
+    /// ethtool `get_ts_info` (inside an RCU read-side section: must not sleep).
+    fn ts_info(dev: &Dev<Self>, info: &mut TsInfo<'_>) -> Result;
     /// `rtnl_link_ops.get_size`.
     fn get_size(dev: &Dev<Self>) -> usize;
     /// `rtnl_link_ops.fill_info` (RTNL held).
@@ -356,6 +372,12 @@ pub(crate) trait Driver: Sized + 'static {
         msg: &mut NlMsg<'_>,
         rtnl: &Rtnl,
     ) -> Result;
+    /// `rtnl_link_ops.get_linkxstats_size`: room for the extended link
+    /// statistics of a device of `T` (`slave` false) or of a lower device.
+    fn linkxstats_size(slave: bool) -> usize;
+    /// `rtnl_link_ops.fill_linkxstats` (RTNL held): `dev` is a device of `T`
+    /// (`slave` false) or a lower device of one (`slave` true).
+    fn fill_linkxstats(dev: &NetDevice, slave: bool, msg: &mut NlMsg<'_>, rtnl: &Rtnl) -> Result;
     /// `rtnl_link_ops.slave_changelink` (RTNL held).
     fn slave_changelink(
         dev: &Dev<Self>,
@@ -425,12 +447,15 @@ impl DriverTables {
         netdev_ops.ndo_netpoll_cleanup = Some(Self::np_cleanup_cb::<T>);
         netdev_ops.ndo_poll_controller = Some(Self::poll_cb::<T>);
         netdev_ops.ndo_features_check = Some(bindings::passthru_features_check);
+        netdev_ops.ndo_hwtstamp_get = Some(Self::hwtstamp_get_cb::<T>);
+        netdev_ops.ndo_hwtstamp_set = Some(Self::hwtstamp_set_cb::<T>);
 
         // SAFETY: As above.
         let mut ethtool_ops: bindings::ethtool_ops = unsafe { core::mem::zeroed() };
         ethtool_ops.get_drvinfo = Some(Self::drvinfo_cb::<T>);
         ethtool_ops.get_link = Some(bindings::ethtool_op_get_link);
         ethtool_ops.get_link_ksettings = Some(Self::ksettings_cb::<T>);
+        ethtool_ops.get_ts_info = Some(Self::ts_info_cb::<T>);
 
         // SAFETY: As above.
         let mut header_ops: bindings::header_ops = unsafe { core::mem::zeroed() };
@@ -457,6 +482,8 @@ impl DriverTables {
         link_ops.get_slave_size = Some(Self::slave_size_cb::<T>);
         link_ops.fill_slave_info = Some(Self::fill_slave_cb::<T>);
         link_ops.slave_changelink = Some(Self::slave_changelink_cb::<T>);
+        link_ops.get_linkxstats_size = Some(Self::xstats_size_cb::<T>);
+        link_ops.fill_linkxstats = Some(Self::fill_xstats_cb::<T>);
         link_ops.policy = T::POLICY.as_ptr();
         link_ops.slave_policy = T::SLAVE_POLICY.as_ptr();
         link_ops.slave_maxtype = (T::SLAVE_POLICY.len() - 1) as c_uint;
@@ -964,6 +991,50 @@ impl DriverTables {
         from_result(|| T::fill_info(dev, &mut msg, rtnl).map(|()| 0))
     }
 
+    /// Which extended statistics `attr` asks for: `Some(slave)`.
+    fn xstats_kind(attr: c_int) -> Option<bool> {
+        match attr {
+            bindings::IFLA_STATS_LINK_XSTATS => Some(false),
+            bindings::IFLA_STATS_LINK_XSTATS_SLAVE => Some(true),
+            _ => None,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn xstats_size_cb<T: Driver>(
+        _dev: *const bindings::net_device,
+        attr: c_int,
+    ) -> usize {
+        Self::xstats_kind(attr).map_or(0, T::linkxstats_size)
+    }
+
+    /// # Safety
+    ///
+    /// Called by rtnetlink under RTNL with the message skb and a device of `T`
+    /// (`IFLA_STATS_LINK_XSTATS`) or a lower device of one
+    /// (`IFLA_STATS_LINK_XSTATS_SLAVE`).
+    unsafe extern "C" fn fill_xstats_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+        _prividx: *mut c_int,
+        attr: c_int,
+    ) -> c_int {
+        let Some(slave) = Self::xstats_kind(attr) else {
+            return EINVAL.to_errno();
+        };
+        // SAFETY: Per the function requirements.
+        let (dev, mut msg, rtnl) = unsafe {
+            (
+                NetDevice::from_raw(dev.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::fill_linkxstats(dev, slave, &mut msg, rtnl).map(|()| 0))
+    }
+
     /// # Safety
     ///
     /// See [`Self::uninit_cb`].
@@ -1038,6 +1109,132 @@ impl DriverTables {
         // exclusively owned `info`.
         let (dev, info) = unsafe { (Dev::<T>::from_raw(dev), &mut *info) };
         T::drvinfo(dev, &mut DrvInfo(info));
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (RTNL held).
+    unsafe extern "C" fn hwtstamp_get_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        cfg: *mut bindings::kernel_hwtstamp_config,
+    ) -> c_int {
+        // SAFETY: A registered device of `T`, a valid exclusively owned `cfg`,
+        // under RTNL (`dev_get_hwtstamp()` / ethtool).
+        let (dev, cfg, rtnl) = unsafe { (Dev::<T>::from_raw(dev), &mut *cfg, Rtnl::assume_held()) };
+        from_result(|| T::hwtstamp_get(dev, &mut HwTstamp(cfg), rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As [`Self::hwtstamp_get_cb`].
+    unsafe extern "C" fn hwtstamp_set_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        cfg: *mut bindings::kernel_hwtstamp_config,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `hwtstamp_get_cb`; `extack` is null or the request's.
+        let (dev, cfg, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                &mut *cfg,
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::hwtstamp_set(dev, &mut HwTstamp(cfg), &mut extack, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`__ethtool_get_ts_info()`, inside an RCU read-side section).
+    unsafe extern "C" fn ts_info_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::kernel_ethtool_ts_info,
+    ) -> c_int {
+        // SAFETY: A registered device of `T` and a valid, exclusively owned `info`.
+        let (dev, info) = unsafe { (Dev::<T>::from_raw(dev), &mut *info) };
+        from_result(|| T::ts_info(dev, &mut TsInfo(info)).map(|()| 0))
+    }
+}
+
+/// A hardware time stamping configuration being read or set
+/// (`ndo_hwtstamp_get`/`ndo_hwtstamp_set`).
+pub(crate) struct HwTstamp<'a>(&'a mut bindings::kernel_hwtstamp_config);
+
+impl HwTstamp<'_> {
+    /// Whether the request carries `HWTSTAMP_FLAG_BONDED_PHC_INDEX`.
+    pub(crate) fn bonded_phc_index(&self) -> bool {
+        self.0.flags & bindings::HWTSTAMP_FLAG_BONDED_PHC_INDEX != 0
+    }
+
+    /// C `generic_hwtstamp_get_lower(dev, cfg)`.
+    pub(crate) fn get_lower(&mut self, dev: &NetDevice, _rtnl: &Rtnl) -> Result {
+        // SAFETY: `dev` is alive; RTNL held, the ops lock is taken inside.
+        to_result(unsafe { bindings::generic_hwtstamp_get_lower(dev.as_ptr(), self.0) })
+    }
+
+    /// C `generic_hwtstamp_set_lower(dev, cfg, extack)`.
+    pub(crate) fn set_lower(
+        &mut self,
+        dev: &NetDevice,
+        extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        // SAFETY: As in `get_lower`; `extack` is null or the request's.
+        to_result(unsafe {
+            bindings::generic_hwtstamp_set_lower(dev.as_ptr(), self.0, extack.as_raw())
+        })
+    }
+
+    /// C `bond_set_phc_index_flag()`: sets `HWTSTAMP_FLAG_BONDED_PHC_INDEX`
+    /// in the answer, in user memory if the lower device answered there (a
+    /// legacy ioctl implementation).
+    pub(crate) fn set_bonded_phc_index(&mut self) -> Result {
+        if !self.0.copied_to_user {
+            self.0.flags |= bindings::HWTSTAMP_FLAG_BONDED_PHC_INDEX;
+            return Ok(());
+        }
+        // `struct hwtstamp_config` starts with its `int flags`.
+        // SAFETY: With `copied_to_user`, `ifr` is the request's `ifreq`, whose
+        // `ifr_data` is the user's `hwtstamp_config`.
+        let data = unsafe { (*self.0.ifr).ifr_ifru.ifru_data };
+        let slice = UserSlice::new(UserPtr::from_ptr(data), size_of::<c_int>());
+        let (mut r, mut w) = slice.reader_writer();
+        let mut flags = [0u8; size_of::<c_int>()];
+        r.read_slice(&mut flags).map_err(|_| EFAULT)?;
+        let v = c_int::from_ne_bytes(flags) | bindings::HWTSTAMP_FLAG_BONDED_PHC_INDEX;
+        w.write_slice(&v.to_ne_bytes()).map_err(|_| EFAULT)
+    }
+}
+
+/// Time stamping capabilities being filled in (ethtool `get_ts_info`).
+pub(crate) struct TsInfo<'a>(&'a mut bindings::kernel_ethtool_ts_info);
+
+impl TsInfo<'_> {
+    /// C `ethtool_get_ts_info_by_layer(dev, info)`: the capabilities of `dev`.
+    pub(crate) fn fill_from(&mut self, dev: &NetDevice) -> Result {
+        // SAFETY: `dev` is alive; `self.0` is valid and ours.
+        to_result(unsafe { bindings::ethtool_get_ts_info_by_layer(dev.as_ptr(), self.0) })
+    }
+
+    /// Adds `SOF_TIMESTAMPING_TX_SOFTWARE`.
+    pub(crate) fn add_tx_software(&mut self) {
+        self.0.so_timestamping |= bindings::SOF_TIMESTAMPING_TX_SOFTWARE;
+    }
+}
+
+impl NetDevice {
+    /// Whether the device's time stamping capabilities include software
+    /// transmit time stamps (`SOF_TIMESTAMPING_TX_SOFTWARE`).
+    pub(crate) fn ts_tx_software(&self) -> Result<bool> {
+        // SAFETY: All-zero is a valid (initial) `kernel_ethtool_ts_info`.
+        let mut info: bindings::kernel_ethtool_ts_info = unsafe { core::mem::zeroed() };
+        TsInfo(&mut info).fill_from(self)?;
+        Ok(info.so_timestamping & bindings::SOF_TIMESTAMPING_TX_SOFTWARE != 0)
     }
 }
 

@@ -199,12 +199,15 @@ impl XfrmListGuard<'_> {
         self.0.is_empty()
     }
 
-    /// The recorded states, alive while the guard is held.
+    /// The recorded states, newest first (the order of C's `list_add()`
+    /// list, which decides the order states reach a new lower device), alive
+    /// while the guard is held.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &XfrmState> {
         // SAFETY: By the list invariant, entries are alive while they are in
         // the list, and they leave it only under the lock we hold.
         self.0
             .iter()
+            .rev()
             .map(|p| unsafe { XfrmState::from_raw(p.0.as_ptr()) })
     }
 

@@ -21,7 +21,11 @@ step() {   # step CMD...: run, record rc, output and the kernel log lines it cau
     echo "rc=$rc"
     # Repeated monitor lines depend on timing (both drivers log again when rtnl_trylock() fails
     # and the proposal is re-inspected): compare them once (uniq).
-    dmesg -c | tee -a /tmp/diff.kmsg | norm | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth' | uniq | sed 's/^/  log: /'
+    # Process spawns are slow in the TCG guest: filter the kernel log only when there is one.
+    local k; k=$(dmesg -c)
+    [ -z "$k" ] && return
+    echo "$k" >> /tmp/diff.kmsg
+    echo "$k" | norm | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth' | uniq | sed 's/^/  log: /'
 }
 sysw() { echo "$2" > "$1"; }
 dump() {

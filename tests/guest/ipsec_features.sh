@@ -4,8 +4,12 @@
 # `ethtool -k bond0` in balance-rr and active-backup and with slaves (netdevsim, which offloads
 # ESP, and veth, which does not), adding an offloaded SA with no slave, with ESP-capable slaves
 # and with a slave that cannot offload (error text), where netdevsim holds the SA before and
-# after a failover (its debugfs `ipsec` file), and the flush.
-. "$(dirname "$0")/lib.sh"
+# after a failover (its debugfs `ipsec` file), and the flush; and the extended link statistics
+# (RTM_GETSTATS LINK_XSTATS) of the bond and of a slave, through xstats.py; with every feature
+# dump, `ethtool -T` (time stamping capabilities, from the active slave or all slaves) and the
+# SIOCGHWTSTAMP answer (hwtstamp.py).
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 unload
 cmod=$(find /lib/modules/"$(uname -r)"/kernel -name bonding.ko | head -1)
 [ -n "$cmod" ] || { bad "C bonding.ko not found"; exit 1; }
@@ -14,7 +18,8 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
 norm() {
     sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' \
-        -e 's/(veth[01])@if[0-9]+/\1@ifN/g' -e 's/, time [0-9]+ms$//'
+        -e 's/(veth[01])@if[0-9]+/\1@ifN/g' -e 's/, time [0-9]+ms$//' \
+        -e 's/lastused [0-9-]+ [0-9:]+/lastused T/'
 }
 step() {   # step CMD...: run, record rc, output and the kernel log lines it caused
     echo "\$ $*"
@@ -31,7 +36,12 @@ step() {   # step CMD...: run, record rc, output and the kernel log lines it cau
         | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|netdevsim|nsim|XFRM netlink socket' \
         | uniq | sed 's/^/  log: /'
 }
-feat() { echo "--- features ($1)"; ethtool -k bond0 | grep -v '^Features for'; }
+feat() {   # feat WHAT: offload features, time stamping capabilities and configuration of bond0
+    echo "--- features ($1)"
+    ethtool -k bond0 | grep -v '^Features for'
+    ethtool -T bond0 | grep -v '^Time stamping parameters for'
+    python3 "$here/hwtstamp.py" bond0
+}
 sa() {   # sa SRC DST DIR: add an SA (and its policy) offloaded through bond0, as the kselftest does
     ip x s add proto esp src "$1" dst "$2" spi 9 mode transport reqid 42 \
         aead 'rfc4106(gcm(aes))' 0x3132333435363738393031323334353664636261 128 \
@@ -52,6 +62,9 @@ sequence() {
     ip link add veth0 type veth peer name veth1
     step ip link add bond0 type bond
     feat balance-rr
+    step ip link set veth1 master bond0
+    feat "balance-rr, veth slave"
+    step ip link set veth1 nomaster
     step ip link set bond0 type bond mode active-backup miimon 100
     feat active-backup
     step ip addr add 192.0.2.1/24 dev bond0
@@ -60,6 +73,8 @@ sequence() {
     step ip link set nsim0 master bond0
     step ip link set nsim1 master bond0
     feat "active-backup, netdevsim slaves"
+    step python3 "$here/xstats.py" bond0
+    step python3 "$here/xstats.py" nsim0
     step sa 192.0.2.1 192.0.2.2 out
     step sa 192.0.2.2 192.0.2.1 in
     step ip neigh add 192.0.2.2 dev bond0 lladdr 00:11:22:33:44:55
