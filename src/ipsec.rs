@@ -16,7 +16,7 @@ use crate::modes::Mode;
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::xfrm::{XfrmDriver, XfrmList, XfrmListGuard, XfrmState};
+use crate::safe::xfrm::{LowerXfrm, XfrmDriver, XfrmList, XfrmListGuard, XfrmState};
 use crate::slave::Slave;
 use crate::{bare_pr, dev_pr, slave_pr};
 use kernel::{prelude::*, sync::rcu};
@@ -229,34 +229,49 @@ impl XfrmDriver for BondDriver {
 
     /// C `bond_advance_esn_state()`.
     fn xfrm_advance_esn(dev: &Dev<Self>, xs: &XfrmState) {
-        let g = rcu::read_lock();
-        let Some(s) = ipsec_dev(dev, xs, &g) else {
-            return;
-        };
-        let done = s.dev.xfrm_ops().is_some_and(|o| o.advance_esn(xs));
-        if !done && ratelimit() {
-            bare_pr!(
-                Warning,
-                "bond_advance_esn_state: {} doesn't support xdo_dev_state_advance_esn\n",
-                s.dev.name_racy().to_str().unwrap_or("?")
-            );
-        }
+        on_active_slave(
+            dev,
+            xs,
+            "bond_advance_esn_state",
+            "xdo_dev_state_advance_esn",
+            |o| o.advance_esn(xs),
+        );
     }
 
     /// C `bond_xfrm_update_stats()`.
     fn xfrm_update_stats(dev: &Dev<Self>, xs: &XfrmState) {
-        let g = rcu::read_lock();
-        let Some(s) = ipsec_dev(dev, xs, &g) else {
-            return;
-        };
-        let done = s.dev.xfrm_ops().is_some_and(|o| o.update_stats(xs));
-        if !done && ratelimit() {
-            bare_pr!(
-                Warning,
-                "bond_xfrm_update_stats: {} doesn't support xdo_dev_state_update_stats\n",
-                s.dev.name_racy().to_str().unwrap_or("?")
-            );
-        }
+        on_active_slave(
+            dev,
+            xs,
+            "bond_xfrm_update_stats",
+            "xdo_dev_state_update_stats",
+            |o| o.update_stats(xs),
+        );
+    }
+}
+
+/// Runs the optional per-state operation `f` of the active slave (C
+/// `bond_ipsec_dev()`); warns like C's `func` when the slave lacks `op`.
+fn on_active_slave(
+    dev: &Dev<BondDriver>,
+    xs: &XfrmState,
+    func: &str,
+    op: &str,
+    f: impl FnOnce(&LowerXfrm<'_>) -> bool,
+) {
+    let g = rcu::read_lock();
+    let Some(s) = ipsec_dev(dev, xs, &g) else {
+        return;
+    };
+    let done = s.dev.xfrm_ops().is_some_and(|o| f(&o));
+    if !done && ratelimit() {
+        bare_pr!(
+            Warning,
+            "{}: {} doesn't support {}\n",
+            func,
+            s.dev.name_racy().to_str().unwrap_or("?"),
+            op
+        );
     }
 }
 

@@ -15,10 +15,12 @@ use crate::{dev_pr, slave_pr};
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::{prelude::*, sync::rcu, sync::Arc};
 
-/// Prints an inspection event like C (`slave_info()`, rate limited there by
-/// `net_ratelimit()`; the monitor prints at most a few lines per link
-/// change here).
+/// Prints an inspection event like C: `slave_info()` if `net_ratelimit()`
+/// allows it.
 fn log_event(bond: &Dev<BondDriver>, slave_name: &CStr, e: &slaves::MiiEvent) {
+    if !crate::safe::devops::net_ratelimit() {
+        return;
+    }
     struct Buf {
         b: [u8; 128],
         n: usize,

@@ -25,7 +25,7 @@ step() {   # step CMD...: run, record rc, output and the kernel log lines it cau
     local k; k=$(dmesg -c)
     [ -z "$k" ] && return
     echo "$k" >> /tmp/diff.kmsg
-    echo "$k" | norm | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth' | uniq | sed 's/^/  log: /'
+    echo "$k" | norm | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|net_ratelimit: [0-9]+ callbacks suppressed' | uniq | sed 's/^/  log: /'
 }
 sysw() { echo "$2" > "$1"; }
 dump() {

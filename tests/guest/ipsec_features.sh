@@ -33,7 +33,7 @@ step() {   # step CMD...: run, record rc, output and the kernel log lines it cau
     [ -z "$k" ] && return
     echo "$k" >> /tmp/ipsec.kmsg
     echo "$k" | norm \
-        | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|netdevsim|nsim|XFRM netlink socket' \
+        | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|netdevsim|nsim|XFRM netlink socket|net_ratelimit: [0-9]+ callbacks suppressed' \
         | uniq | sed 's/^/  log: /'
 }
 feat() {   # feat WHAT: offload features, time stamping capabilities and configuration of bond0
