@@ -50,7 +50,6 @@ const struct ns_common *bondrs_net_ns_common(const struct net *net) { return to_
 /* netdev state */
 bool bondrs_netif_running(const struct net_device *dev) { return netif_running(dev); }
 bool bondrs_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
-bool bondrs_netif_is_bond_master(const struct net_device *dev) { return netif_is_bond_master(dev); }
 void bondrs_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev); }
 void bondrs_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
 void bondrs_netdev_lock_ops(struct net_device *dev) { netdev_lock_ops(dev); }

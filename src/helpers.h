@@ -37,7 +37,6 @@ const struct ns_common *bondrs_net_ns_common(const struct net *net);
 /* netdev state */
 bool bondrs_netif_running(const struct net_device *dev);
 bool bondrs_netif_carrier_ok(const struct net_device *dev);
-bool bondrs_netif_is_bond_master(const struct net_device *dev);
 void bondrs_netif_addr_lock_bh(struct net_device *dev);
 void bondrs_netif_addr_unlock_bh(struct net_device *dev);
 void bondrs_netdev_lock_ops(struct net_device *dev);

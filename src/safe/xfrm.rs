@@ -203,12 +203,11 @@ impl XfrmListGuard<'_> {
     /// list, which decides the order states reach a new lower device), alive
     /// while the guard is held.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &XfrmState> {
-        // SAFETY: By the list invariant, entries are alive while they are in
-        // the list, and they leave it only under the lock we hold.
-        self.0
-            .iter()
-            .rev()
-            .map(|p| unsafe { XfrmState::from_raw(p.0.as_ptr()) })
+        self.0.iter().rev().map(|p| {
+            // SAFETY: By the list invariant, entries are alive while they are
+            // in the list, and they leave it only under the lock we hold.
+            unsafe { XfrmState::from_raw(p.0.as_ptr()) }
+        })
     }
 
     fn remove(&mut self, xs: &XfrmState) {
@@ -302,6 +301,9 @@ unsafe extern "C" fn add_cb<T: XfrmDriver>(
     };
     from_result(|| {
         let list = T::xfrm_list(dev);
+        // Held across the lower device's `xdo_dev_state_add`, as C's
+        // `bond_ipsec_add_sa_all()` does: capacity reserved under the lock
+        // makes the push infallible, so an accepted state is always recorded.
         let mut g = list.lock();
         g.0.reserve(1, GFP_KERNEL)?;
         T::xfrm_add(dev, xs, &mut extack, &g)?;
