@@ -9,16 +9,22 @@
 LLVM ?= -19
 SHELL := /bin/bash
 
-# The kernel to build against; building it (once, cached) if none was given.
-KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --debug))
+# The kernel to build against; building it (once, cached) if none was given: the debug
+# User-mode Linux kernel that make check runs the guest tests on.
+KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug))
+# A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
+ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
 
 .PHONY: all module setup host-test check check-full demo reference clean
 
 all: module
 
 # With KDIR given, only build: installing the test bed's packages is not the module's business.
+# .bonding.ko.kdir names the tree bonding.ko was last built against (scripts/guest checks it).
 module: $(if $(KDIR),,setup)
-	@kdir=$(KDIR_CMD) && $(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) modules
+	@kdir=$(KDIR_CMD) && rm -f $(CURDIR)/.bonding.ko.kdir && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) modules && \
+	echo "$$kdir" > $(CURDIR)/.bonding.ko.kdir
 
 setup:
 	@$(CURDIR)/scripts/setup-host.sh
@@ -39,6 +45,7 @@ demo:
 	@$(CURDIR)/scripts/demo
 
 clean:
-	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --debug --path-only 2>/dev/null)); \
-	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) clean; fi
+	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \
+	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) clean; fi; \
+	rm -f $(CURDIR)/.bonding.ko.kdir
 	@cargo clean 2>/dev/null || true

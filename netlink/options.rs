@@ -1032,6 +1032,38 @@ pub enum OptInput<'a> {
     Num(u64),
 }
 
+/// Whether the ARP and IPv6 NS link monitors are still to come (issue "ARP and IPv6 NS link
+/// monitors"). While they are, every value that would need them is refused with `EOPNOTSUPP`
+/// ([`pending_monitor_value`]), and adding an ARP or NS target is refused after C's own
+/// validation: bonding-rs never accepts an option it does not act on.
+pub const PENDING_ARP_NS_MONITORS: bool = true;
+
+/// For a parsed option value, what it would switch on that bonding-rs does not implement yet
+/// (the text that follows "bonding-rs: " in the refusal), or `None` if the value can be
+/// applied. Defaults stay accepted: they ask for nothing (`arp_interval 0` keeps the ARP monitor
+/// off, as C's default does). Target lists are handled where a target is added.
+pub fn pending_monitor_value(id: OptionId, v: Option<u64>) -> Option<&'static str> {
+    if !PENDING_ARP_NS_MONITORS {
+        return None;
+    }
+    let default = option(id)
+        .value_with_flags(VALFLAG_DEFAULT)
+        .map(|d| d.value);
+    match (id, v) {
+        (OptionId::ArpInterval, Some(n)) if n != 0 => Some("arp_interval (the ARP monitor)"),
+        (OptionId::ArpValidate, Some(n)) if Some(n) != default => {
+            Some("arp_validate (the ARP monitor)")
+        }
+        (OptionId::ArpAllTargets, Some(n)) if Some(n) != default => {
+            Some("arp_all_targets (the ARP monitor)")
+        }
+        (OptionId::MissedMax, Some(n)) if Some(n) != default => {
+            Some("arp_missed_max (the ARP and NS monitors)")
+        }
+        _ => None,
+    }
+}
+
 /// The checks C `__bond_opt_set()` runs before calling the option's set
 /// function: [`check_deps`], then parsing. `Ok(Some(v))`: call the setter
 /// with `v`; `Ok(None)`: RAWVAL option, the setter gets the raw input.

@@ -14,7 +14,7 @@ use crate::bond::BondDriver;
 use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
 use crate::modes::Mode;
 use crate::netlink::ifla;
-use crate::netlink::options::{self, OptInput, OptionId};
+use crate::netlink::options::{self, OptInput, OptionId, PENDING_ARP_NS_MONITORS};
 use crate::params::{BondParams, MAX_TARGETS};
 use crate::safe::link::{Attr, ExtAck, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice};
@@ -69,7 +69,7 @@ pub(crate) fn opt_set(
         val.input().unwrap_or(OptInput::Num(0)),
     ) {
         Err(e) => Err(e.errno()),
-        Ok(v) => apply(dev, id, v, val, rtnl).map_err(|e| e.to_errno()),
+        Ok(v) => apply(dev, id, v, val, extack, rtnl).map_err(|e| e.to_errno()),
     };
     let Err(err) = res else {
         return Ok(());
@@ -119,22 +119,41 @@ fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
     D(t)
 }
 
+/// Refuses a valid value whose effect bonding-rs does not have yet: `-EOPNOTSUPP`, with the
+/// same "not implemented yet" text in the kernel log and the extack. Nothing is stored, so no
+/// option is ever accepted without acting.
+fn not_yet(
+    dev: &Dev<BondDriver>,
+    extack: &mut ExtAck<'_>,
+    what: core::fmt::Arguments<'_>,
+) -> Error {
+    dev_pr!(Err, dev, "bonding-rs: {} is not implemented yet\n", what);
+    extack.set_msg(format_args!("bonding-rs: {} is not implemented yet", what));
+    EOPNOTSUPP
+}
+
 /// The option setters (`opt->set`). `v` is the parsed value (`None` for
 /// RAWVAL options, which read `val`).
-fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl: &Rtnl) -> Result {
+fn apply(
+    dev: &Dev<BondDriver>,
+    id: OptionId,
+    v: Option<u64>,
+    val: Val<'_>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
     let b = dev.private();
     let mut p = b.params(rtnl);
     let n = v.unwrap_or(0);
+    // The ARP/NS link monitors do not exist yet: refuse every value that would need them.
+    if let Some(what) = options::pending_monitor_value(id, v) {
+        return Err(not_yet(dev, extack, format_args!("{}", what)));
+    }
     match id {
         OptionId::Mode => {
             if !BondParams::mode_implemented(n) {
-                dev_pr!(
-                    Err,
-                    dev,
-                    "bonding-rs: mode {} is not implemented yet\n",
-                    Mode::from_u64(n).map_or("?", |m| m.name())
-                );
-                return Err(EOPNOTSUPP);
+                let name = Mode::from_u64(n).map_or("?", |m| m.name());
+                return Err(not_yet(dev, extack, format_args!("mode {}", name)));
             }
             let m = Mode::from_u64(n).ok_or(EINVAL)?;
             if !m.uses_arp() {
@@ -193,10 +212,10 @@ fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl
             // Netlink adds one target per call (C `bond_option_arp_ip_targets_set()`).
             let t = match val {
                 Val::Num(x) => (x as u32).to_ne_bytes(),
-                Val::Str(s) => return arp_target_str(dev, s, rtnl),
+                Val::Str(s) => return arp_target_str(dev, s, extack, rtnl),
                 _ => return Err(EINVAL),
             };
-            return arp_target_add(dev, t, rtnl);
+            return arp_target_add(dev, t, extack, rtnl);
         }
         OptionId::NsTargets => {
             let Val::Extra(a) = val else {
@@ -216,6 +235,14 @@ fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl
                 dev_pr!(Err, dev, "NS target table is full!\n");
                 return Err(EINVAL);
             };
+            // A valid target is refused only now, so that invalid ones get C's errors.
+            if PENDING_ARP_NS_MONITORS {
+                return Err(not_yet(
+                    dev,
+                    extack,
+                    format_args!("ns_ip6_target (the NS monitor)"),
+                ));
+            }
             *slot = t;
             b.set_params(p, rtnl);
         }
@@ -414,7 +441,12 @@ fn apply(dev: &Dev<BondDriver>, id: OptionId, v: Option<u64>, val: Val<'_>, rtnl
 }
 
 /// C `_bond_option_arp_ip_target_add()`.
-fn arp_target_add(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
+fn arp_target_add(
+    dev: &Dev<BondDriver>,
+    t: [u8; 4],
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
     let b = dev.private();
     let mut p = b.params(rtnl);
     // C `bond_is_ip_target_ok()`: not limited broadcast, not zeronet.
@@ -435,13 +467,21 @@ fn arp_target_add(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
         dev_pr!(Err, dev, "ARP target table is full!\n");
         return Err(EINVAL);
     };
+    // A valid target is refused only now, so that invalid ones get C's errors.
+    if PENDING_ARP_NS_MONITORS {
+        return Err(not_yet(
+            dev,
+            extack,
+            format_args!("arp_ip_target (the ARP monitor)"),
+        ));
+    }
     *slot = t;
     b.set_params(p, rtnl);
     Ok(())
 }
 
 /// C `bond_option_arp_ip_targets_set()` for strings ("+a.b.c.d" / "-a.b.c.d").
-fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
     let s = options::strip_at_newline(s);
     let (op, rest) = s.split_first().ok_or(EPERM)?;
     let t = parse_ip4(rest).ok_or_else(|| {
@@ -454,7 +494,7 @@ fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
         EINVAL
     })?;
     match op {
-        b'+' => arp_target_add(dev, t, rtnl),
+        b'+' => arp_target_add(dev, t, extack, rtnl),
         b'-' => {
             let b = dev.private();
             let mut p = b.params(rtnl);

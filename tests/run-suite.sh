@@ -44,6 +44,9 @@ for t in "$@"; do
     log=$out/logs/${kind}_${file}.log
     echo "=== $name"
     start=$(date +%s)
+    # A test may keep files for the record (transcripts) in $BRS_ARTIFACTS.
+    export BRS_ARTIFACTS=$out/artifacts/${kind}_${file}
+    mkdir -p "$BRS_ARTIFACTS"
     ( cd "$dir" && exec timeout -k 10 "$timeout" bash "./$file" ) > "$log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))

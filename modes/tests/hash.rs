@@ -240,12 +240,31 @@ fn encap_uses_the_dissector_keys_and_l4_hash() {
     assert_eq!(xmit_hash(P::Encap23, &p, None, Some(7)), ref_l2(ETH_P_IP));
 }
 
+/// IPv4 header with 40 bytes of options (IHL 15): the longest IPv4 header.
+fn ipv4_opts(proto: u8, src: [u8; 4], dst: [u8; 4]) -> Vec<u8> {
+    let mut h = ipv4(proto, src, dst, 0);
+    h[0] = 0x4f;
+    h.extend([1; 40]); // NOP options
+    h
+}
+
 #[test]
 fn header_bytes_covers_what_each_policy_reads() {
     use bonding_modes::hash::header_bytes;
-    let mut f = eth(ETH_P_IP);
-    f.extend(ipv4(6, S4, D4, 0));
-    f.extend(ports(40000, 80));
+    // The deepest frames a policy parses: an ICMP error quoting an inner flow, with IPv4
+    // options on both headers (ports at 14 + 60 + 8 + 60 = 142), and the same over IPv6.
+    let mut v4 = eth(ETH_P_IP);
+    v4.extend(ipv4_opts(1, [1, 2, 3, 4], [5, 6, 7, 8]));
+    v4.extend([3, 3, 0, 0, 0, 0, 0, 0]);
+    v4.extend(ipv4_opts(17, S4, D4));
+    v4.extend(ports(7000, 8000));
+    let s6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    let d6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+    let mut v6 = eth(ETH_P_IPV6);
+    v6.extend(ipv6(58, d6, s6));
+    v6.extend([1, 4, 0, 0, 0, 0, 0, 0]);
+    v6.extend(ipv6(17, s6, d6));
+    v6.extend(ports(7000, 8000));
     let fk = FlowKeys {
         src: w4(S4),
         dst: w4(D4),
@@ -253,13 +272,28 @@ fn header_bytes_covers_what_each_policy_reads() {
         icmp: 0,
         icmp_id: 0,
     };
-    for pol in P::ALL {
-        let full = xmit_hash(pol, &pkt(&f, ETH_P_IP), Some(fk), None);
-        let cut = &f[..header_bytes(pol).min(f.len())];
-        assert_eq!(
-            xmit_hash(pol, &pkt(cut, ETH_P_IP), Some(fk), None),
-            full,
-            "{pol:?}"
+    for (mut f, proto, deepest) in [(v4, ETH_P_IP, 146), (v6, ETH_P_IPV6, 106)] {
+        // Payload beyond the window, so that cutting at the window really cuts.
+        f.extend([0xa5; 256]);
+        for pol in P::ALL {
+            let n = header_bytes(pol);
+            assert!(
+                n < f.len(),
+                "{pol:?}: the frame must be longer than the window"
+            );
+            let full = xmit_hash(pol, &pkt(&f, proto), Some(fk), None);
+            assert_eq!(
+                xmit_hash(pol, &pkt(&f[..n], proto), Some(fk), None),
+                full,
+                "{pol:?}: the window of {n} bytes must hold what the hash reads"
+            );
+        }
+        // And the window is not vacuous: layer3+4 reads up to the inner ports, so a frame
+        // cut just before them hashes differently.
+        assert_ne!(
+            xmit_hash(P::Layer34, &pkt(&f[..deepest - 1], proto), None, None),
+            xmit_hash(P::Layer34, &pkt(&f, proto), None, None),
+            "layer3+4 must read the inner ports at byte {deepest}"
         );
     }
 }

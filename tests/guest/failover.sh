@@ -35,6 +35,7 @@ for mode in active-backup balance-xor; do
     ping -c 5 -i 0.05 -q 10.0.0.2 >/dev/null 2>&1
     if [ $(( $(cat /sys/class/net/eth0/statistics/tx_packets) - a0 )) -ge 5 ]; then busy=0; other=1; else busy=1; other=0; fi
     [ "$mode" = active-backup ] && expect_eq "$mode: active slave" "eth$busy" "$(active)"
+    # 100 pings 50 ms apart (icmp_seq 1..100); the link fails after 1.5 s (about seq 30).
     ping -i 0.05 -c 100 -W 1 10.0.0.2 > /tmp/ping.out 2>&1 &
     pid=$!
     sleep 1.5
@@ -43,7 +44,10 @@ for mode in active-backup balance-xor; do
     sent=$(awk '/packets transmitted/ {print $1}' /tmp/ping.out)
     recv=$(awk '/packets transmitted/ {print $4}' /tmp/ping.out)
     echo "failover-loss $mode: $((sent - recv))/$sent"
-    expect_ok "$mode: traffic resumed (last pings answered)" test "$recv" -ge 50
+    # The loss is reported, not judged (it is the MII monitor's 100 ms plus timing); what must
+    # hold is that traffic resumed on the other slave: the last 20 pings all answered.
+    answered=$(grep -oE 'icmp_seq=[0-9]+' /tmp/ping.out | cut -d= -f2 | awk '$1 > 80' | sort -un | wc -l)
+    expect_eq "$mode: traffic resumed after the failover (pings 81-100 answered)" 20 "$answered"
     [ "$mode" = active-backup ] && expect_eq "$mode: new active slave" "eth$other" "$(active)"
     expect_eq "$mode: failed slave reported down" "down" \
         "$(awk -v s="eth$busy" '$0 ~ "^Slave Interface: "s {f=1} f && /^MII Status/ {print $3; exit}' /proc/net/bonding/bond0)"

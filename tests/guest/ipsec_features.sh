@@ -11,31 +11,10 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 unload
-cmod=$(find /lib/modules/"$(uname -r)"/kernel -name bonding.ko | head -1)
-[ -n "$cmod" ] || { bad "C bonding.ko not found"; exit 1; }
 modprobe netdevsim || { echo "SKIP: no netdevsim"; exit 4; }
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-
-norm() {
-    sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' \
-        -e 's/(veth[01])@if[0-9]+/\1@ifN/g' -e 's/, time [0-9]+ms$//' \
-        -e 's/lastused [0-9-]+ [0-9:]+/lastused T/'
-}
-step() {   # step CMD...: run, record rc, output and the kernel log lines it caused
-    echo "\$ $*"
-    local t0=$SECONDS
-    local out; out=$("$@" 2>&1); local rc=$?
-    echo "$((SECONDS - t0))s $*" >> /tmp/ipsec.times
-    [ -n "$out" ] && echo "$out" | norm
-    echo "rc=$rc"
-    # Process spawns are slow in the TCG guest: filter the kernel log only when there is one.
-    local k; k=$(dmesg -c)
-    [ -z "$k" ] && return
-    echo "$k" >> /tmp/ipsec.kmsg
-    echo "$k" | norm \
-        | grep -vE 'loading out-of-tree|taints kernel|module verification|greatest stack depth|netdevsim|nsim|XFRM netlink socket|net_ratelimit: [0-9]+ callbacks suppressed' \
-        | uniq | sed 's/^/  log: /'
-}
+DIFF_SED=(-e 's/(veth[01])@if[0-9]+/\1@ifN/g' -e 's/, time [0-9]+ms$//' -e 's/lastused [0-9-]+ [0-9:]+/lastused T/')
+DIFF_LOG_IGNORE+='|netdevsim|nsim|XFRM netlink socket'
 feat() {   # feat WHAT: offload features, time stamping capabilities and configuration of bond0
     echo "--- features ($1)"
     ethtool -k bond0 | grep -v '^Features for'
@@ -81,8 +60,7 @@ sequence() {
     step ping -I bond0 -c 2 -W 1 -i 0.2 192.0.2.2
     step nsim
     step ip x s list
-    step ip link set nsim0 down
-    sleep 1
+    step_wait 1 ip link set nsim0 down
     step grep 'Currently Active' /proc/net/bonding/bond0
     step ping -I bond0 -c 2 -W 1 -i 0.2 192.0.2.2
     step nsim
@@ -103,26 +81,8 @@ sequence() {
     step modprobe -r bonding
 }
 
-dmesg -c > /dev/null; : > /tmp/ipsec.kmsg; : > /tmp/ipsec.times
-sequence "modprobe bonding" > /tmp/ipsec.ours 2>&1
-modprobe -r bonding 2>/dev/null
-sequence "insmod $cmod" > /tmp/ipsec.c 2>&1
-rmmod bonding 2>/dev/null
-sed -i "s|insmod $cmod|modprobe bonding|" /tmp/ipsec.c
-# This test consumes the kernel log (dmesg -c): check it for splats itself.
-if grep -qaF -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/ipsec.kmsg; then
-    bad "kernel splat during the sequences:"
-    grep -aF -A20 -f "$(dirname "$0")/../../scripts/splat-patterns" /tmp/ipsec.kmsg | head -60
-fi
-[ "$(grep -c 'SA count=2 tx=2' /tmp/ipsec.ours)" = 2 ] \
+differential ipsec sequence
+[ "$(grep -c 'SA count=2 tx=2' "${BRS_ARTIFACTS:-/tmp}/ipsec.ours")" = 2 ] \
     && ok "SAs programmed into the active slave and used, before and after the failover" \
     || bad "netdevsim does not show the two SAs used (tx=2) on the active port before and after the failover"
-echo "--- transcript (ours)"; cat /tmp/ipsec.ours
-echo "--- slow steps"; awk '$1 + 0 >= 5' /tmp/ipsec.times
-if diff -u /tmp/ipsec.c /tmp/ipsec.ours > /tmp/ipsec.out; then
-    ok "transcripts identical ($(wc -l < /tmp/ipsec.c) lines)"
-else
-    bad "transcripts differ (- C, + ours):"
-    cat /tmp/ipsec.out
-fi
 finish

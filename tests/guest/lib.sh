@@ -28,8 +28,61 @@ kmsg_mark() { dmesg | wc -l; }
 kmsg_since() { dmesg | tail -n +$(( $1 + 1 )) | sed 's/^\[[ 0-9.]*\] //'; }
 bonds() { cat /sys/class/net/bonding_masters 2>/dev/null; }
 unload() { ip -all netns delete 2>/dev/null; modprobe -r bonding 2>/dev/null; true; }
+# finish: the script's verdict. A script that checked nothing has proved nothing: it fails.
 finish() {
     unload
     echo "$((CHECKS-FAILS))/$CHECKS checks passed"
+    if [ "$CHECKS" = 0 ]; then echo "FAIL no check ran"; return 1; fi
     [ "$FAILS" = 0 ]
+}
+
+# --- differential tests (differential.sh, ipsec_features.sh) ------------------------------------
+# One sequence runs against our module and then the C module in this guest; everything it records
+# (commands, exit codes, output, the kernel log lines each step caused) must be equal.
+# The test sets DIFF_SED (extra sed -E expressions, on top of MAC addresses) and DIFF_LOG_IGNORE
+# (an extended regex of kernel log lines not compared) before calling `differential`.
+DIFF_SED=()
+DIFF_LOG_IGNORE='loading out-of-tree|taints kernel|module verification|greatest stack depth|net_ratelimit: [0-9]+ callbacks suppressed'
+diff_norm() { sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' "${DIFF_SED[@]}"; }
+# step CMD...: run CMD, record its exit code, its output and the kernel log lines it caused.
+step() { step_wait 0 "$@"; }
+# step_wait SECONDS CMD...: the same, with the kernel log read SECONDS after CMD returned, so that
+# what the link monitor does about it (within that time) belongs to this step on both modules.
+step_wait() {
+    local wait=$1; shift
+    echo "\$ $*"
+    local out rc k
+    out=$("$@" 2>&1); rc=$?
+    [ -n "$out" ] && diff_norm <<< "$out"
+    echo "rc=$rc"
+    [ "$wait" = 0 ] || sleep "$wait"
+    k=$(dmesg -c)
+    [ -n "$k" ] || return 0
+    echo "$k" >> /tmp/diff.kmsg
+    diff_norm <<< "$k" | grep -vE "$DIFF_LOG_IGNORE" | uniq | sed 's/^/  log: /'
+}
+# differential NAME SEQUENCE: runs `SEQUENCE LOADCMD` with LOADCMD loading ours ("modprobe
+# bonding"), then the C module; fails on a kernel splat in between (this consumes the kernel log)
+# and on any difference. The transcripts are kept in $BRS_ARTIFACTS when run-suite.sh sets it.
+differential() {
+    local name=$1 seq=$2 cmod keep=${BRS_ARTIFACTS:-/tmp}
+    cmod=$(find /lib/modules/"$(uname -r)"/kernel -name bonding.ko | head -1)
+    [ -n "$cmod" ] || { bad "C bonding.ko not found"; return; }
+    unload
+    dmesg -c > /dev/null; : > /tmp/diff.kmsg
+    "$seq" "modprobe bonding" > "$keep/$name.ours" 2>&1
+    modprobe -r bonding 2>/dev/null
+    "$seq" "insmod $cmod" > "$keep/$name.c" 2>&1
+    rmmod bonding 2>/dev/null
+    sed -i "s|insmod $cmod|modprobe bonding|" "$keep/$name.c"
+    local patterns; patterns="$(dirname "${BASH_SOURCE[0]}")/../../scripts/splat-patterns"
+    if grep -qaF -f "$patterns" /tmp/diff.kmsg; then
+        bad "kernel splat during the sequences:"; grep -aF -A20 -f "$patterns" /tmp/diff.kmsg | head -60
+    fi
+    if diff -u "$keep/$name.c" "$keep/$name.ours" > "$keep/$name.diff"; then
+        ok "$name: transcripts identical ($(wc -l < "$keep/$name.c") lines)"
+    else
+        bad "$name: transcripts differ (- C, + ours):"
+        cat "$keep/$name.diff"
+    fi
 }

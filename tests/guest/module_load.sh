@@ -12,8 +12,24 @@ expect_eq "bond0 has 16 tx queues" "16" "$(ls -d /sys/class/net/bond0/queues/tx-
 expect_eq "bond0 is a master" "true" "$(ip -j -d link show bond0 | jq -r '.[0].flags | index("MASTER") != null')"
 expect_eq "ethtool -i driver" "driver: bonding" "$(ethtool -i bond0 | head -n1)"
 expect_ok "bond0 goes up" ip link set bond0 up
-# No slaves: no carrier, and every packet is dropped and counted.
+# No slaves: no carrier, and every packet is dropped and counted (tx_dropped). Without carrier
+# the qdisc layer drops everything before the driver; a packet socket with PACKET_QDISC_BYPASS
+# hands its frames to the bond's transmit function directly.
 expect_eq "no carrier without slaves" "0" "$(cat /sys/class/net/bond0/carrier 2>/dev/null || echo 0)"
+d0=$(< /sys/class/net/bond0/statistics/tx_dropped)
+python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.setsockopt(263, 20, 1)  # PACKET_QDISC_BYPASS
+s.bind(("bond0", 0))
+for _ in range(5):
+    try:  # the driver's NETDEV_TX_OK after a drop reaches the sender as ENOBUFS
+        s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x88\xb5" + b"x" * 46)
+    except OSError:
+        pass
+PY
+expect_eq "5 frames sent without a slave are dropped and counted" "5" \
+    "$(( $(< /sys/class/net/bond0/statistics/tx_dropped) - d0 ))"
 expect_ok "rmmod with bond0 up" modprobe -r bonding
 expect_eq "bond0 gone after rmmod" "" "$(ls /sys/class/net | grep '^bond' || true)"
 
