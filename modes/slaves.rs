@@ -241,6 +241,33 @@ pub struct SelView {
     pub is_up: bool,
 }
 
+/// The slaves as active-slave selection sees them, in bond order: anything that can produce a
+/// [`SelView`] by index (a slice in tests, the bond's list in the kernel, which needs no copy).
+pub trait SelViews {
+    /// Number of slaves.
+    fn count(&self) -> usize;
+    /// Slave `i` (`i < count()`).
+    fn at(&self, i: usize) -> SelView;
+}
+
+impl SelViews for [SelView] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn at(&self, i: usize) -> SelView {
+        self[i]
+    }
+}
+
+impl<const N: usize> SelViews for [SelView; N] {
+    fn count(&self) -> usize {
+        N
+    }
+    fn at(&self, i: usize) -> SelView {
+        self[i]
+    }
+}
+
 /// `primary_reselect` values (`BOND_PRI_RESELECT_*`).
 pub const PRI_RESELECT_ALWAYS: u8 = 0;
 /// `BOND_PRI_RESELECT_BETTER`.
@@ -250,16 +277,14 @@ pub const PRI_RESELECT_FAILURE: u8 = 2;
 
 /// C `bond_choose_primary_or_current()`: indices into `slaves` (bond order).
 fn choose_primary_or_current(
-    slaves: &[SelView],
+    slaves: &(impl SelViews + ?Sized),
     curr: Option<usize>,
     primary: Option<usize>,
     force_primary: &mut bool,
     reselect: u8,
 ) -> Option<usize> {
-    let up = |i: Option<usize>| {
-        i.and_then(|i| slaves.get(i))
-            .is_some_and(|s| s.link == Link::Up)
-    };
+    let n = slaves.count();
+    let up = |i: Option<usize>| i.is_some_and(|i| i < n && slaves.at(i).link == Link::Up);
     let prim = match primary {
         Some(p) if up(Some(p)) => {
             if *force_primary {
@@ -269,16 +294,18 @@ fn choose_primary_or_current(
             p
         }
         _ => {
-            let mut hprio: Option<usize> = None;
-            for (i, s) in slaves.iter().enumerate() {
+            let mut hprio: Option<(usize, i32)> = None;
+            for i in 0..n {
+                let s = slaves.at(i);
                 if s.link == Link::Up {
                     match hprio {
-                        None => hprio = Some(i),
-                        Some(h) if s.prio > slaves[h].prio => hprio = Some(i),
+                        None => hprio = Some((i, s.prio)),
+                        Some((_, hp)) if s.prio > hp => hprio = Some((i, s.prio)),
                         _ => {}
                     }
                 }
             }
+            let hprio = hprio.map(|(i, _)| i);
             match hprio {
                 Some(h) if Some(h) != curr => h,
                 _ => return if up(curr) { curr } else { None },
@@ -289,7 +316,7 @@ fn choose_primary_or_current(
     let Some(c) = curr.filter(|&c| up(Some(c))) else {
         return Some(prim);
     };
-    let (ps, cs) = (&slaves[prim], &slaves[c]);
+    let (ps, cs) = (slaves.at(prim), slaves.at(c));
     match reselect {
         PRI_RESELECT_ALWAYS => Some(prim),
         PRI_RESELECT_BETTER => {
@@ -305,7 +332,7 @@ fn choose_primary_or_current(
 
 /// C `bond_find_best_slave()`.
 pub fn find_best_slave(
-    slaves: &[SelView],
+    slaves: &(impl SelViews + ?Sized),
     curr: Option<usize>,
     primary: Option<usize>,
     force_primary: &mut bool,
@@ -317,7 +344,8 @@ pub fn find_best_slave(
     }
     let mut mintime = updelay;
     let mut best = None;
-    for (i, s) in slaves.iter().enumerate() {
+    for i in 0..slaves.count() {
+        let s = slaves.at(i);
         if s.link == Link::Up {
             return Some(i);
         }

@@ -28,7 +28,7 @@ if [ -n "${KDIR:-}" ]; then
 fi
 
 ksrc=$("$BRS_TOP/scripts/kernel-src.sh")
-kcflags= modflags=
+kcflags= modflags= extra=()
 if [ $arch = um ]; then
     base=defconfig frags=("$BRS_TOP/config/common.config" "$BRS_TOP/config/uml.config")
     image=linux
@@ -44,8 +44,8 @@ if [ $arch = um ]; then
     kcflags="-mlarge-data-threshold=4294967295 -Wno-unused-command-line-argument"
     modflags="-mlarge-data-threshold=0"
 else
-    base=x86_64_defconfig frags=("$ksrc/kernel/configs/kvm_guest.config" "$BRS_TOP/config/common.config"
-                                   "$BRS_TOP/config/qemu.config")
+    base=x86_64_defconfig extra=("$ksrc/kernel/configs/kvm_guest.config")
+    frags=("$BRS_TOP/config/common.config" "$BRS_TOP/config/qemu.config")
     image=bzImage
 fi
 [ "$flavor" = debug ] && frags+=("$BRS_TOP/config/debug.config")
@@ -53,7 +53,7 @@ fi
 command -v "clang$LLVM" >/dev/null || die "clang$LLVM not found: run scripts/setup-host.sh (apt-get install clang$LLVM lld$LLVM llvm$LLVM)"
 command -v bindgen >/dev/null || die "bindgen not found: run scripts/setup-host.sh (cargo install --locked bindgen-cli)"
 
-key=$( { echo "$KSRC_DEB_VERSION $ksrc $arch $kcflags $modflags"; cat "${frags[@]}"; "clang$LLVM" --version | head -n1; rustc --version; bindgen --version; echo v1; } | sha256sum | cut -c1-12)
+key=$( { echo "$KSRC_DEB_VERSION $ksrc $arch $kcflags $modflags"; cat "${extra[@]}" "${frags[@]}"; "clang$LLVM" --version | head -n1; rustc --version; bindgen --version; echo v1; } | sha256sum | cut -c1-12)
 out="$BRS_CACHE/kernel/$arch-$flavor-$key"
 if cache_complete "$out" || [ $path_only = 1 ]; then echo "$out"; exit 0; fi
 
@@ -69,7 +69,7 @@ mk rustavailable > "$out/rustavailable.log" 2>&1 || die "the kernel's Rust requi
 log "configuring ($flavor) in $out"
 {
     mk "$base"
-    KCONFIG_CONFIG="$out/.config" "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}"
+    KCONFIG_CONFIG="$out/.config" "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${extra[@]}" "${frags[@]}"
     mk olddefconfig
 } > "$out/config.log" 2>&1 || die "kernel configuration failed; log: $out/config.log"
 

@@ -20,12 +20,12 @@ use crate::safe::netdev::{
     AllocatedDev, Dev, DevKillList, Driver, DriverTables, DrvInfo, HwTstamp, Net, NetDevice,
     NewLinkDev, SetupConfig, SkBuff, TsInfo, TxStatus,
 };
-use crate::safe::proc::ProcEntry;
-use crate::safe::rcu::{RcuArc, RcuNode, RtnlCell};
+use crate::safe::proc::DevProcEntry;
+use crate::safe::rcu::{RcuArc, RtnlCell, RtnlVec, Unpublished};
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::DevWork;
 use crate::slave::Slave;
-use core::sync::atomic::{AtomicI32, AtomicU32, AtomicU8, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering::Relaxed};
 use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SetOnce, sync::SpinLock};
 
 /// Bond defaults computed from the module parameters at load (C
@@ -40,17 +40,19 @@ pub(crate) fn defaults() -> BondParams {
 pub(crate) const MII_WORK: u8 = 0;
 /// IGMP resend work (C `mcast_work`).
 pub(crate) const MCAST_WORK: u8 = 1;
+/// The mode's periodic work ([`crate::policy::BondMode::tick`]; C `ad_work`, `alb_work`).
+pub(crate) const MODE_WORK: u8 = 2;
 
-/// The slaves of a bond as one RCU-published snapshot.
+/// What the data path and the MII monitor read of the slaves, without RTNL: one immutable
+/// snapshot, published with RCU and rebuilt from the control-path state ([`Bond::republish`])
+/// whenever any of it changes.
 pub(crate) struct SlaveSet {
-    /// All slaves, in enslave order (C `bond_for_each_slave`).
+    /// All slaves, in enslave order (C `bond_for_each_slave_rcu`).
     pub(crate) all: KVec<Arc<Slave>>,
     /// Slaves that can transmit (C `usable_slaves`), for balance-xor.
     pub(crate) usable: KVec<Arc<Slave>>,
     /// `curr_active_slave`.
     pub(crate) active: Option<Arc<Slave>>,
-    /// `primary_slave`.
-    pub(crate) primary: Option<Arc<Slave>>,
 }
 
 /// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
@@ -70,7 +72,17 @@ pub(crate) struct Hot {
 pub(crate) struct Bond {
     params: RtnlCell<BondParams>,
     pub(crate) hot: Hot,
+    /// The slaves in enslave order (C's slave list): the control path's, under RTNL.
+    list: RtnlVec<Arc<Slave>>,
+    /// `curr_active_slave` (control path).
+    active: RtnlCell<Option<Arc<Slave>>>,
+    /// `primary_slave` (control path).
+    primary: RtnlCell<Option<Arc<Slave>>>,
+    /// The data path's snapshot of the above; `None` while it could not be built (out of memory:
+    /// the data path then drops, as C's with its slave arrays reset).
     pub(crate) slaves: RcuArc<SlaveSet>,
+    /// The last rebuild of `slaves` failed: the MII monitor retries it.
+    stale: AtomicBool,
     /// `bond->force_primary`.
     pub(crate) force_primary: RtnlCell<bool>,
     /// `rr_tx_counter`.
@@ -83,10 +95,12 @@ pub(crate) struct Bond {
     pub(crate) mii_work: DevWork<BondDriver, MII_WORK>,
     #[pin]
     pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
+    #[pin]
+    pub(crate) mode_work: DevWork<BondDriver, MODE_WORK>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
-    proc: RtnlCell<Option<ProcEntry<BondDriver>>>,
+    proc: DevProcEntry<BondDriver>,
     /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
     #[cfg(CONFIG_XFRM_OFFLOAD)]
     #[pin]
@@ -124,31 +138,23 @@ impl Bond {
             .unwrap_or(XmitHashPolicy::Layer2)
     }
 
-    /// The current slave set (control path).
-    pub(crate) fn set(&self, rtnl: &Rtnl) -> Option<Arc<RcuNode<SlaveSet>>> {
-        self.slaves.get(rtnl)
-    }
-
-    /// All slaves, in order (control path).
-    pub(crate) fn slave_list(&self, rtnl: &Rtnl) -> KVec<Arc<Slave>> {
-        let mut v = KVec::new();
-        if let Some(s) = self.set(rtnl) {
-            for sl in s.all.iter() {
-                // Failure leaves a shorter list: only on allocation failure.
-                let _ = v.push(sl.clone(), GFP_KERNEL);
-            }
-        }
-        v
+    /// The slaves, in enslave order (control path). Each is cloned out as it is reached, so the
+    /// list may change meanwhile (releasing while walking it is fine).
+    pub(crate) fn slave_list<'a>(
+        &'a self,
+        rtnl: &'a Rtnl,
+    ) -> impl Iterator<Item = Arc<Slave>> + 'a {
+        self.list.iter(rtnl)
     }
 
     /// Number of slaves.
     pub(crate) fn slave_count(&self, rtnl: &Rtnl) -> usize {
-        self.set(rtnl).map_or(0, |s| s.all.len())
+        self.list.len(rtnl)
     }
 
     /// `curr_active_slave`.
     pub(crate) fn active(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
-        self.set(rtnl).and_then(|s| s.active.clone())
+        self.active.get_arc(rtnl)
     }
 
     /// C `bond_option_active_slave_get_rcu()`: the active slave in the modes
@@ -159,79 +165,117 @@ impl Bond {
 
     /// `primary_slave`.
     pub(crate) fn primary(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
-        self.set(rtnl).and_then(|s| s.primary.clone())
+        self.primary.get_arc(rtnl)
     }
 
     /// The slave whose device is `dev`.
     pub(crate) fn slave_of(&self, dev: &NetDevice, rtnl: &Rtnl) -> Option<Arc<Slave>> {
-        self.set(rtnl)?
-            .all
-            .iter()
+        self.slave_list(rtnl)
             .find(|s| core::ptr::eq(s.dev.as_ptr(), dev.as_ptr()))
-            .cloned()
     }
 
-    /// Publishes a new snapshot with the given members (C
-    /// `bond_update_slave_arr()` and the pointer assignments, in one).
-    pub(crate) fn publish(
+    /// Applies `f` to every slave in order; if it fails on one, applies `undo` to the slaves
+    /// before it and returns the error (C's unwinding loops over the slaves).
+    pub(crate) fn try_each_slave(
         &self,
-        all: &[Arc<Slave>],
-        active: Option<Arc<Slave>>,
-        primary: Option<Arc<Slave>>,
         rtnl: &Rtnl,
+        f: impl Fn(&Slave) -> Result,
+        undo: impl Fn(&Slave),
     ) -> Result {
-        let mut a = KVec::with_capacity(all.len(), GFP_KERNEL)?;
-        let mut u = KVec::with_capacity(all.len(), GFP_KERNEL)?;
-        for s in all {
-            a.push(s.clone(), GFP_KERNEL)?;
-            if s.can_tx() {
-                u.push(s.clone(), GFP_KERNEL)?;
+        for (i, s) in self.slave_list(rtnl).enumerate() {
+            if let Err(e) = f(&s) {
+                self.slave_list(rtnl).take(i).for_each(|r| undo(&r));
+                return Err(e);
             }
         }
-        let node = RcuNode::new(SlaveSet {
-            all: a,
-            usable: u,
-            active,
-            primary,
-        })?;
-        self.slaves.replace(Some(node), rtnl);
         Ok(())
     }
 
-    /// Republishes with `curr_active_slave` and/or `primary_slave` replaced.
-    fn publish_with(
-        &self,
-        active: Option<Option<Arc<Slave>>>,
-        primary: Option<Option<Arc<Slave>>>,
-        rtnl: &Rtnl,
-    ) {
-        let s = self.set(rtnl);
-        let all = s.as_ref().map_or(&[][..], |s| &s.all[..]);
-        let active = active.unwrap_or_else(|| s.as_ref().and_then(|s| s.active.clone()));
-        let primary = primary.unwrap_or_else(|| s.as_ref().and_then(|s| s.primary.clone()));
-        if self.publish(all, active, primary, rtnl).is_err() {
-            pr_warn!("bonding-rs: out of memory updating the slave array\n");
+    /// Appends a slave to the list (the caller republishes).
+    pub(crate) fn add_slave(&self, s: Arc<Slave>, rtnl: &Rtnl) -> Result {
+        self.list.push(s, rtnl)
+    }
+
+    /// Removes a slave from the list, and from the active and primary roles it may have (the
+    /// caller republishes). Cannot fail: nothing is allocated.
+    pub(crate) fn remove_slave(&self, s: &Arc<Slave>, rtnl: &Rtnl) {
+        drop(self.list.remove_first(rtnl, |x| Arc::ptr_eq(x, s)));
+        if self.primary(rtnl).is_some_and(|p| Arc::ptr_eq(&p, s)) {
+            self.primary.set(rtnl, None);
         }
+    }
+
+    /// Rebuilds the data path's snapshot from the control-path state (C
+    /// `bond_update_slave_arr()` with the pointer assignments). If memory runs out, the data
+    /// path gets no snapshot at all (it drops, as C's does when its slave arrays are reset)
+    /// rather than a stale one, and the MII monitor retries; the control-path state is whole.
+    pub(crate) fn republish(&self, rtnl: &Rtnl) {
+        match self.build_set(rtnl) {
+            Ok(node) => {
+                self.slaves.replace(Some(node), rtnl);
+                self.stale.store(false, Relaxed);
+            }
+            Err(_) => {
+                self.slaves.replace(None, rtnl);
+                if !self.stale.swap(true, Relaxed) {
+                    pr_err!("bonding-rs: out of memory building the slave arrays; dropping until they can be built\n");
+                }
+            }
+        }
+    }
+
+    /// Like [`Bond::republish`], but on failure keeps the published snapshot and returns the
+    /// error (for paths that can undo their change instead, such as enslaving).
+    pub(crate) fn try_republish(&self, rtnl: &Rtnl) -> Result {
+        let node = self.build_set(rtnl)?;
+        self.slaves.replace(Some(node), rtnl);
+        self.stale.store(false, Relaxed);
+        Ok(())
+    }
+
+    /// Whether the last rebuild failed (the MII monitor retries under RTNL).
+    pub(crate) fn snapshot_stale(&self) -> bool {
+        self.stale.load(Relaxed)
+    }
+
+    fn build_set(&self, rtnl: &Rtnl) -> Result<Unpublished<SlaveSet>> {
+        let n = self.slave_count(rtnl);
+        let mut all = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mut usable = KVec::with_capacity(n, GFP_KERNEL)?;
+        for s in self.slave_list(rtnl) {
+            if crate::policy::in_tx_array(self.mode(), &s) {
+                usable.push(s.clone(), GFP_KERNEL)?;
+            }
+            all.push(s, GFP_KERNEL)?;
+        }
+        Unpublished::new(SlaveSet {
+            all,
+            usable,
+            active: self.active(rtnl),
+        })
     }
 
     /// Sets `curr_active_slave` (and republishes).
     pub(crate) fn set_active(&self, active: Option<Arc<Slave>>, rtnl: &Rtnl) {
-        self.publish_with(Some(active), None, rtnl);
+        self.active.set(rtnl, active);
+        self.republish(rtnl);
     }
 
     /// Sets `primary_slave` (and republishes).
     pub(crate) fn set_primary(&self, primary: Option<Arc<Slave>>, rtnl: &Rtnl) {
-        self.publish_with(None, Some(primary), rtnl);
+        self.primary.set(rtnl, primary);
+        self.republish(rtnl);
     }
 
-    /// Republishes the current members (recomputing the transmit array).
-    pub(crate) fn republish(&self, rtnl: &Rtnl) {
-        self.publish_with(None, None, rtnl);
-    }
-
-    /// The proc entry.
-    fn set_proc(&self, e: Option<ProcEntry<BondDriver>>, rtnl: &Rtnl) {
-        drop(self.proc.replace(rtnl, e));
+    /// Sets `curr_active_slave` and `primary_slave` without republishing (enslave).
+    pub(crate) fn store_roles(
+        &self,
+        active: Option<Arc<Slave>>,
+        primary: Option<Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) {
+        self.active.set(rtnl, active);
+        self.primary.set(rtnl, primary);
     }
 }
 
@@ -252,12 +296,11 @@ impl BondDriver {
     /// C `bond_create_proc_entry()`.
     pub(crate) fn create_proc_entry(dev: &Dev<Self>, rtnl: &Rtnl) {
         let bond = dev.private();
-        bond.set_proc(None, rtnl);
+        bond.proc.clear(rtnl);
         let Some(dir) = crate::safe::pernet::proc_dir::<crate::masters::BondNet>(dev.net()) else {
             return;
         };
-        let e = ProcEntry::new(dir, dev.name(rtnl), dev);
-        if e.is_none() {
+        if bond.proc.set(dev, dir, dev.name(rtnl), rtnl).is_err() {
             dev_pr!(
                 Err,
                 dev,
@@ -265,12 +308,11 @@ impl BondDriver {
                 dev.name(rtnl).to_str().unwrap_or("?")
             );
         }
-        bond.set_proc(e, rtnl);
     }
 
     /// C `bond_remove_proc_entry()`.
     pub(crate) fn remove_proc_entry(dev: &Dev<Self>, rtnl: &Rtnl) {
-        dev.private().set_proc(None, rtnl);
+        dev.private().proc.clear(rtnl);
     }
 }
 
@@ -301,15 +343,20 @@ impl Driver for BondDriver {
                 downdelay: AtomicI32::new(p.downdelay),
                 peer_notif_delay: AtomicI32::new(p.peer_notif_delay),
             },
+            list: RtnlVec::new(),
+            active: RtnlCell::new(None),
+            primary: RtnlCell::new(None),
             slaves: RcuArc::new(),
+            stale: AtomicBool::new(false),
             force_primary: RtnlCell::new(false),
             rr_counter: AtomicU32::new(0),
             send_peer_notif: AtomicI32::new(0),
             igmp_retrans: AtomicI32::new(0),
             mii_work <- DevWork::new(),
             mcast_work <- DevWork::new(),
+            mode_work <- DevWork::new(),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
-            proc: RtnlCell::new(None),
+            proc: DevProcEntry::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),
         })
@@ -347,6 +394,7 @@ impl Driver for BondDriver {
         let bond = dev.private();
         bond.mii_work.attach(dev);
         bond.mcast_work.attach(dev);
+        bond.mode_work.attach(dev);
         dev.lockdep_set_classes(rtnl);
         dev.ensure_valid_addr(rtnl);
         Ok(())
@@ -355,13 +403,14 @@ impl Driver for BondDriver {
     fn uninit(dev: &Dev<Self>, rtnl: &Rtnl) {
         // C `bond_uninit()`.
         let bond = dev.private();
-        for s in bond.slave_list(rtnl).iter() {
+        for s in bond.slave_list(rtnl) {
             let _ = crate::enslave::release(dev, &s.dev, true, true, rtnl);
         }
         dev_pr!(Info, dev, "Released all slaves\n");
         bond.slaves.replace(None, rtnl);
         bond.mii_work.cancel_sync();
         bond.mcast_work.cancel_sync();
+        bond.mode_work.cancel_sync();
         Self::remove_proc_entry(dev, rtnl);
     }
 
@@ -371,13 +420,12 @@ impl Driver for BondDriver {
         let mode = bond.mode();
         let p = bond.params(rtnl);
         let active = bond.active(rtnl);
-        for s in bond.slave_list(rtnl).iter() {
-            let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-            if mode.uses_primary() && !is_curr {
-                s.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
-            } else if mode != Mode::Ieee8023ad {
-                s.set_active_flags(rtnl);
-            }
+        for s in bond.slave_list(rtnl) {
+            let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &s));
+            crate::policy::open_slave(mode, dev, &s, is_curr, rtnl);
+        }
+        if crate::policy::tick_ms(mode) != 0 {
+            bond.mode_work.queue(0);
         }
         if p.miimon != 0 {
             bond.mii_work.queue(0);
@@ -391,13 +439,14 @@ impl Driver for BondDriver {
         let bond = dev.private();
         bond.mii_work.cancel_sync();
         bond.mcast_work.cancel_sync();
+        bond.mode_work.cancel_sync();
         bond.send_peer_notif.store(0, Relaxed);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
                 crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);
             }
         } else {
-            for s in bond.slave_list(rtnl).iter() {
+            for s in bond.slave_list(rtnl) {
                 crate::enslave::hw_addr_flush(dev, &s.dev, rtnl);
             }
         }
@@ -418,36 +467,29 @@ impl Driver for BondDriver {
         if !is_valid_ether_addr(addr) {
             return Err(EADDRNOTAVAIL);
         }
-        let slaves = bond.slave_list(rtnl);
-        for (i, s) in slaves.iter().enumerate() {
-            if let Err(e) = s.dev.set_mac(addr, None, rtnl) {
-                let old = dev.hw_addr(rtnl);
-                for r in slaves.iter().take(i) {
-                    let _ = r.dev.set_mac(old.as_slice(), None, rtnl);
-                }
-                return Err(e);
-            }
-        }
+        let old = dev.hw_addr(rtnl);
+        bond.try_each_slave(
+            rtnl,
+            |s| s.dev.set_mac(addr, None, rtnl),
+            |s| {
+                let _ = s.dev.set_mac(old.as_slice(), None, rtnl);
+            },
+        )?;
         dev.set_addr(rtnl, addr)
     }
 
     fn vlan_rx_add_vid(dev: &Dev<Self>, proto: u16, vid: u16, rtnl: &Rtnl) -> Result {
         // C `bond_vlan_rx_add_vid()`.
-        let slaves = dev.private().slave_list(rtnl);
-        for (i, s) in slaves.iter().enumerate() {
-            if let Err(e) = s.dev.vlan_vid_add(proto, vid, rtnl) {
-                for r in slaves.iter().take(i) {
-                    r.dev.vlan_vid_del(proto, vid, rtnl);
-                }
-                return Err(e);
-            }
-        }
-        Ok(())
+        dev.private().try_each_slave(
+            rtnl,
+            |s| s.dev.vlan_vid_add(proto, vid, rtnl),
+            |s| s.dev.vlan_vid_del(proto, vid, rtnl),
+        )
     }
 
     fn vlan_rx_kill_vid(dev: &Dev<Self>, proto: u16, vid: u16, rtnl: &Rtnl) -> Result {
         // C `bond_vlan_rx_kill_vid()`.
-        for s in dev.private().slave_list(rtnl).iter() {
+        for s in dev.private().slave_list(rtnl) {
             s.dev.vlan_vid_del(proto, vid, rtnl);
         }
         Ok(())
@@ -517,16 +559,14 @@ impl Driver for BondDriver {
 
     fn change_mtu(dev: &Dev<Self>, mtu: u32, rtnl: &Rtnl) -> Result {
         // C `bond_change_mtu()`.
-        let slaves = dev.private().slave_list(rtnl);
-        for (i, s) in slaves.iter().enumerate() {
-            if let Err(e) = s.dev.set_mtu(mtu, rtnl) {
-                let old = dev.mtu();
-                for r in slaves.iter().take(i) {
-                    let _ = r.dev.set_mtu(old, rtnl);
-                }
-                return Err(e);
-            }
-        }
+        let old = dev.mtu();
+        dev.private().try_each_slave(
+            rtnl,
+            |s| s.dev.set_mtu(mtu, rtnl),
+            |s| {
+                let _ = s.dev.set_mtu(old, rtnl);
+            },
+        )?;
         dev.write_mtu(mtu);
         Ok(())
     }
@@ -584,10 +624,9 @@ impl Driver for BondDriver {
             }
             BondIoctl::SlaveInfoQuery(si) => {
                 // C `bond_slave_info_query()` + `bond_fill_ifslave()`.
-                let list = b.slave_list(rtnl);
                 let s = usize::try_from(si.slave_id)
                     .ok()
-                    .and_then(|i| list.get(i))
+                    .and_then(|i| b.slave_list(rtnl).nth(i))
                     .ok_or(ENODEV)?;
                 let name = s.dev.name(rtnl).to_bytes();
                 si.slave_name = [0; 16];
@@ -614,7 +653,7 @@ impl Driver for BondDriver {
 
     fn netpoll_setup(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
         // C `bond_netpoll_setup()`.
-        for s in dev.private().slave_list(rtnl).iter() {
+        for s in dev.private().slave_list(rtnl) {
             if let Err(e) = s.np.enable(&s.dev, rtnl) {
                 Self::netpoll_cleanup(dev, rtnl);
                 return Err(e);
@@ -625,7 +664,7 @@ impl Driver for BondDriver {
 
     fn netpoll_cleanup(dev: &Dev<Self>, rtnl: &Rtnl) {
         // C `bond_netpoll_cleanup()`.
-        for s in dev.private().slave_list(rtnl).iter() {
+        for s in dev.private().slave_list(rtnl) {
             if s.is_up() {
                 s.np.disable(rtnl);
             }
@@ -704,7 +743,7 @@ impl Driver for BondDriver {
         let bond = dev.private();
         let mut speed: u32 = 0;
         let mut duplex = crate::slave::DUPLEX_UNKNOWN;
-        for s in bond.slave_list(rtnl).iter() {
+        for s in bond.slave_list(rtnl) {
             if !s.can_tx() {
                 continue;
             }
@@ -779,12 +818,8 @@ impl Driver for BondDriver {
         set.active.as_ref().map(|a| &*a.dev)
     }
 
-    fn group_attrs() -> *const bindings::device_attribute {
-        crate::sysfs::BOND_GROUP.first_attr()
-    }
-
-    fn sysfs_group() -> *const bindings::attribute_group {
-        &crate::sysfs::BOND_GROUP.group
+    fn sysfs_group() -> Option<crate::safe::sysfs::GroupRef<Self>> {
+        Some(crate::sysfs::BOND_GROUP.group_ref())
     }
 
     const POLICY: &'static [bindings::nla_policy] = &BOND_POLICY.0;

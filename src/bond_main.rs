@@ -24,6 +24,7 @@ mod monitor;
 pub(crate) mod netlink;
 mod options;
 mod params;
+mod policy;
 mod procfs;
 #[allow(unsafe_code)]
 mod safe;

@@ -8,6 +8,7 @@
 use crate::bindings;
 use crate::bond::{Bond, BondDriver};
 use crate::modes::{slaves, slaves::Link, Mode};
+use crate::policy;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::{Dev, NetDevice};
@@ -22,18 +23,10 @@ use kernel::{prelude::*, sync::Arc};
 /// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
 /// `bond_lag_hash_type()`.
 fn lag_types(bond: &Bond) -> (u32, u32) {
-    // enum netdev_lag_tx_type: UNKNOWN 0, RANDOM 1, BROADCAST 2, ROUNDROBIN 3,
-    // ACTIVEBACKUP 4, HASH 5. enum netdev_lag_hash: NONE 0, L2 1, L34 2,
-    // L23 3, E23 4, E34 5, VLAN_SRCMAC 6, UNKNOWN 7.
-    let tx = match bond.mode() {
-        Mode::BalanceRr => 3,
-        Mode::ActiveBackup => 4,
-        Mode::Broadcast => 2,
-        Mode::BalanceXor | Mode::Ieee8023ad => 5,
-        _ => 0,
-    };
-    if tx != 5 {
-        return (tx, 0);
+    // enum netdev_lag_hash: NONE 0, L2 1, L34 2, L23 3, E23 4, E34 5, VLAN_SRCMAC 6, UNKNOWN 7.
+    let tx = policy::lag_tx_type(bond.mode());
+    if tx != policy::LagTxType::Hash {
+        return (tx as u32, 0);
     }
     let h = match bond.xmit_policy() {
         crate::modes::XmitHashPolicy::Layer2 => 1,
@@ -43,7 +36,7 @@ fn lag_types(bond: &Bond) -> (u32, u32) {
         crate::modes::XmitHashPolicy::Encap34 => 5,
         crate::modes::XmitHashPolicy::VlanSrcMac => 6,
     };
-    (tx, h)
+    (tx as u32, h)
 }
 
 /// Reports an enslave error like C `BOND_NL_ERR()` / `SLAVE_NL_ERR()`.
@@ -77,7 +70,7 @@ pub(crate) fn for_rx_slaves(bond: &Dev<BondDriver>, rtnl: &Rtnl, f: impl Fn(&Net
             let _ = f(&a.dev);
         }
     } else {
-        for s in b.slave_list(rtnl).iter() {
+        for s in b.slave_list(rtnl) {
             if f(&s.dev).is_err() {
                 return;
             }
@@ -87,8 +80,7 @@ pub(crate) fn for_rx_slaves(bond: &Dev<BondDriver>, rtnl: &Rtnl, f: impl Fn(&Net
 
 /// C `bond_set_carrier()`: returns whether the carrier changed.
 pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
-    let b = bond.private();
-    let up = b.slave_list(rtnl).iter().any(|s| s.link() == Link::Up);
+    let up = policy::carrier(bond.private().mode(), bond, rtnl);
     if up {
         if !bond.carrier_ok() {
             bond.carrier_on();
@@ -136,7 +128,7 @@ fn hw_addr_swap(
 }
 
 /// C `bond_do_fail_over_mac()`.
-fn do_fail_over_mac(
+pub(crate) fn do_fail_over_mac(
     bond: &Dev<BondDriver>,
     new: &Arc<Slave>,
     old: Option<&Arc<Slave>>,
@@ -161,9 +153,7 @@ fn do_fail_over_mac(
             let baddr = bond.hw_addr(rtnl);
             let old = old.cloned().or_else(|| {
                 b.slave_list(rtnl)
-                    .iter()
                     .find(|s| !Arc::ptr_eq(s, new) && s.dev.hw_addr(rtnl) == baddr)
-                    .cloned()
             });
             let new_addr = new.dev.hw_addr(rtnl);
             let (tmp, set_old) = match &old {
@@ -261,25 +251,7 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
         hw_addr_swap(bond, new.as_ref(), old.as_ref(), rtnl);
     }
     b.set_active(new.clone(), rtnl);
-
-    if mode == Mode::ActiveBackup {
-        if let Some(o) = &old {
-            o.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
-        }
-        if let Some(n) = &new {
-            n.set_active_flags(rtnl);
-            if p.fail_over_mac != 0 {
-                do_fail_over_mac(bond, n, old.as_ref(), rtnl);
-            }
-            bond.notify(bindings::netdev_cmd_NETDEV_BONDING_FAILOVER, rtnl);
-            if bond.running() {
-                crate::monitor::peer_notify_reset(&b, rtnl);
-                crate::monitor::peer_notify_may_events(bond, false, rtnl);
-            }
-        }
-        // The transmit array depends on the active flags changed above.
-        b.republish(rtnl);
-    }
+    policy::active_changed(mode, bond, old.as_ref(), new.as_ref(), rtnl);
 
     #[cfg(CONFIG_XFRM_OFFLOAD)]
     crate::ipsec::add_sa_all(bond, rtnl);
@@ -293,34 +265,49 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
     }
 }
 
+/// The bond's slaves as active-slave selection sees them (by index, nothing copied).
+struct SelList<'a>(&'a Bond, &'a Rtnl);
+
+impl slaves::SelViews for SelList<'_> {
+    fn count(&self) -> usize {
+        self.0.slave_count(self.1)
+    }
+
+    fn at(&self, i: usize) -> slaves::SelView {
+        let Some(s) = self.0.slave_list(self.1).nth(i) else {
+            // Out of range cannot happen (callers stay below `count()`); an absent slave is down.
+            return slaves::SelView {
+                link: Link::Down,
+                prio: 0,
+                speed: crate::slave::SPEED_UNKNOWN,
+                duplex: crate::slave::DUPLEX_UNKNOWN,
+                delay: 0,
+                is_up: false,
+            };
+        };
+        let (speed, duplex) = s.speed_duplex();
+        slaves::SelView {
+            link: s.link(),
+            prio: s.prio(),
+            speed,
+            duplex,
+            delay: s.delay.load(Relaxed),
+            is_up: s.is_up(),
+        }
+    }
+}
+
 /// C `bond_find_best_slave()` over the current slaves.
 fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
-    let list = bond.slave_list(rtnl);
-    let mut views = KVec::with_capacity(list.len(), GFP_KERNEL).ok()?;
-    for s in list.iter() {
-        let (speed, duplex) = s.speed_duplex();
-        let _ = views.push(
-            slaves::SelView {
-                link: s.link(),
-                prio: s.prio(),
-                speed,
-                duplex,
-                delay: s.delay.load(Relaxed),
-                is_up: s.is_up(),
-            },
-            GFP_KERNEL,
-        );
-    }
-    let pos = |x: &Option<Arc<Slave>>| {
-        x.as_ref()
-            .and_then(|x| list.iter().position(|s| Arc::ptr_eq(s, x)))
+    let pos = |x: Option<Arc<Slave>>| {
+        x.and_then(|x| bond.slave_list(rtnl).position(|s| Arc::ptr_eq(&s, &x)))
     };
-    let curr = pos(&bond.active(rtnl));
-    let prim = pos(&bond.primary(rtnl));
+    let curr = pos(bond.active(rtnl));
+    let prim = pos(bond.primary(rtnl));
     let p = bond.params(rtnl);
     let mut force = bond.force_primary.get(rtnl);
     let best = slaves::find_best_slave(
-        &views,
+        &SelList(bond, rtnl),
         curr,
         prim,
         &mut force,
@@ -328,7 +315,7 @@ fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
         p.updelay,
     );
     bond.force_primary.set(rtnl, force);
-    best.and_then(|i| list.get(i).cloned())
+    best.and_then(|i| bond.slave_list(rtnl).nth(i))
 }
 
 /// C `bond_select_active_slave()`.
@@ -353,7 +340,7 @@ pub(crate) fn select_active_slave(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
 pub(crate) fn fix_features(bond: &Dev<BondDriver>, features: u64, rtnl: &Rtnl) -> u64 {
     let mask = features;
     let mut f = crate::safe::devops::netdev_base_features(features);
-    for s in bond.private().slave_list(rtnl).iter() {
+    for s in bond.private().slave_list(rtnl) {
         f = crate::safe::devops::netdev_increment_features(f, s.dev.features(), mask);
     }
     crate::safe::devops::netdev_add_tso_features(f, mask)
@@ -697,15 +684,7 @@ pub(crate) fn enslave(
     }
 
     let mut active = b.active(rtnl);
-    match mode {
-        Mode::ActiveBackup => new.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl),
-        _ => {
-            new.set_backup(false, rtnl);
-            if active.is_none() && new.link() == Link::Up {
-                active = Some(new.clone());
-            }
-        }
-    }
+    policy::enslave_role(mode, bond, &new, &mut active, rtnl);
 
     let detach = |rtnl: &Rtnl| {
         new.np.disable(rtnl);
@@ -787,13 +766,23 @@ pub(crate) fn enslave(
         }
     }
 
-    // Add to the list (C `slave_cnt++` with the lower device link above).
-    let mut all = b.slave_list(rtnl);
-    if let Err(e) = all.push(new.clone(), GFP_KERNEL) {
+    // The mode's own state for the slave (C `bond_3ad_bind_slave()`, `bond_alb_init_slave()`).
+    if let Err(e) = policy::enslave(mode, bond, &new, rtnl) {
         upper_unlink(rtnl);
-        return Err(e.into());
+        return Err(e);
     }
-    if let Err(e) = b.publish(&all, active, primary, rtnl) {
+    // Add to the list (C `slave_cnt++` with the lower device link above) and publish.
+    if let Err(e) = b.add_slave(new.clone(), rtnl) {
+        policy::release(mode, bond, &new, rtnl);
+        upper_unlink(rtnl);
+        return Err(e);
+    }
+    let (old_active, old_primary) = (b.active(rtnl), b.primary(rtnl));
+    b.store_roles(active, primary, rtnl);
+    if let Err(e) = b.try_republish(rtnl) {
+        b.store_roles(old_active, old_primary, rtnl);
+        b.remove_slave(&new, rtnl);
+        policy::release(mode, bond, &new, rtnl);
         upper_unlink(rtnl);
         return Err(e);
     }
@@ -857,21 +846,13 @@ pub(crate) fn release(
     slave_dev.upper_unlink(bond, rtnl);
     slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
 
-    // Remove from the published set (C `bond_update_slave_arr(bond, slave)`).
-    let mut rest = KVec::new();
-    for s in b.slave_list(rtnl).iter() {
-        if !Arc::ptr_eq(s, &slave) {
-            let _ = rest.push(s.clone(), GFP_KERNEL);
-        }
-    }
+    // Remove from the list and the published set (C `bond_update_slave_arr(bond, slave)`);
+    // the active role goes below (`change_active_slave()`).
     let old_active = b.active(rtnl);
-    let mut primary = b.primary(rtnl);
-    if primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, &slave)) {
-        primary = None;
-    }
-    if b.publish(&rest, old_active.clone(), primary, rtnl).is_err() {
-        pr_warn!("bonding-rs: out of memory updating the slave array\n");
-    }
+    b.remove_slave(&slave, rtnl);
+    b.republish(rtnl);
+    policy::release(mode, bond, &slave, rtnl);
+    let no_slaves_left = b.slave_count(rtnl) == 0;
 
     slave_pr!(
         Info,
@@ -888,7 +869,7 @@ pub(crate) fn release(
 
     if !all && (p.fail_over_mac != 1 || mode != Mode::ActiveBackup) {
         let a = bond.hw_addr(rtnl);
-        if a.as_slice() == slave.perm_hwaddr.as_slice() && !rest.is_empty() {
+        if a.as_slice() == slave.perm_hwaddr.as_slice() && !no_slaves_left {
             let m = slave.perm_hwaddr.as_slice();
             slave_pr!(Warning, bond, slave_dev, rtnl,
                 "the permanent HWaddr of slave - {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
@@ -905,14 +886,14 @@ pub(crate) fn release(
     }
 
     set_carrier(bond, rtnl);
-    if rest.is_empty() {
+    if no_slaves_left {
         bond.random_addr(rtnl);
     }
 
     // Readers of the old set and rx handlers are done after a grace period
     // (`rx_unregister` already waited one: C `synchronize_rcu()`).
 
-    if rest.is_empty() {
+    if no_slaves_left {
         bond.notify(bindings::netdev_cmd_NETDEV_CHANGEADDR, rtnl);
         bond.notify(bindings::netdev_cmd_NETDEV_RELEASE, rtnl);
     }
@@ -1036,9 +1017,7 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                 return;
             }
             let primary = b.primary(rtnl);
-            let is_primary = primary
-                .as_ref()
-                .is_some_and(|x| core::ptr::eq(Arc::as_ptr(x), slave));
+            let is_primary = primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, &slave));
             if is_primary {
                 b.set_primary(None, rtnl);
             } else if slave_dev.name(rtnl).to_bytes() == p.primary() {

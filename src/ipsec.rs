@@ -43,9 +43,11 @@ fn ipsec_dev<'a>(bond: &Dev<BondDriver>, xs: &XfrmState, g: &'a rcu::Guard) -> O
         bare_pr!(
             Warning,
             "{}: (slave {}): not same with IPsec offload real dev {}\n",
-            bond.name_racy().to_str().unwrap_or("?"),
-            active.dev.name_racy().to_str().unwrap_or("?"),
-            real.map_or("?", |s| s.dev.name_racy().to_str().unwrap_or("?"))
+            bond.name_racy(),
+            active.dev.name_racy(),
+            real.map(|s| s.dev.name_racy())
+                .as_ref()
+                .map_or("?", |n| n.as_str())
         );
     }
     Some(active)
@@ -203,7 +205,7 @@ impl XfrmDriver for BondDriver {
                 Warning,
                 dev,
                 "(slave {}): bond_ipsec_del_sa: no slave xdo_dev_state_delete\n",
-                real.name_racy().to_str().unwrap_or("?")
+                real.name_racy()
             ),
         }
     }
@@ -269,7 +271,7 @@ fn on_active_slave(
             Warning,
             "{}: {} doesn't support {}\n",
             func,
-            s.dev.name_racy().to_str().unwrap_or("?"),
+            s.dev.name_racy(),
             op
         );
     }

@@ -4,20 +4,21 @@
 //! `bond_miimon_commit()`), peer notifications and IGMP resends.
 
 use crate::bindings;
-use crate::bond::{Bond, BondDriver, MCAST_WORK, MII_WORK};
+use crate::bond::{Bond, BondDriver, MCAST_WORK, MII_WORK, MODE_WORK};
 use crate::enslave::{select_active_slave, set_carrier};
-use crate::modes::{slaves, slaves::Link, Mode};
-use crate::safe::devops::msecs_to_jiffies;
+use crate::modes::{slaves, slaves::Link};
+use crate::policy;
+use crate::safe::devops::{msecs_to_jiffies, IfName};
 use crate::safe::netdev::Dev;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
 use crate::{dev_pr, slave_pr};
 use core::sync::atomic::Ordering::Relaxed;
-use kernel::{prelude::*, sync::rcu, sync::Arc};
+use kernel::{sync::rcu, sync::Arc};
 
 /// Prints an inspection event like C: `slave_info()` if `net_ratelimit()`
 /// allows it.
-fn log_event(bond: &Dev<BondDriver>, slave_name: &CStr, e: &slaves::MiiEvent) {
+fn log_event(bond: &Dev<BondDriver>, slave_name: &IfName, e: &slaves::MiiEvent) {
     if !crate::safe::devops::net_ratelimit() {
         return;
     }
@@ -39,13 +40,7 @@ fn log_event(bond: &Dev<BondDriver>, slave_name: &CStr, e: &slaves::MiiEvent) {
     let mut buf = Buf { b: [0; 128], n: 0 };
     let _ = e.fmt_line(&mut buf);
     let line = core::str::from_utf8(&buf.b[..buf.n]).unwrap_or("");
-    dev_pr!(
-        Info,
-        bond,
-        "(slave {}): {}",
-        slave_name.to_str().unwrap_or("?"),
-        line
-    );
+    dev_pr!(Info, bond, "(slave {}): {}", slave_name, line);
 }
 
 /// C `bond_miimon_inspect()`: returns whether a commit is needed. Runs under
@@ -56,16 +51,12 @@ fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
         return false;
     };
     let mode = b.mode();
-    let mut ignore_updelay = if mode == Mode::ActiveBackup {
-        set.active.is_none()
-    } else {
-        set.usable.is_empty()
-    };
+    let mut ignore_updelay = policy::ignore_updelay(mode, set);
     let p = slaves::MiiParams {
         miimon: b.hot.miimon.load(Relaxed),
         updelay: b.hot.updelay.load(Relaxed),
         downdelay: b.hot.downdelay.load(Relaxed),
-        active_backup: mode == Mode::ActiveBackup,
+        active_backup: policy::log_role(mode),
     };
     let mut commit = false;
     for s in set.all.iter() {
@@ -85,7 +76,7 @@ fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
             s.touch_last_link_up();
         }
         for e in r.events.iter().flatten() {
-            log_event(bond, s.dev.name_racy(), e);
+            log_event(bond, &s.dev.name_racy(), e);
         }
         commit |= r.commit;
     }
@@ -96,25 +87,34 @@ fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
 fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
     let b = bond.private();
     let mode = b.mode();
-    let p = b.params(rtnl);
-    let list = b.slave_list(rtnl);
+
     // bond_commit_link_state(slave, BOND_SLAVE_NOTIFY_LATER)
-    for s in list.iter() {
+    for s in b.slave_list(rtnl) {
         if let Some(l) = s.new_link() {
             s.set_link(l, rtnl);
         }
     }
     let mut do_failover = false;
-    for s in list.iter() {
+    for s in b.slave_list(rtnl) {
         match s.new_link() {
             Some(Link::Up) => {
-                let _ = s.update_speed_duplex(rtnl);
+                if s.update_speed_duplex(rtnl).is_err() && mode.needs_speed_duplex() {
+                    s.init_link(Link::Down);
+                    if crate::safe::devops::net_ratelimit() {
+                        slave_pr!(
+                            Warning,
+                            bond,
+                            &s.dev,
+                            rtnl,
+                            "failed to get link speed/duplex\n"
+                        );
+                    }
+                    continue;
+                }
                 s.set_link(Link::Up, rtnl);
                 s.touch_last_link_up();
                 let primary = b.primary(rtnl);
-                if mode != Mode::ActiveBackup {
-                    s.set_backup(false, rtnl);
-                }
+                policy::link_flags(mode, bond, &s, Link::Up, rtnl);
                 let (speed, duplex) = s.speed_duplex();
                 slave_pr!(
                     Info,
@@ -129,11 +129,9 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
                     },
                     if duplex != 0 { "full" } else { "half" }
                 );
-                if mode == Mode::BalanceXor {
-                    b.republish(rtnl);
-                }
+                policy::link_changed(mode, bond, &s, Link::Up, rtnl);
                 let active = b.active(rtnl);
-                let is_primary = primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, s));
+                let is_primary = primary.as_ref().is_some_and(|x| Arc::ptr_eq(x, &s));
                 match active {
                     None => do_failover = true,
                     Some(a) if is_primary || s.prio() > a.prio() => do_failover = true,
@@ -143,9 +141,7 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
             Some(Link::Down) => {
                 s.count_link_failure();
                 s.set_link(Link::Down, rtnl);
-                if mode == Mode::ActiveBackup {
-                    s.set_inactive_flags(mode, p.all_slaves_active != 0, rtnl);
-                }
+                policy::link_flags(mode, bond, &s, Link::Down, rtnl);
                 slave_pr!(
                     Info,
                     bond,
@@ -153,10 +149,8 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
                     rtnl,
                     "link status definitely down, disabling slave\n"
                 );
-                if mode == Mode::BalanceXor {
-                    b.republish(rtnl);
-                }
-                if b.active(rtnl).is_some_and(|a| Arc::ptr_eq(&a, s)) {
+                policy::link_changed(mode, bond, &s, Link::Down, rtnl);
+                if b.active(rtnl).is_some_and(|a| Arc::ptr_eq(&a, &s)) {
                     do_failover = true;
                 }
             }
@@ -216,10 +210,15 @@ impl WorkHandler<MII_WORK> for BondDriver {
             let has = b.slaves.read(&g).is_some_and(|s| !s.all.is_empty());
             has && inspect(dev, &g)
         };
-        if needs_commit || b.send_peer_notif.load(Relaxed) > 0 {
+        let stale = b.snapshot_stale();
+        if needs_commit || stale || b.send_peer_notif.load(Relaxed) > 0 {
             match Rtnl::try_lock() {
                 None => delay = 1,
                 Some(rtnl) => {
+                    if stale {
+                        // The last rebuild of the data path's snapshot ran out of memory.
+                        b.republish(&rtnl);
+                    }
                     if needs_commit {
                         commit(dev, &rtnl);
                     }
@@ -232,6 +231,20 @@ impl WorkHandler<MII_WORK> for BondDriver {
         if b.hot.miimon.load(Relaxed) != 0 {
             b.mii_work.queue(delay);
         }
+    }
+}
+
+impl WorkHandler<MODE_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // The mode's periodic work (C `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`),
+        // every `TICK_MS` while the bond is up (`bond_close()` cancels it).
+        let mode = dev.private().mode();
+        let ms = policy::tick_ms(mode);
+        if ms == 0 {
+            return;
+        }
+        policy::tick(mode, dev);
+        dev.private().mode_work.queue(msecs_to_jiffies(ms));
     }
 }
 

@@ -15,11 +15,11 @@ use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
 use crate::modes::Mode;
 use crate::netlink::ifla;
 use crate::netlink::options::{self, OptInput, OptionId, PENDING_ARP_NS_MONITORS};
-use crate::params::{BondParams, MAX_TARGETS};
+use crate::params::MAX_TARGETS;
 use crate::safe::link::{Attr, ExtAck, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::rx_data;
+use crate::safe::skb::has_rx_data;
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
 use kernel::{prelude::*, sync::Arc};
@@ -151,11 +151,10 @@ fn apply(
     }
     match id {
         OptionId::Mode => {
-            if !BondParams::mode_implemented(n) {
-                let name = Mode::from_u64(n).map_or("?", |m| m.name());
-                return Err(not_yet(dev, extack, format_args!("mode {}", name)));
-            }
             let m = Mode::from_u64(n).ok_or(EINVAL)?;
+            if !crate::policy::implemented(m) {
+                return Err(not_yet(dev, extack, format_args!("mode {}", m.name())));
+            }
             if !m.uses_arp() {
                 p.arp_interval = 0;
                 if p.miimon == 0 {
@@ -347,7 +346,6 @@ fn apply(
             }
             if let Some(s) = b
                 .slave_list(rtnl)
-                .iter()
                 .find(|s| s.dev.name(rtnl).to_bytes() == &name[..name.len().min(15)])
             {
                 b.set_primary(Some(s.clone()), rtnl);
@@ -382,7 +380,7 @@ fn apply(
             }
             p.all_slaves_active = n as i32;
             b.set_params(p, rtnl);
-            for s in b.slave_list(rtnl).iter() {
+            for s in b.slave_list(rtnl) {
                 if !s.is_active() {
                     s.set_inactive(n == 0);
                 }
@@ -574,7 +572,10 @@ fn active_slave_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
         slave_pr!(Err, dev, sdev, rtnl, "Device is not our slave\n");
         return Err(EINVAL);
     }
-    let Some(new) = rx_data::<Slave>(sdev, rtnl).and_then(|_| b.slave_of(sdev, rtnl)) else {
+    let Some(new) = has_rx_data::<Slave>(sdev, rtnl)
+        .then(|| b.slave_of(sdev, rtnl))
+        .flatten()
+    else {
         return Err(EINVAL);
     };
     let old = b.active(rtnl);
@@ -625,7 +626,7 @@ fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     let cname = CStr::from_bytes_until_nul(&buf).map_err(|_| EPERM)?;
     let sdev = dev.peer_by_name(cname, rtnl).ok_or(EPERM)?;
     let mut update = None;
-    for sl in b.slave_list(rtnl).iter() {
+    for sl in b.slave_list(rtnl) {
         if core::ptr::eq(sl.dev.as_ptr(), sdev.as_ptr()) {
             update = Some(sl.clone());
         } else if qid != 0 && qid == sl.queue_id() {
@@ -1108,7 +1109,7 @@ pub(crate) fn fill_linkxstats(
     msg: &mut NlMsg<'_>,
     rtnl: &Rtnl,
 ) -> Result {
-    if slave && rx_data::<Slave>(dev, rtnl).is_none() {
+    if slave && !has_rx_data::<Slave>(dev, rtnl) {
         return Ok(());
     }
     let nest = msg.nest_start(bindings::LINK_XSTATS_TYPE_BOND as u16, false)?;

@@ -145,11 +145,6 @@ impl BondParams {
         let n = self.primary_name.iter().position(|&b| b == 0).unwrap_or(16);
         &self.primary_name[..n]
     }
-
-    /// Whether the bond's mode is one bonding-rs implements (0-3).
-    pub(crate) fn mode_implemented(mode: u64) -> bool {
-        mode <= 3
-    }
 }
 
 /// Result of [`check_params`]: the bond defaults and the number of bonds to
@@ -529,7 +524,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.lp_interval = lp_interval;
     p.packets_per_slave = packets_per_slave;
 
-    if !BondParams::mode_implemented(p.mode) {
+    if !Mode::from_u64(p.mode).is_some_and(crate::policy::implemented) {
         bare_pr!(Err,
             "bonding-rs: mode {} is not implemented yet (refusing to load rather than ignoring it)\n",
             mode_name(p.mode)

@@ -100,8 +100,9 @@ impl ProcShow for BondDriver {
             }
             seq_print!(m, "\n");
         }
+        crate::policy::proc_bond(mode, m, dev, rtnl);
 
-        for s in b.slave_list(rtnl).iter() {
+        for s in b.slave_list(rtnl) {
             seq_print!(
                 m,
                 "\nSlave Interface: {}\n",
@@ -130,6 +131,7 @@ impl ProcShow for BondDriver {
             }
             seq_print!(m, "\n");
             seq_print!(m, "Slave queue ID: {}\n", s.queue_id());
+            crate::policy::proc_slave(mode, m, dev, &s, rtnl);
         }
     }
 }

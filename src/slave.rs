@@ -17,7 +17,7 @@ use crate::safe::pernet::SysfsBuf;
 use crate::safe::rcu::RtnlCell;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{RxHandler, RxResult, RxSkb};
-use crate::safe::sysfs::{KobjAttrTable, KobjAttrs, KobjDir};
+use crate::safe::sysfs::{kobj_attr_table, KobjAttrTable, KobjAttrs, KobjDir};
 use core::fmt::Write;
 use core::sync::atomic::{
     AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed,
@@ -265,7 +265,14 @@ impl Slave {
 
 impl RxHandler for Slave {
     fn handle(&self, skb: &mut RxSkb) -> RxResult {
-        // C `bond_handle_frame()` (no receive probes in modes 0-3).
+        // C `bond_handle_frame()`: the mode's receive probe first (C `bond->recv_probe`).
+        if let Some(bond) = self.bond_dev() {
+            if let crate::policy::RxProbe::Consumed =
+                crate::policy::rx_probe(bond.private().mode(), bond, self, skb)
+            {
+                return RxResult::Consumed;
+            }
+        }
         if self.is_inactive() {
             // C `bond_should_deliver_exact_match()`; balance-alb's exception
             // for unicast frames does not apply to the modes implemented.
@@ -282,7 +289,9 @@ impl RxHandler for Slave {
 /// The `bonding_slave` directory's view of a slave (C `bond_sysfs_slave.c`).
 pub(crate) struct SlaveRef(pub(crate) Arc<Slave>);
 
-static SLAVE_ATTRS: KobjAttrTable = KobjAttrTable::new::<SlaveRef>(&raw const SLAVE_ATTRS);
+kobj_attr_table! {
+    static SLAVE_ATTRS: SlaveRef;
+}
 
 impl KobjAttrs for SlaveRef {
     const NAMES: &'static [&'static CStr] = &[
@@ -296,7 +305,7 @@ impl KobjAttrs for SlaveRef {
         c"ad_partner_oper_port_state",
     ];
 
-    fn table() -> &'static KobjAttrTable {
+    fn table() -> &'static KobjAttrTable<Self> {
         &SLAVE_ATTRS
     }
 

@@ -11,7 +11,7 @@ use crate::options::{opt_set_notify, Val};
 use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::sysfs::{restart_syscall, AttrDef, AttrGroup, DevAttrs};
+use crate::safe::sysfs::{dev_attr_group, restart_syscall, AttrDef, DevAttrs};
 use core::fmt::Write;
 use kernel::prelude::*;
 
@@ -36,11 +36,10 @@ const ATTRS: &[AttrDef] = attrs![
     c"ad_actor_system" 0o644, c"ad_user_port_key" 0o644, c"arp_missed_max" 0o644,
 ];
 
-const N: usize = ATTRS.len();
-
-/// The `bonding` group.
-pub(crate) static BOND_GROUP: AttrGroup<BondDriver, N, { N + 1 }> =
-    AttrGroup::new(c"bonding", &raw const BOND_GROUP);
+dev_attr_group! {
+    /// The `bonding` group.
+    pub(crate) static BOND_GROUP: BondDriver = c"bonding";
+}
 
 fn named(out: &mut SysfsBuf<'_>, id: OptionId, v: u64) {
     let _ = writeln!(out, "{} {}", options::value_name(id, v).unwrap_or(""), v);
@@ -78,10 +77,9 @@ impl DevAttrs for BondDriver {
         let name = ATTRS.get(idx).ok_or(EINVAL)?.name.to_bytes();
         match name {
             b"slaves" => {
-                let sl = b.slave_list(rtnl);
                 list(
                     out,
-                    sl.iter().map(|s| {
+                    b.slave_list(rtnl).map(|s| {
                         (16, move |o: &mut SysfsBuf<'_>| {
                             o.push(s.dev.name(rtnl).to_bytes());
                             o.push(b" ");
@@ -129,10 +127,9 @@ impl DevAttrs for BondDriver {
             | b"ad_partner_mac" | b"ad_actor_sys_prio" | b"ad_actor_system"
             | b"ad_user_port_key" => {}
             b"queue_id" => {
-                let sl = b.slave_list(rtnl);
                 list(
                     out,
-                    sl.iter().map(|s| {
+                    b.slave_list(rtnl).map(|s| {
                         (16 + 6, move |o: &mut SysfsBuf<'_>| {
                             o.push(s.dev.name(rtnl).to_bytes());
                             let _ = write!(o, ":{} ", s.queue_id());

@@ -98,11 +98,22 @@ impl NetDevice {
         unsafe { bindings::vlan_vid_del(self.as_ptr(), proto, vid) }
     }
 
-    /// `dev->name` without RTNL (racy like C's uses in the MII monitor).
-    pub(crate) fn name_racy(&self) -> &CStr {
-        // SAFETY: `name` is always NUL-terminated (renames write a complete
-        // new name under RTNL; a racing reader sees some NUL-terminated name).
-        unsafe { CStr::from_char_ptr((*self.as_ptr()).name.as_ptr()) }
+    /// A copy of `dev->name` taken without RTNL, for log lines of paths that do not hold it
+    /// (the MII monitor's inspection, the transmit path), as C's `netdev_name()` there. A
+    /// rename may write the name meanwhile: the copy is read with `READ_ONCE()` semantics and
+    /// may then mix the two names, but it is always NUL-terminated and never borrowed.
+    pub(crate) fn name_racy(&self) -> IfName {
+        let mut out = [0u8; bindings::IFNAMSIZ as usize];
+        // SAFETY: `name` is an array of `IFNAMSIZ` bytes inside the (valid) device; each byte
+        // is read once with a volatile load, so a concurrent rename under RTNL cannot make
+        // this read observe anything but some byte values.
+        let src = unsafe { core::ptr::addr_of!((*self.as_ptr()).name).cast::<u8>() };
+        let n = out.len() - 1;
+        for (i, b) in out.iter_mut().enumerate().take(n) {
+            // SAFETY: `i < IFNAMSIZ - 1`: inside the array (see above).
+            *b = unsafe { core::ptr::read_volatile(src.add(i)) };
+        }
+        IfName(out)
     }
 
     /// `test_bit(__LINK_STATE_LINKWATCH_PENDING, &dev->state)`.
@@ -650,4 +661,23 @@ pub(crate) fn netdev_add_tso_features(f: u64, mask: u64) -> u64 {
 pub(crate) fn random_u32() -> u32 {
     // SAFETY: No preconditions; callable in any context.
     unsafe { bindings::get_random_u32() }
+}
+
+/// A device name copied out of the device ([`NetDevice::name_racy`]): `IFNAMSIZ` bytes, the last
+/// one always NUL.
+pub(crate) struct IfName([u8; bindings::IFNAMSIZ as usize]);
+
+impl IfName {
+    /// The name up to its NUL, or `"?"` if it is not UTF-8 (a rename caught half-way can mix
+    /// bytes of two names).
+    pub(crate) fn as_str(&self) -> &str {
+        let n = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
+        core::str::from_utf8(&self.0[..n]).unwrap_or("?")
+    }
+}
+
+impl core::fmt::Display for IfName {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

@@ -392,11 +392,8 @@ pub(crate) trait Driver: Sized + 'static {
         dev: &'a Dev<Self>,
         g: &'a kernel::sync::rcu::Guard,
     ) -> Option<&'a NetDevice>;
-    /// The first entry of the device's sysfs attribute group, if any (to
-    /// resolve attribute indices), and the group.
-    fn group_attrs() -> *const bindings::device_attribute;
-    /// `dev->sysfs_groups[0]`, created with the device.
-    fn sysfs_group() -> *const bindings::attribute_group;
+    /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
+    fn sysfs_group() -> Option<crate::safe::sysfs::GroupRef<Self>>;
     /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
     const POLICY: &'static [bindings::nla_policy];
     /// `rtnl_link_ops.slave_policy` (`slave_maxtype + 1` entries).
@@ -538,7 +535,7 @@ impl DriverTables {
         d.needs_free_netdev = true;
         d.priv_destructor = Some(Self::destructor_cb::<T>);
         d.dev.type_ = &tables.devtype;
-        d.sysfs_groups[0] = T::sysfs_group();
+        d.sysfs_groups[0] = T::sysfs_group().map_or(core::ptr::null(), |g| g.group());
         d.flags |= cfg.flags;
         // SAFETY: `priv_flags_fast` is a `struct_group()`: the anonymous and
         // the named member alias the same bits; we use the anonymous one.

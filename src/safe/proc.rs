@@ -5,6 +5,8 @@
 
 use crate::bindings;
 use crate::safe::netdev::{Dev, Driver};
+use crate::safe::rcu::RtnlCell;
+use crate::safe::rtnl::Rtnl;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, seq_file::SeqFile};
 
@@ -28,9 +30,14 @@ pub(crate) trait ProcShow: Driver {
     fn show(m: &SeqFile, dev: &Dev<Self>);
 }
 
-/// A device's proc file (`proc_create_single_data()`); removed on drop,
-/// which waits for readers. Invariant: dropped before the device is freed.
-pub(crate) struct ProcEntry<T: ProcShow>(NonNull<bindings::proc_dir_entry>, PhantomData<T>);
+/// A device's proc file (`proc_create_single_data()`); removed on drop, which waits for
+/// readers. Only [`DevProcEntry`] holds one.
+///
+/// # Invariants
+///
+/// The entry shows a device of `T` through a raw pointer, and is dropped before that device is
+/// freed (it lives in the device's own private data, see [`DevProcEntry::set`]).
+struct ProcEntry<T: ProcShow>(NonNull<bindings::proc_dir_entry>, PhantomData<T>);
 
 // SAFETY: As for `ProcDir`.
 unsafe impl<T: ProcShow> Send for ProcEntry<T> {}
@@ -38,11 +45,15 @@ unsafe impl<T: ProcShow> Send for ProcEntry<T> {}
 unsafe impl<T: ProcShow> Sync for ProcEntry<T> {}
 
 impl<T: ProcShow> ProcEntry<T> {
-    /// Creates `parent/name` (mode 0444) showing `dev`. The caller must drop
-    /// the entry before `dev` is freed (type invariant).
-    pub(crate) fn new(parent: ProcDirRef<'_>, name: &CStr, dev: &Dev<T>) -> Option<Self> {
+    /// Creates `parent/name` (mode 0444) showing `dev`.
+    ///
+    /// # Safety
+    ///
+    /// The entry must be dropped before `dev` is freed.
+    unsafe fn new(parent: ProcDirRef<'_>, name: &CStr, dev: &Dev<T>) -> Option<Self> {
         // SAFETY: `parent` is a live directory; the data pointer is read back
-        // by `show_cb` only while the entry exists (invariant).
+        // by `show_cb` only while the entry exists, which ends before `dev` is freed
+        // (function requirements).
         let p = unsafe {
             bindings::proc_create_single_data(
                 name.as_char_ptr(),
@@ -74,5 +85,45 @@ impl<T: ProcShow> Drop for ProcEntry<T> {
     fn drop(&mut self) {
         // SAFETY: Created by `proc_create_single_data()`; removed once.
         unsafe { bindings::proc_remove(self.0.as_ptr()) }
+    }
+}
+
+/// The slot for a device's proc file, a field of the device's private data (`T::Priv`).
+pub(crate) struct DevProcEntry<T: ProcShow>(RtnlCell<Option<ProcEntry<T>>>);
+
+impl<T: ProcShow> DevProcEntry<T> {
+    /// An empty slot.
+    pub(crate) const fn new() -> Self {
+        Self(RtnlCell::new(None))
+    }
+
+    /// Replaces the device's proc file by `parent/name` showing `dev`. `Err(EINVAL)` if this slot
+    /// is not inside `dev`'s private data or `dev` is not registered: then nothing would remove
+    /// the file before the device is freed. `Err(ENOMEM)` if procfs could not create it.
+    pub(crate) fn set(
+        &self,
+        dev: &Dev<T>,
+        parent: ProcDirRef<'_>,
+        name: &CStr,
+        rtnl: &Rtnl,
+    ) -> Result {
+        self.clear(rtnl);
+        let base = core::ptr::from_ref(&*dev.private()) as usize;
+        let me = core::ptr::from_ref(self) as usize;
+        let inside = me >= base && me + size_of::<Self>() <= base + size_of::<T::Priv>();
+        if !inside || !dev.registered() {
+            return Err(EINVAL);
+        }
+        // SAFETY: The entry is stored in this slot, inside the private data of `dev`, which is
+        // registered: the kernel runs `priv_destructor` (dropping the private data and the
+        // entry with it) before it frees the device.
+        let e = unsafe { ProcEntry::new(parent, name, dev) }.ok_or(ENOMEM)?;
+        self.0.set(rtnl, Some(e));
+        Ok(())
+    }
+
+    /// Removes the device's proc file, if any.
+    pub(crate) fn clear(&self, rtnl: &Rtnl) {
+        drop(self.0.replace(rtnl, None));
     }
 }

@@ -34,23 +34,45 @@ impl<T> Deref for RcuNode<T> {
     }
 }
 
-impl<T: Send + Sync> RcuNode<T> {
+/// A snapshot that has never been published: the only thing [`RcuArc::replace`] accepts.
+///
+/// # Invariants
+///
+/// The `Arc` is the only reference to its node, and the node has never been published: its
+/// `head` has never been given to `call_rcu()`. Only [`Unpublished::new`] creates one, and it is
+/// neither `Clone` nor convertible back, so a node can be published once at most, and its
+/// `head` is used by one `call_rcu()` at most (publishing a node a second time would queue its
+/// `head` twice).
+pub(crate) struct Unpublished<T>(Arc<RcuNode<T>>);
+
+impl<T: Send + Sync> Unpublished<T> {
     /// A new snapshot, not yet published.
-    pub(crate) fn new(val: T) -> Result<Arc<RcuNode<T>>> {
-        Ok(Arc::new(
+    pub(crate) fn new(val: T) -> Result<Self> {
+        Ok(Unpublished(Arc::new(
             RcuNode {
                 head: Opaque::uninit(),
                 val,
             },
             GFP_KERNEL,
-        )?)
+        )?))
+    }
+}
+
+impl<T> Deref for Unpublished<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0.val
     }
 }
 
 /// An RCU-published `Arc<RcuNode<T>>` (or nothing). Writers must hold RTNL.
 ///
-/// Invariant: a non-null pointer came from `Arc::into_raw` and owns one
-/// reference, released by `call_rcu()` once the pointer is unpublished.
+/// # Invariants
+///
+/// A non-null pointer came from `Arc::into_raw` of an [`Unpublished`] node and owns one
+/// reference (the publisher's), released by `call_rcu()` on the node's `head` once the pointer
+/// is unpublished; that `call_rcu()` is the only one ever made on that `head`.
 pub(crate) struct RcuArc<T: Send + Sync + 'static>(AtomicPtr<RcuNode<T>>);
 
 impl<T: Send + Sync + 'static> RcuArc<T> {
@@ -68,23 +90,10 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
         unsafe { p.as_ref() }.map(|n| &n.val)
     }
 
-    /// The current snapshot, as a counted reference (control path).
-    pub(crate) fn get(&self, _rtnl: &Rtnl) -> Option<Arc<RcuNode<T>>> {
-        let p = self.0.load(Ordering::Acquire);
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: `p` owns a reference (type invariant) that only a writer
-        // (RTNL, held by us) can give up: the node is alive. We create a
-        // second `Arc` from it, clone it, and forget the original again.
-        let owned = core::mem::ManuallyDrop::new(unsafe { Arc::from_raw(p) });
-        Some(Arc::clone(&owned))
-    }
-
     /// `rcu_assign_pointer()`: publishes `new`; the previous snapshot's
     /// publisher reference is dropped after a grace period.
-    pub(crate) fn replace(&self, new: Option<Arc<RcuNode<T>>>, _rtnl: &Rtnl) {
-        let np = new.map_or(ptr::null_mut(), |a| Arc::into_raw(a).cast_mut());
+    pub(crate) fn replace(&self, new: Option<Unpublished<T>>, _rtnl: &Rtnl) {
+        let np = new.map_or(ptr::null_mut(), |a| Arc::into_raw(a.0).cast_mut());
         let old = self.0.swap(np, Ordering::AcqRel);
         Self::release(old);
     }
@@ -95,7 +104,7 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
         }
         // SAFETY: `old` is a live node whose publisher reference we now own
         // (unpublished above). Its `head` is used by exactly this one
-        // `call_rcu()`: a node is published at most once.
+        // `call_rcu()`: a node is published at most once (type invariants).
         unsafe {
             bindings::call_rcu(
                 Opaque::cast_into(&raw const (*old).head),
@@ -158,5 +167,102 @@ impl<T: Copy> RtnlCell<T> {
     pub(crate) fn get(&self, _rtnl: &Rtnl) -> T {
         // SAFETY: As in `replace`.
         unsafe { *self.0.get() }
+    }
+}
+
+impl<U> RtnlCell<Option<Arc<U>>> {
+    /// A counted reference to the value.
+    pub(crate) fn get_arc(&self, _rtnl: &Rtnl) -> Option<Arc<U>> {
+        // SAFETY: RTNL held (serialised); the shared reference lives only for `Arc::clone`,
+        // which cannot reach this cell.
+        unsafe { (*self.0.get()).clone() }
+    }
+}
+
+/// A list only accessed with RTNL held, by value: elements are cloned out, never borrowed, so
+/// that the list may change (under the same RTNL section) while a caller walks it.
+/// Appending may allocate (and fail); removing never allocates, so it cannot fail.
+pub(crate) struct RtnlVec<T: RtnlElem>(RtnlCell<KVec<T>>);
+
+/// What an [`RtnlVec`] holds: values whose `clone` cannot reach the list (it runs while the
+/// list is borrowed).
+pub(crate) trait RtnlElem: Sized {
+    /// Another reference to the same value.
+    fn clone_ref(&self) -> Self;
+    /// Whether `self` and `other` are the same value (identity).
+    fn same(&self, other: &Self) -> bool;
+}
+
+impl<U> RtnlElem for Arc<U> {
+    fn clone_ref(&self) -> Self {
+        Arc::clone(self)
+    }
+
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self, other)
+    }
+}
+
+impl<T: RtnlElem> RtnlVec<T> {
+    /// An empty list.
+    pub(crate) const fn new() -> Self {
+        Self(RtnlCell::new(KVec::new()))
+    }
+
+    /// Runs `f` on the vector. Private: each use is a short closure that does not reach the
+    /// list again.
+    fn with<R>(&self, _rtnl: &Rtnl, f: impl FnOnce(&mut KVec<T>) -> R) -> R {
+        // SAFETY: RTNL held (serialised); the closures given here (below) do not reach this
+        // cell, so the exclusive borrow is unique for its duration.
+        f(unsafe { &mut *self.0 .0.get() })
+    }
+
+    /// The number of elements.
+    pub(crate) fn len(&self, rtnl: &Rtnl) -> usize {
+        self.with(rtnl, |v| v.len())
+    }
+
+    /// Element `i`, if any.
+    pub(crate) fn get(&self, i: usize, rtnl: &Rtnl) -> Option<T> {
+        self.with(rtnl, |v| v.get(i).map(T::clone_ref))
+    }
+
+    /// Appends `x`.
+    pub(crate) fn push(&self, x: T, rtnl: &Rtnl) -> Result {
+        self.with(rtnl, |v| v.push(x, GFP_KERNEL))?;
+        Ok(())
+    }
+
+    /// Removes the first element for which `is(element)` holds; returns it.
+    pub(crate) fn remove_first(&self, rtnl: &Rtnl, is: impl Fn(&T) -> bool) -> Option<T> {
+        // `is` is the caller's: take the vector out while it runs, so that `is` cannot observe
+        // a borrowed list (it sees an empty one if it looks).
+        let mut v = self.0.replace(rtnl, KVec::new());
+        let pos = v.iter().position(&is);
+        let r = pos.and_then(|i| v.remove(i).ok());
+        drop(self.0.replace(rtnl, v));
+        r
+    }
+
+    /// The elements in order, each cloned out when reached. The walk follows changes made
+    /// meanwhile (under the same RTNL section): it resumes after the element it returned last,
+    /// wherever that element now is, or at its old place if it was removed (so removing the
+    /// element just returned, as releasing every slave in turn does, skips nothing).
+    pub(crate) fn iter<'a>(&'a self, rtnl: &'a Rtnl) -> impl Iterator<Item = T> + 'a {
+        let mut next: usize = 0;
+        let mut last: Option<T> = None;
+        core::iter::from_fn(move || {
+            if let Some(l) = last.take() {
+                next = self.with(rtnl, |v| match v.iter().position(|x| x.same(&l)) {
+                    Some(j) => j + 1,
+                    // Removed: its successor now sits where it was.
+                    None => next.saturating_sub(1),
+                });
+            }
+            let x = self.get(next, rtnl)?;
+            next += 1;
+            last = Some(x.clone_ref());
+            Some(x)
+        })
     }
 }

@@ -62,6 +62,30 @@ impl SkBuff {
         unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) }
     }
 
+    /// `buf.len()` bytes of the packet at offset `off` (from `skb->data`), copied into `buf`
+    /// where not linear (`skb_header_pointer()`); `None` if the packet is shorter.
+    pub(crate) fn header_at<'a>(&'a self, off: usize, buf: &'a mut [u8]) -> Option<&'a [u8]> {
+        let len = buf.len();
+        // SAFETY: We own a valid skb.
+        if off.checked_add(len)? > unsafe { bindings::bondrs_skb_len(self.raw()) } as usize {
+            return None;
+        }
+        // SAFETY: `buf` has room for `len` bytes; the skb holds at least `off + len` (checked).
+        let p = unsafe {
+            bindings::bondrs_skb_header_pointer(
+                self.raw(),
+                c_int::try_from(off).ok()?,
+                c_int::try_from(len).ok()?,
+                buf.as_mut_ptr().cast(),
+            )
+        };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: `p` points to `len` bytes valid while the skb (or `buf`) is.
+        Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    }
+
     /// `skb_rx_queue_recorded()`.
     pub(crate) fn rx_queue_recorded(&self) -> bool {
         // SAFETY: We own a valid skb.
@@ -131,6 +155,8 @@ pub(crate) enum RxResult {
     Exact,
     /// `RX_HANDLER_PASS`.
     Pass,
+    /// `RX_HANDLER_CONSUMED`: the frame is done with (the handler frees it, `consume_skb()`).
+    Consumed,
 }
 
 /// The skb seen by an rx handler (owned by the stack).
@@ -185,6 +211,12 @@ unsafe extern "C" fn rx_cb<H: RxHandler>(
         RxResult::Another => bindings::rx_handler_result_RX_HANDLER_ANOTHER,
         RxResult::Exact => bindings::rx_handler_result_RX_HANDLER_EXACT,
         RxResult::Pass => bindings::rx_handler_result_RX_HANDLER_PASS,
+        RxResult::Consumed => {
+            // SAFETY: The skb is ours to free when the handler consumes it; the stack does not
+            // touch it again after `RX_HANDLER_CONSUMED`.
+            unsafe { bindings::bondrs_consume_skb(rx.0.as_ptr()) };
+            bindings::rx_handler_result_RX_HANDLER_CONSUMED
+        }
     }
 }
 
@@ -207,24 +239,40 @@ pub(crate) fn rx_register<H: RxHandler>(dev: &NetDevice, data: Arc<H>, _rtnl: &R
     Ok(())
 }
 
-/// The handler data of `dev` if its rx handler is ours with data `H`.
-pub(crate) fn rx_data<'a, H: RxHandler>(dev: &'a NetDevice, _rtnl: &'a Rtnl) -> Option<&'a H> {
-    // SAFETY: RTNL held: handler and data are stable.
+/// The raw handler data of `dev` if its rx handler is ours with data `H`.
+fn rx_data_ptr<H: RxHandler>(dev: &NetDevice, _rtnl: &Rtnl) -> Option<*const H> {
+    // SAFETY: RTNL held: the handler and its data are stable (they change only under RTNL).
     unsafe {
         let h = bindings::bondrs_rx_handler(dev.as_ptr());
         if h != rx_cb::<H> as *mut c_void {
             return None;
         }
-        bindings::bondrs_rx_handler_data(dev.as_ptr())
-            .cast::<H>()
-            .as_ref()
+        let p = bindings::bondrs_rx_handler_data(dev.as_ptr()).cast::<H>();
+        (!p.is_null()).then_some(p.cast_const())
     }
+}
+
+/// The handler data of `dev` if its rx handler is ours with data `H`: a counted reference of
+/// its own, so that it stays valid whatever the caller does next under the same RTNL section
+/// (such as [`rx_unregister`], which gives up the handler's reference).
+pub(crate) fn rx_data<H: RxHandler>(dev: &NetDevice, rtnl: &Rtnl) -> Option<Arc<H>> {
+    let p = rx_data_ptr::<H>(dev, rtnl)?;
+    // SAFETY: `p` came from `Arc::into_raw` in `rx_register` and the handler still holds that
+    // reference (RTNL held, so `rx_unregister` cannot run meanwhile): the object is alive. We
+    // borrow that reference without taking it over (`ManuallyDrop`) and clone it.
+    let held = core::mem::ManuallyDrop::new(unsafe { Arc::from_raw(p) });
+    Some(Arc::clone(&held))
+}
+
+/// Whether `dev` has our rx handler with data `H` (no reference taken).
+pub(crate) fn has_rx_data<H: RxHandler>(dev: &NetDevice, rtnl: &Rtnl) -> bool {
+    rx_data_ptr::<H>(dev, rtnl).is_some()
 }
 
 /// `netdev_rx_handler_unregister()` (waits for running handlers) and returns
 /// the data reference it held.
 pub(crate) fn rx_unregister<H: RxHandler>(dev: &NetDevice, rtnl: &Rtnl) -> Option<Arc<H>> {
-    let p = core::ptr::from_ref(rx_data::<H>(dev, rtnl)?);
+    let p = rx_data_ptr::<H>(dev, rtnl)?;
     // SAFETY: RTNL held; our handler is registered. After the call (which
     // includes `synchronize_net()`) no handler runs with `p` any more.
     unsafe { bindings::netdev_rx_handler_unregister(dev.as_ptr()) };

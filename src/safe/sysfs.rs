@@ -42,9 +42,14 @@ pub(crate) struct AttrGroup<T: DevAttrs, const N: usize, const N1: usize> {
 unsafe impl<T: DevAttrs, const N: usize, const N1: usize> Sync for AttrGroup<T, N, N1> {}
 
 impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
-    /// Builds the tables in place. `this` must be the address of the static
-    /// holding the result (the pointer table points into it).
-    pub(crate) const fn new(name: &'static CStr, this: *const Self) -> Self {
+    /// Builds the tables in place (use [`dev_attr_group!`], which declares the static).
+    ///
+    /// # Safety
+    ///
+    /// `this` must be the address of the static that is initialised with the result: the
+    /// pointer table and the group point into it, and sysfs follows them for the static's
+    /// lifetime.
+    pub(crate) const unsafe fn new(name: &'static CStr, this: *const Self) -> Self {
         assert!(N == T::ATTRS.len() && N1 == N + 1);
         // SAFETY: All-zero is the valid empty state of these C structs.
         let mut attrs: [bindings::device_attribute; N] = unsafe { core::mem::zeroed() };
@@ -57,7 +62,8 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
             if T::ATTRS[i].mode & 0o200 != 0 {
                 attrs[i].__bindgen_anon_2.store = Some(Self::store_cb);
             }
-            // SAFETY: Address arithmetic within the final static (`this`).
+            // SAFETY: Address arithmetic within the final static (`this`, function
+            // requirements); nothing is read through it here.
             ptrs[i] = unsafe { (&raw const (*this).attrs[i].attr).cast_mut() };
             i += 1;
         }
@@ -78,30 +84,42 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         }
     }
 
-    /// The first attribute (base for index computations).
-    pub(crate) fn first_attr(&self) -> *const bindings::device_attribute {
-        self.attrs.as_ptr()
+    /// The group as the driver hands it to the device (`dev->sysfs_groups[0]`).
+    pub(crate) const fn group_ref(&'static self) -> GroupRef<T> {
+        GroupRef {
+            attrs: self.attrs.as_ptr(),
+            len: N,
+            group: &self.group,
+            _p: PhantomData,
+        }
     }
 
+    /// The device and the index of `attr` in `T`'s group; `None` if `attr` is not one of
+    /// that group's attributes.
+    ///
     /// # Safety
     ///
-    /// `attr` must be one of `self.attrs` and `d` the `dev` of a net device
-    /// of `T` (sysfs only calls our callbacks for our group on our devices).
+    /// `d` must be the `dev` of a live net device of `T` (sysfs only calls the callbacks of
+    /// `T`'s group on devices of `T`, the only ones whose `sysfs_groups` hold it).
     unsafe fn resolve<'a>(
         d: *mut bindings::device,
         attr: *mut bindings::device_attribute,
-    ) -> (&'a Dev<T>, usize) {
-        // SAFETY: Per the function requirements.
-        unsafe {
+    ) -> Option<(&'a Dev<T>, usize)> {
+        let g = T::sysfs_group()?;
+        let idx = (attr as usize).checked_sub(g.attrs as usize)?
+            / size_of::<bindings::device_attribute>();
+        if idx >= g.len {
+            return None;
+        }
+        // SAFETY: Per the function requirements `d` is embedded in a `net_device` of `T`.
+        let dev = unsafe {
             let nd = d
                 .cast::<u8>()
                 .sub(core::mem::offset_of!(bindings::net_device, dev))
                 .cast::<bindings::net_device>();
-            let base = T::group_attrs();
-            let idx = (attr.cast::<u8>().offset_from(base.cast::<u8>()) as usize)
-                / size_of::<bindings::device_attribute>();
-            (Dev::<T>::from_raw(nd), idx)
-        }
+            Dev::<T>::from_raw(nd)
+        };
+        Some((dev, idx))
     }
 
     /// # Safety
@@ -113,15 +131,13 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         attr: *mut bindings::device_attribute,
         buf: *mut c_char,
     ) -> isize {
-        // SAFETY: Per the function requirements; `buf` is a PAGE_SIZE buffer.
-        let (dev, idx, bytes) = unsafe {
-            let (dev, idx) = Self::resolve(d, attr);
-            (
-                dev,
-                idx,
-                core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE),
-            )
+        // SAFETY: Per the function requirements.
+        let Some((dev, idx)) = (unsafe { Self::resolve(d, attr) }) else {
+            return EINVAL.to_errno() as isize;
         };
+        // SAFETY: sysfs passes a PAGE_SIZE buffer.
+        let bytes =
+            unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), bindings::PAGE_SIZE) };
         let mut out = SysfsBuf::new(bytes);
         match T::show(dev, idx, &mut out) {
             Ok(()) => out.len() as isize,
@@ -139,20 +155,60 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
         count: usize,
     ) -> isize {
         // SAFETY: Per the function requirements.
-        let (dev, idx, input) = unsafe {
-            let (dev, idx) = Self::resolve(d, attr);
-            (
-                dev,
-                idx,
-                core::slice::from_raw_parts(buf.cast::<u8>(), count),
-            )
+        let Some((dev, idx)) = (unsafe { Self::resolve(d, attr) }) else {
+            return EINVAL.to_errno() as isize;
         };
+        // SAFETY: sysfs passes `count` bytes at `buf`.
+        let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), count) };
         match T::store(dev, idx, input) {
             Ok(()) => count as isize,
             Err(e) => e.to_errno() as isize,
         }
     }
 }
+
+/// A device attribute group of driver `T` as the device core sees it: the group and its
+/// attribute table.
+///
+/// # Invariants
+///
+/// Made only from a `&'static AttrGroup<T, ..>` ([`AttrGroup::group_ref`]), whose construction
+/// guarantees that `group` lists exactly the `len` attributes at `attrs`, all static.
+pub(crate) struct GroupRef<T> {
+    attrs: *const bindings::device_attribute,
+    len: usize,
+    group: *const bindings::attribute_group,
+    _p: PhantomData<T>,
+}
+
+impl<T> GroupRef<T> {
+    /// The `attribute_group` (for `dev->sysfs_groups`).
+    pub(crate) fn group(&self) -> *const bindings::attribute_group {
+        self.group
+    }
+}
+
+/// Declares the static sysfs attribute group of a net device driver:
+/// `dev_attr_group!(pub(crate) static NAME: Driver = c"dirname");` (attributes from
+/// `<Driver as DevAttrs>::ATTRS`). The driver's `Driver::sysfs_group()` returns
+/// `Some(NAME.group_ref())`.
+macro_rules! dev_attr_group {
+    ($(#[$m:meta])* $vis:vis static $name:ident: $t:ty = $dir:expr;) => {
+        $(#[$m])*
+        $vis static $name: $crate::safe::sysfs::AttrGroup<
+            $t,
+            { <$t as $crate::safe::sysfs::DevAttrs>::ATTRS.len() },
+            { <$t as $crate::safe::sysfs::DevAttrs>::ATTRS.len() + 1 },
+        > = {
+            // SAFETY: `&raw const $name` is the address of the static being initialised.
+            #[allow(unsafe_code)]
+            unsafe {
+                $crate::safe::sysfs::AttrGroup::new($dir, &raw const $name)
+            }
+        };
+    };
+}
+pub(crate) use dev_attr_group;
 
 /// `restart_syscall()`: the error to return when RTNL is contended in a
 /// sysfs store (C `bond_opt_tryset_rtnl()`).
@@ -166,22 +222,28 @@ pub(crate) trait KobjAttrs: Send + Sync + Sized + 'static {
     /// Attribute names (all read-only, mode 0444), in order.
     const NAMES: &'static [&'static CStr];
     /// The static attribute table (`NAMES.len()` entries + NULL).
-    fn table() -> &'static KobjAttrTable;
+    fn table() -> &'static KobjAttrTable<Self>;
     /// Writes attribute `idx` into `out`.
     fn show(&self, idx: usize, out: &mut SysfsBuf<'_>);
 }
 
 /// Static `struct attribute` entries and the NULL-terminated pointer list
 /// `sysfs_create_files()` takes.
-pub(crate) struct KobjAttrTable {
+///
+/// # Invariants
+///
+/// Built by [`KobjAttrTable::new`] in the static it points into (see [`kobj_attr_table!`]); the
+/// callbacks are those of `D`, the `D` whose kobjects the table serves.
+pub(crate) struct KobjAttrTable<D> {
     attrs: [bindings::attribute; 8],
     ptrs: [*const bindings::attribute; 9],
     ktype: bindings::kobj_type,
     ops: bindings::sysfs_ops,
+    _p: PhantomData<D>,
 }
 
 // SAFETY: Read-only static data after construction.
-unsafe impl Sync for KobjAttrTable {}
+unsafe impl<D> Sync for KobjAttrTable<D> {}
 
 #[repr(C)]
 struct KobjBox<D: KobjAttrs> {
@@ -189,9 +251,13 @@ struct KobjBox<D: KobjAttrs> {
     data: D,
 }
 
-impl KobjAttrTable {
-    /// The table for `D` (at most 8 attributes); `this` is the static's address.
-    pub(crate) const fn new<D: KobjAttrs>(this: *const Self) -> Self {
+impl<D: KobjAttrs> KobjAttrTable<D> {
+    /// The table for `D` (at most 8 attributes); use [`kobj_attr_table!`].
+    ///
+    /// # Safety
+    ///
+    /// `this` must be the address of the static that is initialised with the result.
+    pub(crate) const unsafe fn new(this: *const Self) -> Self {
         assert!(D::NAMES.len() <= 8);
         // SAFETY: All-zero is the valid empty state of these C structs.
         let mut attrs: [bindings::attribute; 8] = unsafe { core::mem::zeroed() };
@@ -200,16 +266,16 @@ impl KobjAttrTable {
         while i < D::NAMES.len() {
             attrs[i].name = kernel::str::as_char_ptr_in_const_context(D::NAMES[i]);
             attrs[i].mode = 0o444;
-            // SAFETY: Address arithmetic within the final static.
+            // SAFETY: Address arithmetic within the final static (function requirements).
             ptrs[i] = unsafe { &raw const (*this).attrs[i] };
             i += 1;
         }
         // SAFETY: As above.
         let mut ops: bindings::sysfs_ops = unsafe { core::mem::zeroed() };
-        ops.show = Some(Self::show_cb::<D>);
+        ops.show = Some(Self::show_cb);
         // SAFETY: As above.
         let mut ktype: bindings::kobj_type = unsafe { core::mem::zeroed() };
-        ktype.release = Some(Self::release_cb::<D>);
+        ktype.release = Some(Self::release_cb);
         // SAFETY: As above.
         ktype.sysfs_ops = unsafe { &raw const (*this).ops };
         Self {
@@ -217,6 +283,7 @@ impl KobjAttrTable {
             ptrs,
             ktype,
             ops,
+            _p: PhantomData,
         }
     }
 
@@ -224,7 +291,7 @@ impl KobjAttrTable {
     ///
     /// Called by sysfs on one of our attributes of a kobject created by
     /// [`KobjDir::new`] (alive during the call).
-    unsafe extern "C" fn show_cb<D: KobjAttrs>(
+    unsafe extern "C" fn show_cb(
         kobj: *mut bindings::kobject,
         attr: *mut bindings::attribute,
         buf: *mut c_char,
@@ -250,11 +317,27 @@ impl KobjAttrTable {
     /// # Safety
     ///
     /// Called by the kobject core when the last reference is gone.
-    unsafe extern "C" fn release_cb<D: KobjAttrs>(kobj: *mut bindings::kobject) {
+    unsafe extern "C" fn release_cb(kobj: *mut bindings::kobject) {
         // SAFETY: Allocated by `KobjDir::new` as a `KBox<KobjBox<D>>`.
         drop(unsafe { KBox::from_raw(kobj.cast::<KobjBox<D>>()) });
     }
 }
+
+/// Declares the static attribute table of a [`KobjAttrs`] type:
+/// `kobj_attr_table!(static NAME: Type);`, returned by `Type::table()`.
+macro_rules! kobj_attr_table {
+    ($(#[$m:meta])* $vis:vis static $name:ident: $t:ty;) => {
+        $(#[$m])*
+        $vis static $name: $crate::safe::sysfs::KobjAttrTable<$t> = {
+            // SAFETY: `&raw const $name` is the address of the static being initialised.
+            #[allow(unsafe_code)]
+            unsafe {
+                $crate::safe::sysfs::KobjAttrTable::new(&raw const $name)
+            }
+        };
+    };
+}
+pub(crate) use kobj_attr_table;
 
 /// A kobject directory under a device (C `slave->kobj`, "bonding_slave")
 /// with read-only attributes; removed on drop.

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! active-backup (C `bond_xmit_activebackup()` and the active-backup parts of
+//! `bond_enslave()`, `bond_miimon_commit()` and `bond_change_active_slave()`): one slave, the
+//! active one, carries all traffic; the others are backups whose received frames are not
+//! delivered to the bond (unless `all_slaves_active`).
+
+use super::{BondMode, LagTxType};
+use crate::bindings;
+use crate::bond::{BondDriver, SlaveSet};
+use crate::modes::{slaves::Link, Mode};
+use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rtnl::Rtnl;
+use crate::slave::Slave;
+use crate::xmit::{drop_skb, queue_xmit};
+use kernel::sync::Arc;
+
+/// active-backup.
+pub(crate) struct ActiveBackup;
+
+impl BondMode for ActiveBackup {
+    const MODE: Mode = Mode::ActiveBackup;
+    const LAG_TX_TYPE: LagTxType = LagTxType::ActiveBackup;
+    const OVERRIDES_TX_QUEUE: bool = true;
+    const LOG_ROLE: bool = true;
+
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+        match &set.active {
+            Some(a) => queue_xmit(skb, a),
+            None => drop_skb(dev, skb),
+        }
+    }
+
+    fn enslave_role(
+        bond: &Dev<BondDriver>,
+        new: &Arc<Slave>,
+        _active: &mut Option<Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) {
+        // A new slave starts as a backup; `bond_select_active_slave()` picks the active one.
+        let all_active = bond.private().params(rtnl).all_slaves_active != 0;
+        new.set_inactive_flags(Self::MODE, all_active, rtnl);
+    }
+
+    fn open_slave(bond: &Dev<BondDriver>, slave: &Slave, is_active: bool, rtnl: &Rtnl) {
+        if is_active {
+            slave.set_active_flags(rtnl);
+        } else {
+            let all_active = bond.private().params(rtnl).all_slaves_active != 0;
+            slave.set_inactive_flags(Self::MODE, all_active, rtnl);
+        }
+    }
+
+    fn link_flags(bond: &Dev<BondDriver>, slave: &Slave, link: Link, rtnl: &Rtnl) {
+        // Up: the failover decides. Down: no longer a candidate for receiving.
+        if link == Link::Down {
+            let all_active = bond.private().params(rtnl).all_slaves_active != 0;
+            slave.set_inactive_flags(Self::MODE, all_active, rtnl);
+        }
+    }
+
+    fn ignore_updelay(set: &SlaveSet) -> bool {
+        set.active.is_none()
+    }
+
+    fn active_changed(
+        bond: &Dev<BondDriver>,
+        old: Option<&Arc<Slave>>,
+        new: Option<&Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) {
+        let b = bond.private();
+        let p = b.params(rtnl);
+        if let Some(o) = old {
+            o.set_inactive_flags(Self::MODE, p.all_slaves_active != 0, rtnl);
+        }
+        if let Some(n) = new {
+            n.set_active_flags(rtnl);
+            if p.fail_over_mac != 0 {
+                crate::enslave::do_fail_over_mac(bond, n, old, rtnl);
+            }
+            bond.notify(bindings::netdev_cmd_NETDEV_BONDING_FAILOVER, rtnl);
+            if bond.running() {
+                crate::monitor::peer_notify_reset(&b, rtnl);
+                crate::monitor::peer_notify_may_events(bond, false, rtnl);
+            }
+        }
+        // The transmit array depends on the active flags changed above.
+        b.republish(rtnl);
+    }
+}

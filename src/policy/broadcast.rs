@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! broadcast (C `bond_xmit_broadcast()`): every packet goes to every slave whose link is up.
+
+use super::{BondMode, LagTxType};
+use crate::bare_pr;
+use crate::bond::{BondDriver, SlaveSet};
+use crate::modes::{slaves::Link, Mode};
+use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::xmit::queue_xmit;
+
+/// broadcast.
+pub(crate) struct Broadcast;
+
+impl BondMode for Broadcast {
+    const MODE: Mode = Mode::Broadcast;
+    const LAG_TX_TYPE: LagTxType = LagTxType::Broadcast;
+
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+        // C `bond_xmit_broadcast(..., true)`.
+        let count = set.all.len();
+        let mut ok = false;
+        let mut skb = Some(skb);
+        for (i, s) in set.all.iter().enumerate() {
+            if !(s.is_up() && s.link() == Link::Up) {
+                continue;
+            }
+            let this = if i + 1 == count {
+                skb.take()
+            } else {
+                match skb.as_ref().and_then(|k| k.try_clone()) {
+                    Some(c) => Some(c),
+                    None => {
+                        bare_pr!(
+                            Err,
+                            "{}: Error: bond_xmit_broadcast: skb_clone() failed\n",
+                            dev.name_racy()
+                        );
+                        continue;
+                    }
+                }
+            };
+            if let Some(k) = this {
+                if matches!(queue_xmit(k, s), TxStatus::Code(0)) {
+                    ok = true;
+                }
+            }
+        }
+        drop(skb);
+        if ok {
+            TxStatus::Ok
+        } else {
+            dev.tx_dropped_inc();
+            TxStatus::Dropped
+        }
+    }
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The bonding modes as policy objects: one type per mode, implementing [`BondMode`], and one
+//! registration list ([`modes!`] below) from which every per-mode dispatch is generated.
+//!
+//! Every place where C's bonding driver branches on `BOND_MODE(bond)` to do something a mode
+//! owns is a hook here; the rest of the driver calls the hook through the dispatch functions of
+//! this module (`policy::xmit(mode, ...)`, `policy::link_changed(mode, ...)`, ...) and never
+//! matches on the mode itself. The dispatch is static: a `match` on the mode once per call,
+//! then direct (inlinable) calls, so the transmit path has no indirect call.
+//!
+//! A mode's decisions that do not need kernel objects (which slave a packet goes to, LACP state
+//! machines, TLB/ALB tables) live in the pure crate `modes/`, where host tests exercise them;
+//! the mode's file here feeds them the kernel's events and carries out what they return.
+//!
+//! Adding a mode: write `policy/<mode>.rs` with a type implementing [`BondMode`] (override the
+//! hooks the mode needs; the defaults are C's behaviour for modes without the feature), and add
+//! one line to the [`modes!`] list. A mode not in the list is refused ("not implemented yet").
+
+use crate::bond::{BondDriver, SlaveSet};
+use crate::modes::{slaves::Link, Mode};
+use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::RxSkb;
+use crate::slave::Slave;
+use kernel::{prelude::*, seq_file::SeqFile, sync::Arc};
+
+mod activebackup;
+mod broadcast;
+mod roundrobin;
+mod xor;
+
+/// `enum netdev_lag_tx_type` (C `bond_lag_tx_type()`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum LagTxType {
+    /// `NETDEV_LAG_TX_TYPE_UNKNOWN`.
+    Unknown = 0,
+    /// `NETDEV_LAG_TX_TYPE_BROADCAST`.
+    Broadcast = 2,
+    /// `NETDEV_LAG_TX_TYPE_ROUNDROBIN`.
+    RoundRobin = 3,
+    /// `NETDEV_LAG_TX_TYPE_ACTIVEBACKUP`.
+    ActiveBackup = 4,
+    /// `NETDEV_LAG_TX_TYPE_HASH`.
+    Hash = 5,
+}
+
+/// What a mode's receive probe did with a frame (C `bond->recv_probe()`'s return).
+pub(crate) enum RxProbe {
+    /// Not the mode's: the frame continues on the normal receive path.
+    Pass,
+    /// The mode consumed it (C `RX_HANDLER_CONSUMED`).
+    #[expect(
+        dead_code,
+        reason = "802.3ad's LACPDU receive (C bond_3ad_lacpdu_recv) returns it"
+    )]
+    Consumed,
+}
+
+/// A bonding mode. Each hook names the C code it stands for; the defaults are what C does for a
+/// mode that has no such feature.
+pub(crate) trait BondMode {
+    /// The mode.
+    const MODE: Mode;
+
+    /// What the upper device link advertises (C `bond_lag_tx_type()`).
+    const LAG_TX_TYPE: LagTxType = LagTxType::Unknown;
+
+    /// Whether the mode lets `queue_id` override its slave choice (C
+    /// `bond_should_override_tx_queue()`).
+    const OVERRIDES_TX_QUEUE: bool = false;
+
+    /// Interval of the mode's own periodic work in ms, 0 for none (C `ad_work`, `alb_work`).
+    const TICK_MS: u32 = 0;
+
+    /// Transmits `skb` on the slave(s) the mode chooses, from the data path's snapshot `set`
+    /// (C `bond_xmit_roundrobin()`, `bond_xmit_activebackup()`, `bond_3ad_xor_xmit()`,
+    /// `bond_xmit_broadcast()`, `bond_tlb_xmit()`, `bond_alb_xmit()`). Called under RCU with BH
+    /// disabled, with at least one slave in `set.all`.
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus;
+
+    /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
+    /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`).
+    fn rx_probe(_bond: &Dev<BondDriver>, _slave: &Slave, _skb: &RxSkb) -> RxProbe {
+        RxProbe::Pass
+    }
+
+    /// The role of a slave being enslaved (the mode `switch` of C `bond_enslave()`); `active`
+    /// is the `curr_active_slave` the enslave will publish. Default: "always active in trunk
+    /// mode", and the first slave with link up becomes `curr_active_slave`.
+    fn enslave_role(
+        _bond: &Dev<BondDriver>,
+        new: &Arc<Slave>,
+        active: &mut Option<Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) {
+        new.set_backup(false, rtnl);
+        if active.is_none() && new.link() == Link::Up {
+            *active = Some(new.clone());
+        }
+    }
+
+    /// Mode state to set up for a new slave (C `bond_3ad_bind_slave()`,
+    /// `bond_alb_init_slave()`), before it is published.
+    fn enslave(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
+
+    /// Mode state to tear down for a slave being released (C `bond_3ad_unbind_slave()`,
+    /// `bond_alb_deinit_slave()`), after it left the published set.
+    fn release(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _rtnl: &Rtnl) {}
+
+    /// The slave's flags when the bond opens (the loop of C `bond_open()`): `is_active` tells
+    /// whether it is `curr_active_slave`. Default: active.
+    fn open_slave(_bond: &Dev<BondDriver>, slave: &Slave, _is_active: bool, rtnl: &Rtnl) {
+        slave.set_active_flags(rtnl);
+    }
+
+    /// The slave's flags when the MII monitor commits a link change (C
+    /// `bond_miimon_commit()`): default, a slave that comes up is "made immediately active",
+    /// one that goes down keeps its flags.
+    fn link_flags(_bond: &Dev<BondDriver>, slave: &Slave, link: Link, rtnl: &Rtnl) {
+        if link == Link::Up {
+            slave.set_backup(false, rtnl);
+        }
+    }
+
+    /// After a committed link change (C `bond_miimon_link_change()`:
+    /// `bond_3ad_handle_link_change()`, `bond_alb_handle_link_change()`, the xor's slave array).
+    fn link_changed(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _link: Link, _rtnl: &Rtnl) {}
+
+    /// Whether the MII monitor may bring a slave up at once, ignoring updelay (C
+    /// `bond_miimon_inspect()`): when the bond has no slave to transmit on. Default: no usable
+    /// slave.
+    fn ignore_updelay(set: &SlaveSet) -> bool {
+        set.usable.is_empty()
+    }
+
+    /// Whether the MII monitor's log lines name the slave's role, "active " or "backup " (C
+    /// `bond_miimon_inspect()`, active-backup only).
+    const LOG_ROLE: bool = false;
+
+    /// After `curr_active_slave` changed from `old` to `new` (the mode part of C
+    /// `bond_change_active_slave()`: active-backup's flags, fail_over_mac and failover
+    /// notifications; `bond_alb_handle_active_change()`).
+    fn active_changed(
+        _bond: &Dev<BondDriver>,
+        _old: Option<&Arc<Slave>>,
+        _new: Option<&Arc<Slave>>,
+        _rtnl: &Rtnl,
+    ) {
+    }
+
+    /// Whether `slave` belongs in the transmit array the data path hashes over (C
+    /// `bond_update_slave_arr()`: usable slaves; 802.3ad: the active aggregator's).
+    fn in_tx_array(slave: &Slave) -> bool {
+        slave.can_tx()
+    }
+
+    /// The bond's carrier (C `bond_set_carrier()`; 802.3ad: `bond_3ad_set_carrier()`): default,
+    /// up while any slave's link is up.
+    fn carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+        bond.private()
+            .slave_list(rtnl)
+            .any(|s| s.link() == Link::Up)
+    }
+
+    /// The mode's periodic work, every [`BondMode::TICK_MS`] while the bond is up (C
+    /// `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`).
+    fn tick(_bond: &Dev<BondDriver>) {}
+
+    /// The mode's lines of `/proc/net/bonding/<bond>` after the common bond part (C
+    /// `bond_info_show_master()`: the 802.3ad info).
+    fn proc_bond(_m: &SeqFile, _bond: &Dev<BondDriver>, _rtnl: &Rtnl) {}
+
+    /// The mode's lines of a slave's `/proc` section (C `bond_info_show_slave()`: aggregator,
+    /// LACP details).
+    fn proc_slave(_m: &SeqFile, _bond: &Dev<BondDriver>, _slave: &Slave, _rtnl: &Rtnl) {}
+}
+
+/// The registered modes, one line each: `dispatch!(mode, M => expr, otherwise)` evaluates `expr`
+/// with `M` the policy type of `mode`, or `otherwise` for a mode that is not registered (no bond
+/// can have one: setting it is refused).
+macro_rules! dispatch {
+    ($mode:expr, $m:ident => $e:expr, $none:expr) => {
+        match $mode {
+            Mode::BalanceRr => {
+                type $m = roundrobin::RoundRobin;
+                $e
+            }
+            Mode::ActiveBackup => {
+                type $m = activebackup::ActiveBackup;
+                $e
+            }
+            Mode::BalanceXor => {
+                type $m = xor::Xor;
+                $e
+            }
+            Mode::Broadcast => {
+                type $m = broadcast::Broadcast;
+                $e
+            }
+            #[allow(unreachable_patterns)]
+            _ => $none,
+        }
+    };
+}
+
+/// Whether bonding-rs implements `mode` (the others are refused, "not implemented yet").
+pub(crate) const fn implemented(mode: Mode) -> bool {
+    dispatch!(mode, M => M::MODE as u8 == mode as u8, false)
+}
+
+/// [`BondMode::xmit`] (unregistered modes cannot be configured: they drop).
+#[inline]
+pub(crate) fn xmit(mode: Mode, dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    dispatch!(mode, M => M::xmit(dev, set, skb), crate::xmit::drop_skb(dev, skb))
+}
+
+/// [`BondMode::OVERRIDES_TX_QUEUE`].
+#[inline]
+pub(crate) const fn overrides_tx_queue(mode: Mode) -> bool {
+    dispatch!(mode, M => M::OVERRIDES_TX_QUEUE, false)
+}
+
+/// [`BondMode::LAG_TX_TYPE`].
+pub(crate) const fn lag_tx_type(mode: Mode) -> LagTxType {
+    dispatch!(mode, M => M::LAG_TX_TYPE, LagTxType::Unknown)
+}
+
+/// [`BondMode::TICK_MS`].
+pub(crate) const fn tick_ms(mode: Mode) -> u32 {
+    dispatch!(mode, M => M::TICK_MS, 0)
+}
+
+/// [`BondMode::LOG_ROLE`].
+pub(crate) const fn log_role(mode: Mode) -> bool {
+    dispatch!(mode, M => M::LOG_ROLE, false)
+}
+
+/// [`BondMode::rx_probe`].
+pub(crate) fn rx_probe(mode: Mode, bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {
+    dispatch!(mode, M => M::rx_probe(bond, slave, skb), RxProbe::Pass)
+}
+
+/// [`BondMode::enslave_role`].
+pub(crate) fn enslave_role(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    new: &Arc<Slave>,
+    active: &mut Option<Arc<Slave>>,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::enslave_role(bond, new, active, rtnl), ())
+}
+
+/// [`BondMode::enslave`].
+pub(crate) fn enslave(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Arc<Slave>,
+    rtnl: &Rtnl,
+) -> Result {
+    dispatch!(mode, M => M::enslave(bond, slave, rtnl), Err(EOPNOTSUPP))
+}
+
+/// [`BondMode::release`].
+pub(crate) fn release(mode: Mode, bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) {
+    dispatch!(mode, M => M::release(bond, slave, rtnl), ())
+}
+
+/// [`BondMode::open_slave`].
+pub(crate) fn open_slave(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Slave,
+    is_active: bool,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::open_slave(bond, slave, is_active, rtnl), ())
+}
+
+/// [`BondMode::link_flags`].
+pub(crate) fn link_flags(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Slave,
+    link: Link,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::link_flags(bond, slave, link, rtnl), ())
+}
+
+/// [`BondMode::link_changed`].
+pub(crate) fn link_changed(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Arc<Slave>,
+    link: Link,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::link_changed(bond, slave, link, rtnl), ())
+}
+
+/// [`BondMode::ignore_updelay`].
+pub(crate) fn ignore_updelay(mode: Mode, set: &SlaveSet) -> bool {
+    dispatch!(mode, M => M::ignore_updelay(set), false)
+}
+
+/// [`BondMode::active_changed`].
+pub(crate) fn active_changed(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    old: Option<&Arc<Slave>>,
+    new: Option<&Arc<Slave>>,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::active_changed(bond, old, new, rtnl), ())
+}
+
+/// [`BondMode::in_tx_array`].
+pub(crate) fn in_tx_array(mode: Mode, slave: &Slave) -> bool {
+    dispatch!(mode, M => M::in_tx_array(slave), false)
+}
+
+/// [`BondMode::carrier`].
+pub(crate) fn carrier(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+    dispatch!(mode, M => M::carrier(bond, rtnl), false)
+}
+
+/// [`BondMode::tick`].
+pub(crate) fn tick(mode: Mode, bond: &Dev<BondDriver>) {
+    dispatch!(mode, M => M::tick(bond), ())
+}
+
+/// [`BondMode::proc_bond`].
+pub(crate) fn proc_bond(mode: Mode, m: &SeqFile, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    dispatch!(mode, M => M::proc_bond(m, bond, rtnl), ())
+}
+
+/// [`BondMode::proc_slave`].
+pub(crate) fn proc_slave(
+    mode: Mode,
+    m: &SeqFile,
+    bond: &Dev<BondDriver>,
+    slave: &Slave,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::proc_slave(m, bond, slave, rtnl), ())
+}
