@@ -370,20 +370,25 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             );
             arp_interval = 0;
         }
-        if updelay % miimon != 0 {
+        // Checked arithmetic: `miimon` is not 0 here, but the compiler cannot keep that across
+        // the printk calls, and its division-by-zero panic paths end `init()` in a call
+        // objtool does not know as noreturn ("falls through to next function").
+        let ticks = |v: i32| v.checked_div(miimon).unwrap_or(0);
+        let rem = |v: i32| v.checked_rem(miimon).unwrap_or(0);
+        if rem(updelay) != 0 {
             bare_pr!(Warning,
                 "Warning: updelay ({}) is not a multiple of miimon ({}), updelay rounded to {} ms\n",
-                updelay, miimon, (updelay / miimon) * miimon
+                updelay, miimon, ticks(updelay).saturating_mul(miimon)
             );
         }
-        updelay /= miimon;
-        if downdelay % miimon != 0 {
+        updelay = ticks(updelay);
+        if rem(downdelay) != 0 {
             bare_pr!(Warning,
                 "Warning: downdelay ({}) is not a multiple of miimon ({}), downdelay rounded to {} ms\n",
-                downdelay, miimon, (downdelay / miimon) * miimon
+                downdelay, miimon, ticks(downdelay).saturating_mul(miimon)
             );
         }
-        downdelay /= miimon;
+        downdelay = ticks(downdelay);
     }
 
     if arp_interval < 0 {
