@@ -84,6 +84,11 @@ impl Mode {
         self as u8
     }
 
+    /// Numeric value, as the option code carries it.
+    pub const fn as_u64(self) -> u64 {
+        self as u64
+    }
+
     /// `BIT(mode)`, the bit used in option `unsuppmodes` masks.
     pub const fn bit(self) -> u8 {
         1u8 << (self as u8)
@@ -231,6 +236,11 @@ impl XmitHashPolicy {
         self as u8
     }
 
+    /// Numeric value, as the option code carries it.
+    pub const fn as_u64(self) -> u64 {
+        self as u64
+    }
+
     /// Option value name (`bond_xmit_hashtype_tbl`).
     pub const fn name(self) -> &'static str {
         match self {
@@ -244,33 +254,91 @@ impl XmitHashPolicy {
     }
 }
 
-/// Per-mode behaviour. One implementation per mode will carry the mode's
-/// transmit/receive policy (slave selection etc.) as those parts are ported;
-/// for now it only identifies the mode and exposes the mode predicates of
-/// `include/net/bonding.h` through it.
-pub trait ModePolicy {
-    /// The mode this policy implements.
-    fn mode(&self) -> Mode;
+/// An option whose values are a small closed set (C's `BOND_*` constants and the value names
+/// of `bond_options.c`): the enum, its name table, and conversions from the numbers the option
+/// code and netlink carry.
+macro_rules! value_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $n:literal => $s:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum $name {
+            $($(#[$vm])* $v = $n,)*
+        }
 
-    /// See [`Mode::uses_arp`].
-    fn uses_arp(&self) -> bool {
-        self.mode().uses_arp()
-    }
+        impl $name {
+            /// All values, in numeric order.
+            pub const ALL: &'static [$name] = &[$($name::$v),*];
 
-    /// See [`Mode::uses_primary`].
-    fn uses_primary(&self) -> bool {
-        self.mode().uses_primary()
-    }
+            /// The value of a number; `None` if out of range.
+            pub const fn from_u64(v: u64) -> Option<$name> {
+                match v {
+                    $($n => Some($name::$v),)*
+                    _ => None,
+                }
+            }
 
-    /// See [`Mode::is_lb`].
-    fn is_lb(&self) -> bool {
-        self.mode().is_lb()
+            /// The number (`BOND_*`).
+            pub const fn as_u8(self) -> u8 {
+                self as u8
+            }
+
+            /// The number, as the option code carries it.
+            pub const fn as_u64(self) -> u64 {
+                self as u64
+            }
+
+            /// The value's name (sysfs, module parameter, procfs).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$v => $s,)*
+                }
+            }
+        }
+    };
+}
+
+value_enum! {
+    /// `arp_validate` (`BOND_ARP_VALIDATE_*`, `BOND_ARP_FILTER*`).
+    pub enum ArpValidate {
+        /// No validation (default).
+        None = 0 => "none",
+        /// Validate on the active slave.
+        Active = 1 => "active",
+        /// Validate on backup slaves.
+        Backup = 2 => "backup",
+        /// Validate on all slaves.
+        All = 3 => "all",
+        /// Only ARP counts as traffic (no validation).
+        Filter = 4 => "filter",
+        /// Filter + validate on the active slave.
+        FilterActive = 5 => "filter_active",
+        /// Filter + validate on backup slaves.
+        FilterBackup = 6 => "filter_backup",
     }
 }
 
-impl ModePolicy for Mode {
-    fn mode(&self) -> Mode {
-        *self
+value_enum! {
+    /// `primary_reselect` (`BOND_PRI_RESELECT_*`).
+    pub enum PrimaryReselect {
+        /// The primary becomes active whenever it comes back (default).
+        Always = 0 => "always",
+        /// Only if it is better (speed, duplex) than the current active slave.
+        Better = 1 => "better",
+        /// Only if the current active slave fails.
+        Failure = 2 => "failure",
+    }
+}
+
+value_enum! {
+    /// `fail_over_mac` (`BOND_FOM_*`).
+    pub enum FailOverMac {
+        /// All slaves take the bond's address (default).
+        None = 0 => "none",
+        /// The bond takes the active slave's address.
+        Active = 1 => "active",
+        /// The new active slave takes the bond's address, the old one the new one's.
+        Follow = 2 => "follow",
     }
 }
 
@@ -358,8 +426,6 @@ mod tests {
             assert_eq!(m.uses_xmit_hash(false), can_hash.contains(&m));
             assert_eq!(m.is_nondyn_tlb(false), lb.contains(&m));
             assert!(!m.is_nondyn_tlb(true));
-            assert_eq!(ModePolicy::mode(&m), m);
-            assert_eq!(ModePolicy::uses_arp(&m), m.uses_arp());
         }
     }
 }

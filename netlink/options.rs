@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use crate::modes::Mode;
+use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
 
 /// `BOND_OPTFLAG_NOSLAVES`: the bond must have no slaves to set the option.
 pub const OPTFLAG_NOSLAVES: u32 = 1 << 0;
@@ -317,16 +317,27 @@ const AD: u8 = Mode::Ieee8023ad.bit();
 const TLB: u8 = Mode::BalanceTlb.bit();
 const ALB: u8 = Mode::BalanceAlb.bit();
 
+/// The value table of an enum of `modes` (names kept once, with the enum), the first value
+/// the default, as C's tables of those options are.
+macro_rules! enum_tbl {
+    ($t:ident, $n:literal) => {{
+        let mut out = [v("", 0, 0); $n];
+        let mut i = 0;
+        while i < $n {
+            let e = $t::ALL[i];
+            out[i] = v(
+                e.name(),
+                e.as_u8() as u64,
+                if i == 0 { VALFLAG_DEFAULT } else { 0 },
+            );
+            i += 1;
+        }
+        out
+    }};
+}
+
 /// `bond_mode_tbl`
-pub static MODE_TBL: [OptValue; 7] = [
-    v("balance-rr", 0, VALFLAG_DEFAULT),
-    v("active-backup", 1, 0),
-    v("balance-xor", 2, 0),
-    v("broadcast", 3, 0),
-    v("802.3ad", 4, 0),
-    v("balance-tlb", 5, 0),
-    v("balance-alb", 6, 0),
-];
+pub static MODE_TBL: [OptValue; 7] = enum_tbl!(Mode, 7);
 
 /// `bond_pps_tbl`
 pub static PPS_TBL: [OptValue; 2] = [
@@ -335,35 +346,16 @@ pub static PPS_TBL: [OptValue; 2] = [
 ];
 
 /// `bond_xmit_hashtype_tbl`
-pub static XMIT_HASHTYPE_TBL: [OptValue; 6] = [
-    v("layer2", 0, VALFLAG_DEFAULT),
-    v("layer3+4", 1, 0),
-    v("layer2+3", 2, 0),
-    v("encap2+3", 3, 0),
-    v("encap3+4", 4, 0),
-    v("vlan+srcmac", 5, 0),
-];
+pub static XMIT_HASHTYPE_TBL: [OptValue; 6] = enum_tbl!(XmitHashPolicy, 6);
 
 /// `bond_arp_validate_tbl`
-pub static ARP_VALIDATE_TBL: [OptValue; 7] = [
-    v("none", 0, VALFLAG_DEFAULT),
-    v("active", 1, 0),
-    v("backup", 2, 0),
-    v("all", 3, 0),
-    v("filter", 4, 0),
-    v("filter_active", 5, 0),
-    v("filter_backup", 6, 0),
-];
+pub static ARP_VALIDATE_TBL: [OptValue; 7] = enum_tbl!(ArpValidate, 7);
 
 /// `bond_arp_all_targets_tbl`
 pub static ARP_ALL_TARGETS_TBL: [OptValue; 2] = [v("any", 0, VALFLAG_DEFAULT), v("all", 1, 0)];
 
 /// `bond_fail_over_mac_tbl`
-pub static FAIL_OVER_MAC_TBL: [OptValue; 3] = [
-    v("none", 0, VALFLAG_DEFAULT),
-    v("active", 1, 0),
-    v("follow", 2, 0),
-];
+pub static FAIL_OVER_MAC_TBL: [OptValue; 3] = enum_tbl!(FailOverMac, 3);
 
 /// `bond_intmax_tbl`
 pub static INTMAX_TBL: [OptValue; 2] = [
@@ -400,11 +392,7 @@ pub static PEER_NOTIF_DELAY_TBL: [OptValue; 2] =
     [v("off", 0, 0), v("maxval", 300_000, VALFLAG_MAX)];
 
 /// `bond_primary_reselect_tbl`
-pub static PRIMARY_RESELECT_TBL: [OptValue; 3] = [
-    v("always", 0, VALFLAG_DEFAULT),
-    v("better", 1, 0),
-    v("failure", 2, 0),
-];
+pub static PRIMARY_RESELECT_TBL: [OptValue; 3] = enum_tbl!(PrimaryReselect, 3);
 
 /// `bond_use_carrier_tbl`
 pub static USE_CARRIER_TBL: [OptValue; 1] = [v("on", 1, VALFLAG_DEFAULT)];

@@ -12,7 +12,7 @@
 
 use crate::bindings;
 use crate::dev_pr;
-use crate::modes::{Mode, XmitHashPolicy};
+use crate::modes::{FailOverMac, Mode, XmitHashPolicy};
 use crate::params::BondParams;
 use crate::safe::devops::{capable_net_admin, Stats64, STATS64_LEN};
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
@@ -25,7 +25,7 @@ use crate::safe::rcu::{RcuArc, RtnlCell, RtnlVec, Unpublished};
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::DevWork;
 use crate::slave::Slave;
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU8, Ordering::Relaxed};
+use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SetOnce, sync::SpinLock};
 
 /// Bond defaults computed from the module parameters at load (C
@@ -57,13 +57,13 @@ pub(crate) struct SlaveSet {
 
 /// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
 pub(crate) struct Hot {
-    pub(crate) mode: AtomicU8,
-    pub(crate) xmit_policy: AtomicU8,
-    pub(crate) packets_per_slave: AtomicU32,
-    pub(crate) miimon: AtomicI32,
-    pub(crate) updelay: AtomicI32,
-    pub(crate) downdelay: AtomicI32,
-    pub(crate) peer_notif_delay: AtomicI32,
+    pub(crate) mode: Atomic<Mode>,
+    pub(crate) xmit_policy: Atomic<XmitHashPolicy>,
+    pub(crate) packets_per_slave: Atomic<u32>,
+    pub(crate) miimon: Atomic<i32>,
+    pub(crate) updelay: Atomic<i32>,
+    pub(crate) downdelay: Atomic<i32>,
+    pub(crate) peer_notif_delay: Atomic<i32>,
 }
 
 /// The bond's private state (C `struct bonding`), pinned in the netdev's
@@ -82,15 +82,15 @@ pub(crate) struct Bond {
     /// the data path then drops, as C's with its slave arrays reset).
     pub(crate) slaves: RcuArc<SlaveSet>,
     /// The last rebuild of `slaves` failed: the MII monitor retries it.
-    stale: AtomicBool,
+    stale: Atomic<bool>,
     /// `bond->force_primary`.
     pub(crate) force_primary: RtnlCell<bool>,
     /// `rr_tx_counter`.
-    pub(crate) rr_counter: AtomicU32,
+    pub(crate) rr_counter: Atomic<u32>,
     /// `send_peer_notif`.
-    pub(crate) send_peer_notif: AtomicI32,
+    pub(crate) send_peer_notif: Atomic<i32>,
     /// `igmp_retrans`.
-    pub(crate) igmp_retrans: AtomicI32,
+    pub(crate) igmp_retrans: Atomic<i32>,
     #[pin]
     pub(crate) mii_work: DevWork<BondDriver, MII_WORK>,
     #[pin]
@@ -116,8 +116,8 @@ impl Bond {
     /// Replaces the configuration and refreshes the lock-free mirror.
     pub(crate) fn set_params(&self, p: BondParams, rtnl: &Rtnl) {
         self.params.set(rtnl, p);
-        self.hot.mode.store(p.mode as u8, Relaxed);
-        self.hot.xmit_policy.store(p.xmit_policy as u8, Relaxed);
+        self.hot.mode.store(p.mode, Relaxed);
+        self.hot.xmit_policy.store(p.xmit_policy, Relaxed);
         self.hot
             .packets_per_slave
             .store(p.packets_per_slave as u32, Relaxed);
@@ -129,13 +129,12 @@ impl Bond {
 
     /// The bond mode (lock-free).
     pub(crate) fn mode(&self) -> Mode {
-        Mode::from_u8(self.hot.mode.load(Relaxed)).unwrap_or(Mode::BalanceRr)
+        self.hot.mode.load(Relaxed)
     }
 
     /// The transmit hash policy (lock-free).
     pub(crate) fn xmit_policy(&self) -> XmitHashPolicy {
-        XmitHashPolicy::from_u8(self.hot.xmit_policy.load(Relaxed))
-            .unwrap_or(XmitHashPolicy::Layer2)
+        self.hot.xmit_policy.load(Relaxed)
     }
 
     /// The slaves, in enslave order (control path). Each is cloned out as it is reached, so the
@@ -217,7 +216,7 @@ impl Bond {
             }
             Err(_) => {
                 self.slaves.replace(None, rtnl);
-                if !self.stale.swap(true, Relaxed) {
+                if !self.stale.xchg(true, Relaxed) {
                     pr_err!("bonding-rs: out of memory building the slave arrays; dropping until they can be built\n");
                 }
             }
@@ -335,23 +334,23 @@ impl Driver for BondDriver {
         pin_init!(Bond {
             params: RtnlCell::new(p),
             hot: Hot {
-                mode: AtomicU8::new(p.mode as u8),
-                xmit_policy: AtomicU8::new(p.xmit_policy as u8),
-                packets_per_slave: AtomicU32::new(p.packets_per_slave as u32),
-                miimon: AtomicI32::new(p.miimon),
-                updelay: AtomicI32::new(p.updelay),
-                downdelay: AtomicI32::new(p.downdelay),
-                peer_notif_delay: AtomicI32::new(p.peer_notif_delay),
+                mode: Atomic::new(p.mode),
+                xmit_policy: Atomic::new(p.xmit_policy),
+                packets_per_slave: Atomic::new(p.packets_per_slave as u32),
+                miimon: Atomic::new(p.miimon),
+                updelay: Atomic::new(p.updelay),
+                downdelay: Atomic::new(p.downdelay),
+                peer_notif_delay: Atomic::new(p.peer_notif_delay),
             },
             list: RtnlVec::new(),
             active: RtnlCell::new(None),
             primary: RtnlCell::new(None),
             slaves: RcuArc::new(),
-            stale: AtomicBool::new(false),
+            stale: Atomic::new(false),
             force_primary: RtnlCell::new(false),
-            rr_counter: AtomicU32::new(0),
-            send_peer_notif: AtomicI32::new(0),
-            igmp_retrans: AtomicI32::new(0),
+            rr_counter: Atomic::new(0),
+            send_peer_notif: Atomic::new(0),
+            igmp_retrans: Atomic::new(0),
             mii_work <- DevWork::new(),
             mcast_work <- DevWork::new(),
             mode_work <- DevWork::new(),
@@ -383,7 +382,7 @@ impl Driver for BondDriver {
         #[cfg(CONFIG_XFRM_OFFLOAD)]
         {
             cfg.hw_features |= bindings::BONDRS_XFRM_FEATURES;
-            if Mode::from_u64(defaults().mode) == Some(Mode::ActiveBackup) {
+            if defaults().mode == Mode::ActiveBackup {
                 cfg.features |= bindings::BONDRS_XFRM_FEATURES;
             }
         }
@@ -461,7 +460,7 @@ impl Driver for BondDriver {
         // C `bond_set_mac_address()` (balance-alb is not implemented).
         let bond = dev.private();
         let p = bond.params(rtnl);
-        if p.fail_over_mac != 0 && bond.mode() == Mode::ActiveBackup {
+        if p.fail_over_mac != FailOverMac::None && bond.mode() == Mode::ActiveBackup {
             return Ok(());
         }
         if !is_valid_ether_addr(addr) {

@@ -9,6 +9,8 @@
 //! Rust crates shared with host tests.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
+// Every `unsafe` lives in `safe` (and the generated `bindings`): the driver itself is safe Rust.
+#![deny(unsafe_code)]
 
 #[allow(unsafe_code)]
 mod bindings;

@@ -7,7 +7,7 @@
 
 use crate::bindings;
 use crate::bond::{Bond, BondDriver};
-use crate::modes::{slaves, slaves::Link, Mode};
+use crate::modes::{slaves, slaves::Link, FailOverMac, Mode};
 use crate::policy;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::link::ExtAck;
@@ -17,7 +17,7 @@ use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{rx_data, rx_register, rx_unregister};
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
-use core::sync::atomic::Ordering::Relaxed;
+use kernel::sync::atomic::Relaxed;
 use kernel::{prelude::*, sync::Arc};
 
 /// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
@@ -138,7 +138,7 @@ pub(crate) fn do_fail_over_mac(
     let fom = b.params(rtnl).fail_over_mac;
     match fom {
         // BOND_FOM_ACTIVE
-        1 => {
+        FailOverMac::Active => {
             if bond.steal_addr(&new.dev, rtnl).is_err() {
                 dev_pr!(
                     Err,
@@ -148,7 +148,7 @@ pub(crate) fn do_fail_over_mac(
             }
         }
         // BOND_FOM_FOLLOW
-        2 => {
+        FailOverMac::Follow => {
             // C `bond_get_old_active()` when there is no old active slave.
             let baddr = bond.hw_addr(rtnl);
             let old = old.cloned().or_else(|| {
@@ -311,7 +311,7 @@ fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
         curr,
         prim,
         &mut force,
-        p.primary_reselect as u8,
+        p.primary_reselect.as_u8(),
         p.updelay,
     );
     bond.force_primary.set(rtnl, force);
@@ -533,9 +533,9 @@ pub(crate) fn enslave(
             "The slave device specified does not support setting the MAC address\n"
         );
         let mut p = b.params(rtnl);
-        if mode == Mode::ActiveBackup && p.fail_over_mac != 1 {
+        if mode == Mode::ActiveBackup && p.fail_over_mac != FailOverMac::Active {
             if first {
-                p.fail_over_mac = 1;
+                p.fail_over_mac = FailOverMac::Active;
                 b.set_params(p, rtnl);
                 slave_pr!(
                     Warning,
@@ -589,9 +589,9 @@ pub(crate) fn enslave(
     let restore_mtu = |rtnl: &Rtnl| {
         let _ = slave_dev.set_mtu(new.original_mtu, rtnl);
     };
-    let mac_set = if fom == 0 || !ab {
+    let mac_set = if fom == FailOverMac::None || !ab {
         Some(bond.hw_addr(rtnl))
-    } else if fom == 2 && ab && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl) {
+    } else if fom == FailOverMac::Follow && ab && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl) {
         let mut a = bond.hw_addr(rtnl);
         crate::safe::devops::random_ether_addr(&mut a.bytes[..6]);
         Some(a)
@@ -615,7 +615,7 @@ pub(crate) fn enslave(
     }
     let restore_mac = |rtnl: &Rtnl| {
         slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
-        if fom == 0 || !ab {
+        if fom == FailOverMac::None || !ab {
             let _ = slave_dev.set_mac(new.perm_hwaddr.as_slice(), None, rtnl);
         }
         restore_mtu(rtnl);
@@ -867,7 +867,7 @@ pub(crate) fn release(
         }
     );
 
-    if !all && (p.fail_over_mac != 1 || mode != Mode::ActiveBackup) {
+    if !all && (p.fail_over_mac != FailOverMac::Active || mode != Mode::ActiveBackup) {
         let a = bond.hw_addr(rtnl);
         if a.as_slice() == slave.perm_hwaddr.as_slice() && !no_slaves_left {
             let m = slave.perm_hwaddr.as_slice();
@@ -929,7 +929,7 @@ pub(crate) fn release(
     slave_dev.close(rtnl);
     slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
 
-    if p.fail_over_mac != 1 || mode != Mode::ActiveBackup {
+    if p.fail_over_mac != FailOverMac::Active || mode != Mode::ActiveBackup {
         let _ = slave_dev.set_mac(slave.perm_hwaddr.as_slice(), None, rtnl);
     }
 

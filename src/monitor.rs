@@ -13,7 +13,7 @@ use crate::safe::netdev::Dev;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
 use crate::{dev_pr, slave_pr};
-use core::sync::atomic::Ordering::Relaxed;
+use kernel::sync::atomic::Relaxed;
 use kernel::{sync::rcu, sync::Arc};
 
 /// Prints an inspection event like C: `slave_info()` if `net_ratelimit()`

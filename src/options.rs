@@ -12,7 +12,7 @@
 use crate::bindings;
 use crate::bond::BondDriver;
 use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
-use crate::modes::Mode;
+use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
 use crate::netlink::ifla;
 use crate::netlink::options::{self, OptInput, OptionId, PENDING_ARP_NS_MONITORS};
 use crate::params::MAX_TARGETS;
@@ -164,8 +164,8 @@ fn apply(
             if m == Mode::BalanceAlb {
                 p.tlb_dynamic_lb = 1;
             }
-            p.arp_validate = 0;
-            p.mode = n;
+            p.arp_validate = ArpValidate::None;
+            p.mode = m;
             p.broadcast_neighbor = 0;
             b.set_params(p, rtnl);
             #[cfg(CONFIG_XFRM_OFFLOAD)]
@@ -178,11 +178,11 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::XmitHashPolicy => {
-            p.xmit_policy = n;
+            p.xmit_policy = XmitHashPolicy::from_u64(n).ok_or(EINVAL)?;
             b.set_params(p, rtnl);
         }
         OptionId::ArpValidate => {
-            p.arp_validate = n;
+            p.arp_validate = ArpValidate::from_u64(n).ok_or(EINVAL)?;
             b.set_params(p, rtnl);
         }
         OptionId::ArpAllTargets => {
@@ -190,7 +190,7 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::FailOverMac => {
-            p.fail_over_mac = n;
+            p.fail_over_mac = FailOverMac::from_u64(n).ok_or(EINVAL)?;
             b.set_params(p, rtnl);
         }
         OptionId::ArpInterval => {
@@ -309,7 +309,7 @@ fn apply(
             p.miimon = n as i32;
             if n != 0 && p.arp_interval != 0 {
                 p.arp_interval = 0;
-                p.arp_validate = 0;
+                p.arp_validate = ArpValidate::None;
             }
             b.set_params(p, rtnl);
             if dev.is_up() {
@@ -367,7 +367,7 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::PrimaryReselect => {
-            p.primary_reselect = n;
+            p.primary_reselect = PrimaryReselect::from_u64(n).ok_or(EINVAL)?;
             b.set_params(p, rtnl);
             select_active_slave(dev, rtnl);
         }
@@ -1020,7 +1020,7 @@ pub(crate) fn fill_info(
     use ifla::*;
     let b = dev.private();
     let p = b.params(rtnl);
-    let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+    let mode = p.mode;
     m.put_u8(IFLA_BOND_MODE, p.mode as u8)?;
     if mode.uses_primary() {
         if let Some(a) = b.active(rtnl) {

@@ -4,7 +4,7 @@
 //! `drivers/net/bonding/bond_main.c`) and their validation at load time
 //! (C `bond_check_params()`).
 
-use crate::modes::Mode;
+use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
 use crate::netlink::options::{self, OptionId};
 use crate::{bare_pr, c_module_param};
 use kernel::prelude::*;
@@ -66,14 +66,14 @@ pub(crate) const MAX_TARGETS: usize = 16;
 /// `miimon`, as C does.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BondParams {
-    pub(crate) mode: u64,
-    pub(crate) xmit_policy: u64,
+    pub(crate) mode: Mode,
+    pub(crate) xmit_policy: XmitHashPolicy,
     pub(crate) miimon: i32,
     pub(crate) num_peer_notif: i32,
     pub(crate) arp_interval: i32,
     /// IPv4 targets, network byte order as stored by C (0 = unused).
     pub(crate) arp_target: [[u8; 4]; MAX_TARGETS],
-    pub(crate) arp_validate: u64,
+    pub(crate) arp_validate: ArpValidate,
     pub(crate) arp_all_targets: u64,
     pub(crate) updelay: i32,
     pub(crate) downdelay: i32,
@@ -82,8 +82,8 @@ pub(crate) struct BondParams {
     pub(crate) lacp_fast: u64,
     /// `params.primary`: the configured primary's name (NUL padded).
     pub(crate) primary_name: [u8; 16],
-    pub(crate) primary_reselect: u64,
-    pub(crate) fail_over_mac: u64,
+    pub(crate) primary_reselect: PrimaryReselect,
+    pub(crate) fail_over_mac: FailOverMac,
     pub(crate) tx_queues: i32,
     pub(crate) all_slaves_active: i32,
     pub(crate) resend_igmp: i32,
@@ -106,13 +106,13 @@ pub(crate) struct BondParams {
 impl BondParams {
     /// The parameters of a bond created without any module parameter.
     pub(crate) const DEFAULT: BondParams = BondParams {
-        mode: 0,
-        xmit_policy: 0,
+        mode: Mode::BalanceRr,
+        xmit_policy: XmitHashPolicy::Layer2,
         miimon: 0,
         num_peer_notif: 1,
         arp_interval: 0,
         arp_target: [[0; 4]; MAX_TARGETS],
-        arp_validate: 0,
+        arp_validate: ArpValidate::None,
         arp_all_targets: 0,
         updelay: 0,
         downdelay: 0,
@@ -120,8 +120,8 @@ impl BondParams {
         lacp_active: 1,
         lacp_fast: 0,
         primary_name: [0; 16],
-        primary_reselect: 0,
-        fail_over_mac: 0,
+        primary_reselect: PrimaryReselect::Always,
+        fail_over_mac: FailOverMac::None,
         tx_queues: BOND_DEFAULT_TX_QUEUES,
         all_slaves_active: 0,
         resend_igmp: BOND_DEFAULT_RESEND_IGMP,
@@ -152,10 +152,6 @@ impl BondParams {
 pub(crate) struct LoadConfig {
     pub(crate) params: BondParams,
     pub(crate) max_bonds: i32,
-}
-
-fn mode_name(mode: u64) -> &'static str {
-    Mode::from_u64(mode).map_or("unknown", |m| m.proc_name())
 }
 
 fn parse(id: OptionId, s: &CStr) -> Option<u64> {
@@ -195,23 +191,23 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             bare_pr!(Err, "Error: Invalid bonding mode \"{}\"\n", show(s));
             return Err(EINVAL);
         };
-        p.mode = v;
+        p.mode = Mode::from_u64(v).ok_or(EINVAL)?;
     }
-    let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+    let mode = p.mode;
 
     if let Some(s) = XMIT_HASH_POLICY.get() {
         if matches!(mode, Mode::BalanceRr | Mode::ActiveBackup | Mode::Broadcast) {
             bare_pr!(
                 Info,
                 "xmit_hash_policy param is irrelevant in mode {}\n",
-                mode_name(p.mode)
+                p.mode.proc_name()
             );
         } else {
             let Some(v) = parse(OptionId::XmitHashPolicy, s) else {
                 bare_pr!(Err, "Error: Invalid xmit_hash_policy \"{}\"\n", show(s));
                 return Err(EINVAL);
             };
-            p.xmit_policy = v;
+            p.xmit_policy = XmitHashPolicy::from_u64(v).ok_or(EINVAL)?;
         }
     }
 
@@ -220,7 +216,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             bare_pr!(
                 Info,
                 "lacp_rate param is irrelevant in mode {}\n",
-                mode_name(p.mode)
+                p.mode.proc_name()
             );
         } else {
             let Some(v) = parse(OptionId::LacpRate, s) else {
@@ -436,7 +432,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             bare_pr!(Err, "Error: invalid arp_validate \"{}\"\n", show(s));
             return Err(EINVAL);
         };
-        p.arp_validate = v;
+        p.arp_validate = ArpValidate::from_u64(v).ok_or(EINVAL)?;
     }
 
     if let Some(s) = ARP_ALL_TARGETS.get() {
@@ -453,7 +449,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     if miimon != 0 {
         bare_pr!(Info, "MII link monitoring set to {} ms\n", miimon);
     } else if arp_interval != 0 {
-        let v = options::value_name(OptionId::ArpValidate, p.arp_validate).unwrap_or("none");
+        let v = p.arp_validate.name();
         bare_pr!(
             Info,
             "ARP monitoring set to {} ms, validate {}, with {} target(s)\n",
@@ -472,7 +468,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
                 Warning,
                 "Warning: {} primary device specified but has no effect in {} mode\n",
                 show(s),
-                mode_name(p.mode)
+                p.mode.proc_name()
             );
             primary = None;
         }
@@ -483,7 +479,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             bare_pr!(Err, "Error: Invalid primary_reselect \"{}\"\n", show(s));
             return Err(EINVAL);
         };
-        p.primary_reselect = v;
+        p.primary_reselect = PrimaryReselect::from_u64(v).ok_or(EINVAL)?;
     }
 
     if let Some(s) = FAIL_OVER_MAC.get() {
@@ -491,7 +487,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             bare_pr!(Err, "Error: invalid fail_over_mac \"{}\"\n", show(s));
             return Err(EINVAL);
         };
-        p.fail_over_mac = v;
+        p.fail_over_mac = FailOverMac::from_u64(v).ok_or(EINVAL)?;
         if mode != Mode::ActiveBackup {
             bare_pr!(
                 Warning,
@@ -529,10 +525,10 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.lp_interval = lp_interval;
     p.packets_per_slave = packets_per_slave;
 
-    if !Mode::from_u64(p.mode).is_some_and(crate::policy::implemented) {
+    if !crate::policy::implemented(p.mode) {
         bare_pr!(Err,
             "bonding-rs: mode {} is not implemented yet (refusing to load rather than ignoring it)\n",
-            mode_name(p.mode)
+            p.mode.proc_name()
         );
         return Err(EOPNOTSUPP);
     }
@@ -543,7 +539,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
             Some("arp_interval")
         } else if arp_ip_count != 0 {
             Some("arp_ip_target")
-        } else if p.arp_validate != 0 {
+        } else if p.arp_validate != ArpValidate::None {
             Some("arp_validate")
         } else if p.arp_all_targets != 0 {
             Some("arp_all_targets")

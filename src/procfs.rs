@@ -3,8 +3,7 @@
 //! `/proc/net/bonding/<bond>` (C `bond_procfs.c`), for the implemented modes.
 
 use crate::bond::BondDriver;
-use crate::modes::Mode;
-use crate::netlink::options::{self, OptionId};
+use crate::modes::{FailOverMac, Mode};
 use crate::safe::devops::uts_release;
 use crate::safe::netdev::Dev;
 use crate::safe::proc::ProcShow;
@@ -12,9 +11,6 @@ use crate::safe::rtnl::Rtnl;
 use crate::slave::{DUPLEX_UNKNOWN, SPEED_UNKNOWN};
 use kernel::{seq_file::SeqFile, seq_print};
 
-fn name_of(id: OptionId, v: u64) -> &'static str {
-    options::value_name(id, v).unwrap_or("")
-}
 
 impl ProcShow for BondDriver {
     fn show(m: &SeqFile, dev: &Dev<Self>) {
@@ -23,7 +19,7 @@ impl ProcShow for BondDriver {
         let rtnl: &Rtnl = &rtnl;
         let b = dev.private();
         let p = b.params(rtnl);
-        let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+        let mode = p.mode;
         let curr = b.active(rtnl);
 
         seq_print!(
@@ -32,20 +28,16 @@ impl ProcShow for BondDriver {
             uts_release().to_str().unwrap_or("")
         );
         seq_print!(m, "Bonding Mode: {}", mode.proc_name());
-        if mode == Mode::ActiveBackup && p.fail_over_mac != 0 {
-            seq_print!(
-                m,
-                " (fail_over_mac {})",
-                name_of(OptionId::FailOverMac, p.fail_over_mac)
-            );
+        if mode == Mode::ActiveBackup && p.fail_over_mac != FailOverMac::None {
+            seq_print!(m, " (fail_over_mac {})", p.fail_over_mac.name());
         }
         seq_print!(m, "\n");
         if mode.uses_xmit_hash(p.tlb_dynamic_lb != 0) {
             seq_print!(
                 m,
                 "Transmit Hash Policy: {} ({})\n",
-                name_of(OptionId::XmitHashPolicy, p.xmit_policy),
-                p.xmit_policy
+                p.xmit_policy.name(),
+                p.xmit_policy.as_u8()
             );
         }
         if mode.uses_primary() {
@@ -55,7 +47,7 @@ impl ProcShow for BondDriver {
                     m,
                     "Primary Slave: {} (primary_reselect {})",
                     pr.dev.name(rtnl).to_str().unwrap_or("?"),
-                    name_of(OptionId::PrimaryReselect, p.primary_reselect)
+                    p.primary_reselect.name()
                 ),
                 None => seq_print!(m, "Primary Slave: None"),
             }

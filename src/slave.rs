@@ -19,9 +19,7 @@ use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{RxHandler, RxResult, RxSkb};
 use crate::safe::sysfs::{kobj_attr_table, KobjAttrTable, KobjAttrs, KobjDir};
 use core::fmt::Write;
-use core::sync::atomic::{
-    AtomicBool, AtomicI32, AtomicU16, AtomicU32, AtomicU8, AtomicUsize, Ordering::Relaxed,
-};
+use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SpinLock};
 
 /// `SPEED_UNKNOWN`.
@@ -29,7 +27,7 @@ pub(crate) const SPEED_UNKNOWN: u32 = u32::MAX;
 /// `DUPLEX_UNKNOWN`.
 pub(crate) const DUPLEX_UNKNOWN: u8 = 0xff;
 /// No proposed state (`BOND_LINK_NOCHANGE`).
-const LINK_NOCHANGE: u8 = 0xff;
+const LINK_NOCHANGE: i8 = -1;
 
 /// A slave of a bond.
 #[pin_data]
@@ -38,24 +36,26 @@ pub(crate) struct Slave {
     pub(crate) dev: DevRef,
     /// The bond device.
     pub(crate) bond: DevRef,
-    link: AtomicU8,
-    new_link: AtomicU8,
+    link: Atomic<Link>,
+    /// The proposed link state (`link_new_state`), `LINK_NOCHANGE` for none.
+    new_link: Atomic<i8>,
     /// `slave->backup` (BOND_STATE_BACKUP).
-    backup: AtomicBool,
+    backup: Atomic<bool>,
     /// `slave->inactive`: frames received are not delivered to the bond.
-    inactive: AtomicBool,
+    inactive: Atomic<bool>,
     /// `slave->delay` (MII monitor countdown).
-    pub(crate) delay: AtomicI32,
-    link_failure_count: AtomicU32,
-    speed: AtomicU32,
-    duplex: AtomicU8,
+    pub(crate) delay: Atomic<i32>,
+    link_failure_count: Atomic<u32>,
+    speed: Atomic<u32>,
+    /// `DUPLEX_*` as a signed byte (`DUPLEX_UNKNOWN`, 0xff, is -1).
+    duplex: Atomic<i8>,
     /// The slave's own address before enslaving.
     pub(crate) perm_hwaddr: HwAddr,
     /// The slave's MTU before enslaving.
     pub(crate) original_mtu: u32,
-    queue_id: AtomicU16,
-    prio: AtomicI32,
-    last_link_up: AtomicUsize,
+    queue_id: Atomic<i32>,
+    prio: Atomic<i32>,
+    last_link_up: Atomic<usize>,
     /// netpoll on this slave while the bond uses netpoll (C `slave->np`).
     pub(crate) np: crate::safe::netpoll::LowerNetpoll,
     /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
@@ -78,19 +78,19 @@ impl Slave {
             pin_init!(Slave {
                 dev: DevRef::new(dev),
                 bond: DevRef::new(bond),
-                link: AtomicU8::new(Link::Down as u8),
-                new_link: AtomicU8::new(LINK_NOCHANGE),
-                backup: AtomicBool::new(false),
-                inactive: AtomicBool::new(false),
-                delay: AtomicI32::new(0),
-                link_failure_count: AtomicU32::new(0),
-                speed: AtomicU32::new(SPEED_UNKNOWN),
-                duplex: AtomicU8::new(DUPLEX_UNKNOWN),
+                link: Atomic::new(Link::Down),
+                new_link: Atomic::new(LINK_NOCHANGE),
+                backup: Atomic::new(false),
+                inactive: Atomic::new(false),
+                delay: Atomic::new(0),
+                link_failure_count: Atomic::new(0),
+                speed: Atomic::new(SPEED_UNKNOWN),
+                duplex: Atomic::new(DUPLEX_UNKNOWN as i8),
                 perm_hwaddr: perm,
                 original_mtu,
-                queue_id: AtomicU16::new(0),
-                prio: AtomicI32::new(0),
-                last_link_up: AtomicUsize::new(0),
+                queue_id: Atomic::new(0),
+                prio: Atomic::new(0),
+                last_link_up: Atomic::new(0),
                 np: crate::safe::netpoll::LowerNetpoll::new(),
                 kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
@@ -101,21 +101,21 @@ impl Slave {
 
     /// `slave->link`.
     pub(crate) fn link(&self) -> Link {
-        Link::from_u8(self.link.load(Relaxed))
+        self.link.load(Relaxed)
     }
 
     /// The proposed state (`link_new_state`), if any.
     pub(crate) fn new_link(&self) -> Option<Link> {
         match self.new_link.load(Relaxed) {
             LINK_NOCHANGE => None,
-            v => Some(Link::from_u8(v)),
+            v => Some(Link::from_u8(v as u8)),
         }
     }
 
     /// C `bond_propose_link_state()`.
     pub(crate) fn propose_link(&self, l: Option<Link>) {
         self.new_link
-            .store(l.map_or(LINK_NOCHANGE, |l| l as u8), Relaxed);
+            .store(l.map_or(LINK_NOCHANGE, |l| l as i8), Relaxed);
     }
 
     /// C `bond_set_slave_link_state(..., NOTIFY_NOW)`.
@@ -123,13 +123,13 @@ impl Slave {
         if self.link() == l {
             return;
         }
-        self.link.store(l as u8, Relaxed);
+        self.link.store(l, Relaxed);
         self.lower_state_changed(rtnl);
     }
 
     /// Sets the link state without notification (initial state).
     pub(crate) fn init_link(&self, l: Link) {
-        self.link.store(l as u8, Relaxed);
+        self.link.store(l, Relaxed);
     }
 
     /// C `bond_is_active_slave()`.
@@ -207,7 +207,7 @@ impl Slave {
 
     /// (speed, duplex) as last read.
     pub(crate) fn speed_duplex(&self) -> (u32, u8) {
-        (self.speed.load(Relaxed), self.duplex.load(Relaxed))
+        (self.speed.load(Relaxed), self.duplex.load(Relaxed) as u8)
     }
 
     /// C `bond_update_speed_duplex()`; `Err` if unknown.
@@ -220,12 +220,12 @@ impl Slave {
         match self.dev.speed_duplex(ops_locked, rtnl) {
             Some(sd) => {
                 self.speed.store(sd.speed, Relaxed);
-                self.duplex.store(sd.duplex, Relaxed);
+                self.duplex.store(sd.duplex as i8, Relaxed);
                 Ok(())
             }
             None => {
                 self.speed.store(SPEED_UNKNOWN, Relaxed);
-                self.duplex.store(DUPLEX_UNKNOWN, Relaxed);
+                self.duplex.store(DUPLEX_UNKNOWN as i8, Relaxed);
                 Err(EINVAL)
             }
         }
@@ -233,12 +233,12 @@ impl Slave {
 
     /// `slave->queue_id`.
     pub(crate) fn queue_id(&self) -> u16 {
-        self.queue_id.load(Relaxed)
+        self.queue_id.load(Relaxed) as u16
     }
 
     /// Sets `slave->queue_id`.
     pub(crate) fn set_queue_id(&self, q: u16) {
-        self.queue_id.store(q, Relaxed);
+        self.queue_id.store(i32::from(q), Relaxed);
     }
 
     /// `slave->prio`.

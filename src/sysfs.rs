@@ -5,7 +5,6 @@
 //! exactly as C's `bonding_sysfs_store_option()` does.
 
 use crate::bond::BondDriver;
-use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
 use crate::options::{opt_set_notify, Val};
 use crate::safe::netdev::Dev;
@@ -73,7 +72,7 @@ impl DevAttrs for BondDriver {
         let rtnl: &Rtnl = &rtnl;
         let b = dev.private();
         let p = b.params(rtnl);
-        let mode = Mode::from_u64(p.mode).unwrap_or(Mode::BalanceRr);
+        let mode = p.mode;
         let name = ATTRS.get(idx).ok_or(EINVAL)?.name.to_bytes();
         match name {
             b"slaves" => {
@@ -87,9 +86,9 @@ impl DevAttrs for BondDriver {
                     }),
                 );
             }
-            b"mode" => named(out, OptionId::Mode, p.mode),
-            b"fail_over_mac" => named(out, OptionId::FailOverMac, p.fail_over_mac),
-            b"arp_validate" => named(out, OptionId::ArpValidate, p.arp_validate),
+            b"mode" => named(out, OptionId::Mode, p.mode.as_u64()),
+            b"fail_over_mac" => named(out, OptionId::FailOverMac, p.fail_over_mac.as_u64()),
+            b"arp_validate" => named(out, OptionId::ArpValidate, p.arp_validate.as_u64()),
             b"arp_all_targets" => named(out, OptionId::ArpAllTargets, p.arp_all_targets),
             b"arp_interval" => drop(writeln!(out, "{}", p.arp_interval)),
             b"arp_ip_target" => {
@@ -104,7 +103,7 @@ impl DevAttrs for BondDriver {
             b"lacp_active" => named(out, OptionId::LacpActive, p.lacp_active),
             b"lacp_rate" => named(out, OptionId::LacpRate, p.lacp_fast),
             b"ad_select" => named(out, OptionId::AdSelect, p.ad_select),
-            b"xmit_hash_policy" => named(out, OptionId::XmitHashPolicy, p.xmit_policy),
+            b"xmit_hash_policy" => named(out, OptionId::XmitHashPolicy, p.xmit_policy.as_u64()),
             b"num_grat_arp" | b"num_unsol_na" => drop(writeln!(out, "{}", p.num_peer_notif)),
             b"miimon" => drop(writeln!(out, "{}", p.miimon)),
             b"primary" => {
@@ -113,7 +112,9 @@ impl DevAttrs for BondDriver {
                     out.push(b"\n");
                 }
             }
-            b"primary_reselect" => named(out, OptionId::PrimaryReselect, p.primary_reselect),
+            b"primary_reselect" => {
+                named(out, OptionId::PrimaryReselect, p.primary_reselect.as_u64())
+            }
             b"use_carrier" => out.push(b"1\n"),
             b"active_slave" => {
                 if let Some(a) = b.active(rtnl).filter(|_| mode.uses_primary()) {

@@ -8,7 +8,7 @@
 use super::{BondMode, LagTxType};
 use crate::bindings;
 use crate::bond::{BondDriver, SlaveSet};
-use crate::modes::{slaves::Link, Mode};
+use crate::modes::{slaves::Link, FailOverMac, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
@@ -76,7 +76,7 @@ impl BondMode for ActiveBackup {
         }
         if let Some(n) = new {
             n.set_active_flags(rtnl);
-            if p.fail_over_mac != 0 {
+            if p.fail_over_mac != FailOverMac::None {
                 crate::enslave::do_fail_over_mac(bond, n, old, rtnl);
             }
             bond.notify(bindings::netdev_cmd_NETDEV_BONDING_FAILOVER, rtnl);

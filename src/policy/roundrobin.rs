@@ -9,7 +9,7 @@ use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{hash, slaves, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::xmit::{drop_skb, queue_xmit};
-use core::sync::atomic::Ordering::Relaxed;
+use kernel::sync::atomic::Relaxed;
 
 /// `IPPROTO_IGMP`.
 const IPPROTO_IGMP: u8 = 2;

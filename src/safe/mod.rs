@@ -4,6 +4,7 @@
 //! module. The rest of the driver is safe Rust on top of these abstractions
 //! (and of the kernel crate's own).
 
+pub(crate) mod atomic;
 pub(crate) mod devops;
 pub(crate) mod flow;
 pub(crate) mod ioctl;

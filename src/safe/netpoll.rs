@@ -7,7 +7,7 @@
 use crate::bindings;
 use crate::safe::netdev::{NetDevice, SkBuff};
 use crate::safe::rtnl::Rtnl;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::sync::atomic::{Acquire, Atomic, Full};
 use kernel::prelude::*;
 
 /// A lower device's `struct netpoll`, published for the transmit path.
@@ -15,12 +15,12 @@ use kernel::prelude::*;
 /// Invariant: a non-null pointer is a `netpoll` set up by
 /// `__netpoll_setup()`, freed by `__netpoll_free()` (which waits for an RCU
 /// grace period) only after being unpublished.
-pub(crate) struct LowerNetpoll(AtomicPtr<bindings::netpoll>);
+pub(crate) struct LowerNetpoll(Atomic<*mut bindings::netpoll>);
 
 impl LowerNetpoll {
     /// None yet.
     pub(crate) const fn new() -> Self {
-        Self(AtomicPtr::new(core::ptr::null_mut()))
+        Self(Atomic::new(core::ptr::null_mut()))
     }
 
     /// C `slave_enable_netpoll()`.
@@ -37,14 +37,14 @@ impl LowerNetpoll {
             drop(unsafe { KBox::from_raw(np) });
             return Err(Error::from_errno(err));
         }
-        let old = self.0.swap(np, Ordering::AcqRel);
+        let old = self.0.xchg(np, Full);
         Self::free(old);
         Ok(())
     }
 
     /// C `slave_disable_netpoll()`.
     pub(crate) fn disable(&self, _rtnl: &Rtnl) {
-        Self::free(self.0.swap(core::ptr::null_mut(), Ordering::AcqRel));
+        Self::free(self.0.xchg(core::ptr::null_mut(), Full));
     }
 
     fn free(np: *mut bindings::netpoll) {
@@ -58,7 +58,7 @@ impl LowerNetpoll {
 
     /// C `bond_netpoll_send_skb()`; `Err(skb)` if netpoll is not enabled.
     pub(crate) fn send(&self, skb: SkBuff) -> Result<c_int, SkBuff> {
-        let np = self.0.load(Ordering::Acquire);
+        let np = self.0.load(Acquire);
         if np.is_null() {
             return Err(skb);
         }

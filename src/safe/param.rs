@@ -245,6 +245,9 @@ macro_rules! c_module_param {
             $crate::safe::param::CharpArray::new();
         const _: () = {
             static ARR: $crate::safe::param::KParamArray = $id.kparam_array();
+            // A `kernel_param` in `__param` is what `module_param()` emits: the module loader
+            // reads the section (this is what the `unsafe_code` lint flags `link_section` for).
+            #[allow(unsafe_code)]
             #[link_section = "__param"]
             #[used(compiler)]
             static PARAM: $crate::safe::param::KernelParam =
@@ -254,6 +257,9 @@ macro_rules! c_module_param {
     };
     (@scalar $id:ident, $ty:ident, $tyname:literal, $name:literal, $perm:expr, $desc:literal) => {
         const _: () = {
+            // A `kernel_param` in `__param` is what `module_param()` emits: the module loader
+            // reads the section (this is what the `unsafe_code` lint flags `link_section` for).
+            #[allow(unsafe_code)]
             #[link_section = "__param"]
             #[used(compiler)]
             static PARAM: $crate::safe::param::KernelParam =
@@ -269,10 +275,12 @@ macro_rules! c_module_param {
     (@modinfo $name:literal, $tyname:literal, $desc:literal) => {
         const _: () = {
             const TYPE: &str = concat!("parmtype=", $name, ":", $tyname, "\0");
+            #[allow(unsafe_code)]
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static PARMTYPE: [u8; TYPE.len()] = $crate::safe::param::modinfo_bytes(TYPE);
             const DESC: &str = concat!("parm=", $name, ":", $desc, "\0");
+            #[allow(unsafe_code)]
             #[link_section = ".modinfo"]
             #[used(compiler)]
             static PARM: [u8; DESC.len()] = $crate::safe::param::modinfo_bytes(DESC);

@@ -15,9 +15,14 @@ use core::{
     cell::UnsafeCell,
     ops::Deref,
     ptr,
-    sync::atomic::{AtomicPtr, Ordering},
 };
-use kernel::{prelude::*, sync::rcu, sync::Arc, types::Opaque};
+use kernel::{
+    prelude::*,
+    sync::atomic::{Acquire, Atomic, Full},
+    sync::rcu,
+    sync::Arc,
+    types::Opaque,
+};
 
 /// A value with the `rcu_head` used to release its publisher reference.
 #[pin_data]
@@ -73,17 +78,17 @@ impl<T> Deref for Unpublished<T> {
 /// A non-null pointer came from `Arc::into_raw` of an [`Unpublished`] node and owns one
 /// reference (the publisher's), released by `call_rcu()` on the node's `head` once the pointer
 /// is unpublished; that `call_rcu()` is the only one ever made on that `head`.
-pub(crate) struct RcuArc<T: Send + Sync + 'static>(AtomicPtr<RcuNode<T>>);
+pub(crate) struct RcuArc<T: Send + Sync + 'static>(Atomic<*mut RcuNode<T>>);
 
 impl<T: Send + Sync + 'static> RcuArc<T> {
     /// An empty pointer.
     pub(crate) const fn new() -> Self {
-        Self(AtomicPtr::new(ptr::null_mut()))
+        Self(Atomic::new(ptr::null_mut()))
     }
 
     /// `rcu_dereference()`: the current snapshot, valid while `_guard` lives.
     pub(crate) fn read<'a>(&self, _guard: &'a rcu::Guard) -> Option<&'a T> {
-        let p = self.0.load(Ordering::Acquire);
+        let p = self.0.load(Acquire);
         // SAFETY: A published pointer is a live `RcuNode<T>`; it is released
         // only by an RCU callback queued after it was unpublished, which cannot
         // run before this read-side critical section (`_guard`) ends.
@@ -94,7 +99,7 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
     /// publisher reference is dropped after a grace period.
     pub(crate) fn replace(&self, new: Option<Unpublished<T>>, _rtnl: &Rtnl) {
         let np = new.map_or(ptr::null_mut(), |a| Arc::into_raw(a.0).cast_mut());
-        let old = self.0.swap(np, Ordering::AcqRel);
+        let old = self.0.xchg(np, Full);
         Self::release(old);
     }
 

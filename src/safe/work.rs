@@ -11,11 +11,12 @@
 
 use crate::bindings;
 use crate::safe::netdev::{Dev, Driver};
-use core::{
-    marker::PhantomData,
-    sync::atomic::{AtomicPtr, Ordering},
+use core::marker::PhantomData;
+use kernel::{
+    prelude::*,
+    sync::atomic::{Acquire, Atomic, Release},
+    types::Opaque,
 };
-use kernel::{prelude::*, types::Opaque};
 
 /// The handler of work item `ID` of driver `T`.
 pub(crate) trait WorkHandler<const ID: u8>: Driver {
@@ -32,7 +33,7 @@ pub(crate) trait WorkHandler<const ID: u8>: Driver {
 pub(crate) struct DevWork<T: WorkHandler<ID>, const ID: u8> {
     #[pin]
     work: Opaque<bindings::delayed_work>,
-    dev: AtomicPtr<bindings::net_device>,
+    dev: Atomic<*mut bindings::net_device>,
     _p: PhantomData<T>,
 }
 
@@ -51,20 +52,20 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
             work <- Opaque::ffi_init(|slot| unsafe {
                 bindings::bondrs_init_delayed_work(slot, Some(Self::work_cb))
             }),
-            dev: AtomicPtr::new(core::ptr::null_mut()),
+            dev: Atomic::new(core::ptr::null_mut()),
             _p: PhantomData,
         })
     }
 
     /// Binds the item to its device (from `ndo_init`).
     pub(crate) fn attach(&self, dev: &Dev<T>) {
-        self.dev.store(dev.as_ptr(), Ordering::Release);
+        self.dev.store(dev.as_ptr(), Release);
     }
 
     /// `queue_delayed_work(system_dfl_wq, ...)` after `delay` jiffies; no-op if
     /// already pending or not attached.
     pub(crate) fn queue(&self, delay: usize) {
-        if self.dev.load(Ordering::Acquire).is_null() {
+        if self.dev.load(Acquire).is_null() {
             return;
         }
         // SAFETY: The item is initialised and pinned; the device is alive (the
@@ -94,7 +95,7 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
                 .sub(core::mem::offset_of!(Self, work))
                 .cast::<Self>()
         };
-        let dev = this.dev.load(Ordering::Acquire);
+        let dev = this.dev.load(Acquire);
         if dev.is_null() {
             return;
         }
