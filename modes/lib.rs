@@ -21,90 +21,82 @@
 pub mod hash;
 pub mod slaves;
 
-/// A bonding mode (`BOND_MODE_*`, uapi `if_bonding.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum Mode {
-    /// `BOND_MODE_ROUNDROBIN`, "balance-rr".
-    BalanceRr = 0,
-    /// `BOND_MODE_ACTIVEBACKUP`, "active-backup".
-    ActiveBackup = 1,
-    /// `BOND_MODE_XOR`, "balance-xor".
-    BalanceXor = 2,
-    /// `BOND_MODE_BROADCAST`, "broadcast".
-    Broadcast = 3,
-    /// `BOND_MODE_8023AD`, "802.3ad".
-    Ieee8023ad = 4,
-    /// `BOND_MODE_TLB`, "balance-tlb".
-    BalanceTlb = 5,
-    /// `BOND_MODE_ALB`, "balance-alb" (TLB + receive load balancing).
-    BalanceAlb = 6,
+/// An option whose values are a small closed set (C's `BOND_*` constants and the value names
+/// of `bond_options.c`): the enum, its name table, and conversions from the numbers the option
+/// code and netlink carry.
+macro_rules! value_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $n:literal => $s:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum $name {
+            $($(#[$vm])* $v = $n,)*
+        }
+
+        impl $name {
+            /// All values, in numeric order.
+            pub const ALL: [$name; [$($n as u8),*].len()] = [$($name::$v),*];
+
+            /// The value of a number; `None` if out of range.
+            pub const fn from_u64(v: u64) -> Option<$name> {
+                match v {
+                    $($n => Some($name::$v),)*
+                    _ => None,
+                }
+            }
+
+            /// The value of a byte; `None` if out of range.
+            pub const fn from_u8(v: u8) -> Option<$name> {
+                Self::from_u64(v as u64)
+            }
+
+            /// The number (`BOND_*`).
+            pub const fn as_u8(self) -> u8 {
+                self as u8
+            }
+
+            /// The number, as the option code carries it.
+            pub const fn as_u64(self) -> u64 {
+                self as u64
+            }
+
+            /// The value's name (sysfs, module parameter, procfs).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$v => $s,)*
+                }
+            }
+        }
+    };
+}
+
+value_enum! {
+    /// A bonding mode (`BOND_MODE_*`, uapi `if_bonding.h`; names of `bond_mode_tbl`).
+    pub enum Mode {
+        /// `BOND_MODE_ROUNDROBIN`.
+        BalanceRr = 0 => "balance-rr",
+        /// `BOND_MODE_ACTIVEBACKUP`.
+        ActiveBackup = 1 => "active-backup",
+        /// `BOND_MODE_XOR`.
+        BalanceXor = 2 => "balance-xor",
+        /// `BOND_MODE_BROADCAST`.
+        Broadcast = 3 => "broadcast",
+        /// `BOND_MODE_8023AD`.
+        Ieee8023ad = 4 => "802.3ad",
+        /// `BOND_MODE_TLB`.
+        BalanceTlb = 5 => "balance-tlb",
+        /// `BOND_MODE_ALB` (TLB + receive load balancing).
+        BalanceAlb = 6 => "balance-alb",
+    }
 }
 
 impl Mode {
-    /// All modes, in numeric order.
-    pub const ALL: [Mode; 7] = [
-        Mode::BalanceRr,
-        Mode::ActiveBackup,
-        Mode::BalanceXor,
-        Mode::Broadcast,
-        Mode::Ieee8023ad,
-        Mode::BalanceTlb,
-        Mode::BalanceAlb,
-    ];
-
     /// Bit mask with one bit per mode (`BIT(BOND_MODE_*)` for all modes).
     pub const ALL_MASK: u8 = 0x7f;
-
-    /// Mode from its numeric value; `None` if out of range.
-    pub const fn from_u8(v: u8) -> Option<Mode> {
-        match v {
-            0 => Some(Mode::BalanceRr),
-            1 => Some(Mode::ActiveBackup),
-            2 => Some(Mode::BalanceXor),
-            3 => Some(Mode::Broadcast),
-            4 => Some(Mode::Ieee8023ad),
-            5 => Some(Mode::BalanceTlb),
-            6 => Some(Mode::BalanceAlb),
-            _ => None,
-        }
-    }
-
-    /// Mode from a 64-bit option value (as stored by the option code).
-    pub const fn from_u64(v: u64) -> Option<Mode> {
-        if v > 6 {
-            None
-        } else {
-            Mode::from_u8(v as u8)
-        }
-    }
-
-    /// Numeric value (`BOND_MODE_*`).
-    pub const fn as_u8(self) -> u8 {
-        self as u8
-    }
-
-    /// Numeric value, as the option code carries it.
-    pub const fn as_u64(self) -> u64 {
-        self as u64
-    }
 
     /// `BIT(mode)`, the bit used in option `unsuppmodes` masks.
     pub const fn bit(self) -> u8 {
         1u8 << (self as u8)
-    }
-
-    /// Option value name (`bond_mode_tbl`), used by sysfs/netlink/module param.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Mode::BalanceRr => "balance-rr",
-            Mode::ActiveBackup => "active-backup",
-            Mode::BalanceXor => "balance-xor",
-            Mode::Broadcast => "broadcast",
-            Mode::Ieee8023ad => "802.3ad",
-            Mode::BalanceTlb => "balance-tlb",
-            Mode::BalanceAlb => "balance-alb",
-        }
     }
 
     /// Human readable name used in /proc/net/bonding (C `bond_mode_name()`).
@@ -180,122 +172,23 @@ impl Mode {
     }
 }
 
-/// Transmit hash policy (`BOND_XMIT_POLICY_*`, uapi `if_bonding.h`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum XmitHashPolicy {
-    /// `BOND_XMIT_POLICY_LAYER2`, "layer2" (default).
-    Layer2 = 0,
-    /// `BOND_XMIT_POLICY_LAYER34`, "layer3+4".
-    Layer34 = 1,
-    /// `BOND_XMIT_POLICY_LAYER23`, "layer2+3".
-    Layer23 = 2,
-    /// `BOND_XMIT_POLICY_ENCAP23`, "encap2+3".
-    Encap23 = 3,
-    /// `BOND_XMIT_POLICY_ENCAP34`, "encap3+4".
-    Encap34 = 4,
-    /// `BOND_XMIT_POLICY_VLAN_SRCMAC`, "vlan+srcmac".
-    VlanSrcMac = 5,
-}
-
-impl XmitHashPolicy {
-    /// All policies, in numeric order.
-    pub const ALL: [XmitHashPolicy; 6] = [
-        XmitHashPolicy::Layer2,
-        XmitHashPolicy::Layer34,
-        XmitHashPolicy::Layer23,
-        XmitHashPolicy::Encap23,
-        XmitHashPolicy::Encap34,
-        XmitHashPolicy::VlanSrcMac,
-    ];
-
-    /// Policy from its numeric value; `None` if out of range.
-    pub const fn from_u8(v: u8) -> Option<XmitHashPolicy> {
-        match v {
-            0 => Some(XmitHashPolicy::Layer2),
-            1 => Some(XmitHashPolicy::Layer34),
-            2 => Some(XmitHashPolicy::Layer23),
-            3 => Some(XmitHashPolicy::Encap23),
-            4 => Some(XmitHashPolicy::Encap34),
-            5 => Some(XmitHashPolicy::VlanSrcMac),
-            _ => None,
-        }
+value_enum! {
+    /// Transmit hash policy (`BOND_XMIT_POLICY_*`, uapi `if_bonding.h`; names of
+    /// `bond_xmit_hashtype_tbl`).
+    pub enum XmitHashPolicy {
+        /// `BOND_XMIT_POLICY_LAYER2` (default).
+        Layer2 = 0 => "layer2",
+        /// `BOND_XMIT_POLICY_LAYER34`.
+        Layer34 = 1 => "layer3+4",
+        /// `BOND_XMIT_POLICY_LAYER23`.
+        Layer23 = 2 => "layer2+3",
+        /// `BOND_XMIT_POLICY_ENCAP23`.
+        Encap23 = 3 => "encap2+3",
+        /// `BOND_XMIT_POLICY_ENCAP34`.
+        Encap34 = 4 => "encap3+4",
+        /// `BOND_XMIT_POLICY_VLAN_SRCMAC`.
+        VlanSrcMac = 5 => "vlan+srcmac",
     }
-
-    /// Policy from a 64-bit option value.
-    pub const fn from_u64(v: u64) -> Option<XmitHashPolicy> {
-        if v > 5 {
-            None
-        } else {
-            XmitHashPolicy::from_u8(v as u8)
-        }
-    }
-
-    /// Numeric value.
-    pub const fn as_u8(self) -> u8 {
-        self as u8
-    }
-
-    /// Numeric value, as the option code carries it.
-    pub const fn as_u64(self) -> u64 {
-        self as u64
-    }
-
-    /// Option value name (`bond_xmit_hashtype_tbl`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            XmitHashPolicy::Layer2 => "layer2",
-            XmitHashPolicy::Layer34 => "layer3+4",
-            XmitHashPolicy::Layer23 => "layer2+3",
-            XmitHashPolicy::Encap23 => "encap2+3",
-            XmitHashPolicy::Encap34 => "encap3+4",
-            XmitHashPolicy::VlanSrcMac => "vlan+srcmac",
-        }
-    }
-}
-
-/// An option whose values are a small closed set (C's `BOND_*` constants and the value names
-/// of `bond_options.c`): the enum, its name table, and conversions from the numbers the option
-/// code and netlink carry.
-macro_rules! value_enum {
-    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $n:literal => $s:literal,)* }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[repr(u8)]
-        pub enum $name {
-            $($(#[$vm])* $v = $n,)*
-        }
-
-        impl $name {
-            /// All values, in numeric order.
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-
-            /// The value of a number; `None` if out of range.
-            pub const fn from_u64(v: u64) -> Option<$name> {
-                match v {
-                    $($n => Some($name::$v),)*
-                    _ => None,
-                }
-            }
-
-            /// The number (`BOND_*`).
-            pub const fn as_u8(self) -> u8 {
-                self as u8
-            }
-
-            /// The number, as the option code carries it.
-            pub const fn as_u64(self) -> u64 {
-                self as u64
-            }
-
-            /// The value's name (sysfs, module parameter, procfs).
-            pub const fn name(self) -> &'static str {
-                match self {
-                    $($name::$v => $s,)*
-                }
-            }
-        }
-    };
 }
 
 value_enum! {

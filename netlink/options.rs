@@ -1164,3 +1164,24 @@ pub fn error_log(
         _ => {}
     }
 }
+
+/// An IPv4 address in dotted-quad form (C `in4_pton()` as the bonding driver calls it on
+/// `arp_ip_target` values): four decimal numbers of 1 to 3 digits, each at most 255.
+pub fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split(|&c| c == b'.');
+    for o in out.iter_mut() {
+        let p = parts.next()?;
+        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        *o = u8::try_from(p.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// C `bond_is_ip_target_ok()`: an ARP target may be neither the limited broadcast address nor
+/// in the zero network.
+pub fn ipv4_target_ok(t: [u8; 4]) -> bool {
+    t != [255; 4] && t[0] != 0
+}

@@ -24,10 +24,12 @@ pub(crate) mod modes;
 mod monitor;
 #[path = "../netlink/lib.rs"]
 pub(crate) mod netlink;
+mod ops;
 mod options;
 mod params;
 mod policy;
 mod procfs;
+mod rtnetlink;
 #[allow(unsafe_code)]
 mod safe;
 mod slave;

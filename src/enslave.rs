@@ -18,7 +18,7 @@ use crate::safe::skb::{rx_data, rx_register, rx_unregister};
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
 use kernel::sync::atomic::Relaxed;
-use kernel::{prelude::*, sync::Arc};
+use kernel::{prelude::*, sync::Arc, types::ScopeGuard};
 
 /// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
 /// `bond_lag_hash_type()`.
@@ -256,10 +256,7 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
     #[cfg(CONFIG_XFRM_OFFLOAD)]
     crate::ipsec::add_sa_all(bond, rtnl);
 
-    if bond.running()
-        && p.resend_igmp > 0
-        && ((mode.uses_primary() && new.is_some()) || mode == Mode::BalanceRr)
-    {
+    if bond.running() && p.resend_igmp > 0 && policy::igmp_on_active_change(mode, new.is_some()) {
         b.igmp_retrans.store(p.resend_igmp, Relaxed);
         b.mcast_work.queue(1);
     }
@@ -383,7 +380,127 @@ pub(crate) fn get_stats(bond: &Dev<BondDriver>, out: &mut Stats64) {
     *out = *b.stats.lock();
 }
 
-/// C `bond_enslave()`.
+/// The checks of C `bond_enslave()` before anything changes.
+fn enslave_checks(
+    bond: &Dev<BondDriver>,
+    slave_dev: &NetDevice,
+    extack: &mut Option<&mut ExtAck<'_>>,
+    rtnl: &Rtnl,
+) -> Result {
+    let refuse = |extack: &mut Option<&mut ExtAck<'_>>, named: bool, msg: &str, e: Error| {
+        nl_err(bond, named.then_some(slave_dev), extack, msg, rtnl);
+        Err(e)
+    };
+    if slave_dev.dev_type() == bindings::ARPHRD_CAN {
+        return refuse(extack, false, "CAN devices cannot be enslaved", EPERM);
+    }
+    if slave_dev.flags() & bindings::IFF_MASTER != 0 && !slave_dev.is_bond_master() {
+        return refuse(
+            extack,
+            false,
+            "Device type (master device) cannot be enslaved",
+            EPERM,
+        );
+    }
+    if slave_dev.rx_handler_busy(rtnl) {
+        return refuse(
+            extack,
+            true,
+            "Device is in use and cannot be enslaved",
+            EBUSY,
+        );
+    }
+    if core::ptr::eq(bond.as_ptr(), slave_dev.as_ptr()) {
+        return refuse(extack, false, "Cannot enslave bond to itself.", EPERM);
+    }
+    if slave_dev.features() & bindings::NETIF_F_VLAN_CHALLENGED != 0 {
+        if bond.vlan_uses(rtnl) {
+            return refuse(
+                extack,
+                true,
+                "Can not enslave VLAN challenged device to VLAN enabled bond",
+                EPERM,
+            );
+        }
+        slave_pr!(Warning, bond, slave_dev, rtnl, "enslaved VLAN challenged slave. Adding VLANs will be blocked as long as it is part of bond.\n");
+    }
+    if slave_dev.flags() & bindings::IFF_UP != 0 {
+        return refuse(extack, true, "Device can not be enslaved while up", EPERM);
+    }
+    Ok(())
+}
+
+/// The device type part of C `bond_enslave()`: the first slave gives the bond its type (C
+/// `bond_setup_by_slave()` for non-Ethernet slaves); later ones must have the same.
+fn enslave_type(
+    bond: &Dev<BondDriver>,
+    slave_dev: &NetDevice,
+    first: bool,
+    extack: &mut Option<&mut ExtAck<'_>>,
+    rtnl: &Rtnl,
+) -> Result {
+    if bond.dev_type() == slave_dev.dev_type() {
+        return Ok(());
+    }
+    if !first {
+        nl_err(
+            bond,
+            Some(slave_dev),
+            extack,
+            "Device type is different from other slaves",
+            rtnl,
+        );
+        return Err(EINVAL);
+    }
+    if bond
+        .notify_errno(bindings::netdev_cmd_NETDEV_PRE_TYPE_CHANGE, rtnl)
+        .is_err()
+    {
+        slave_pr!(
+            Err,
+            bond,
+            slave_dev,
+            rtnl,
+            "refused to change device type\n"
+        );
+        return Err(EBUSY);
+    }
+    bond.addr_flush(rtnl);
+    if slave_dev.dev_type() != bindings::ARPHRD_ETHER {
+        let was_up = bond.is_up();
+        bond.close(rtnl);
+        bond.setup_by_lower(slave_dev, rtnl);
+        if was_up {
+            let _ = bond.open(None, rtnl);
+        }
+    } else {
+        bond.ether_setup_master(rtnl);
+    }
+    bond.notify(bindings::netdev_cmd_NETDEV_POST_TYPE_CHANGE, rtnl);
+    Ok(())
+}
+
+/// The slave's link state when it joins (C `bond_enslave()` "initial state").
+fn initial_link(new: &Slave, slave_dev: &NetDevice, p: &crate::params::BondParams) -> Link {
+    if p.miimon != 0 {
+        if !(slave_dev.running() && slave_dev.carrier_ok()) {
+            return Link::Down;
+        }
+        if p.updelay != 0 {
+            new.delay.store(p.updelay, Relaxed);
+            return Link::Back;
+        }
+        return Link::Up;
+    }
+    if p.arp_interval != 0 && !slave_dev.carrier_ok() {
+        return Link::Down;
+    }
+    Link::Up
+}
+
+/// C `bond_enslave()`. Each step that changes something is paired with a guard that undoes it
+/// if a later step fails (C's chain of `err_*` labels); the guards unwind in reverse order, and
+/// are dismissed once the slave is published.
 pub(crate) fn enslave(
     bond: &Dev<BondDriver>,
     slave_dev: &NetDevice,
@@ -392,114 +509,12 @@ pub(crate) fn enslave(
 ) -> Result {
     let b = bond.private();
     let mode = b.mode();
-
-    if slave_dev.dev_type() == bindings::ARPHRD_CAN {
-        nl_err(
-            bond,
-            None,
-            &mut extack,
-            "CAN devices cannot be enslaved",
-            rtnl,
-        );
-        return Err(EPERM);
-    }
-    if slave_dev.flags() & bindings::IFF_MASTER != 0 && !slave_dev.is_bond_master() {
-        nl_err(
-            bond,
-            None,
-            &mut extack,
-            "Device type (master device) cannot be enslaved",
-            rtnl,
-        );
-        return Err(EPERM);
-    }
-    if slave_dev.rx_handler_busy(rtnl) {
-        nl_err(
-            bond,
-            Some(slave_dev),
-            &mut extack,
-            "Device is in use and cannot be enslaved",
-            rtnl,
-        );
-        return Err(EBUSY);
-    }
-    if core::ptr::eq(bond.as_ptr(), slave_dev.as_ptr()) {
-        nl_err(
-            bond,
-            None,
-            &mut extack,
-            "Cannot enslave bond to itself.",
-            rtnl,
-        );
-        return Err(EPERM);
-    }
-    if slave_dev.features() & bindings::NETIF_F_VLAN_CHALLENGED != 0 {
-        if bond.vlan_uses(rtnl) {
-            nl_err(
-                bond,
-                Some(slave_dev),
-                &mut extack,
-                "Can not enslave VLAN challenged device to VLAN enabled bond",
-                rtnl,
-            );
-            return Err(EPERM);
-        }
-        slave_pr!(Warning, bond, slave_dev, rtnl, "enslaved VLAN challenged slave. Adding VLANs will be blocked as long as it is part of bond.\n");
-    }
-    if slave_dev.flags() & bindings::IFF_UP != 0 {
-        nl_err(
-            bond,
-            Some(slave_dev),
-            &mut extack,
-            "Device can not be enslaved while up",
-            rtnl,
-        );
-        return Err(EPERM);
-    }
-
+    enslave_checks(bond, slave_dev, &mut extack, rtnl)?;
     let first = b.slave_count(rtnl) == 0;
-    if first {
-        if bond.dev_type() != slave_dev.dev_type() {
-            if bond
-                .notify_errno(bindings::netdev_cmd_NETDEV_PRE_TYPE_CHANGE, rtnl)
-                .is_err()
-            {
-                slave_pr!(
-                    Err,
-                    bond,
-                    slave_dev,
-                    rtnl,
-                    "refused to change device type\n"
-                );
-                return Err(EBUSY);
-            }
-            bond.addr_flush(rtnl);
-            if slave_dev.dev_type() != bindings::ARPHRD_ETHER {
-                // C `bond_setup_by_slave()`.
-                let was_up = bond.is_up();
-                bond.close(rtnl);
-                bond.setup_by_lower(slave_dev, rtnl);
-                if was_up {
-                    let _ = bond.open(None, rtnl);
-                }
-            } else {
-                bond.ether_setup_master(rtnl);
-            }
-            bond.notify(bindings::netdev_cmd_NETDEV_POST_TYPE_CHANGE, rtnl);
-        }
-    } else if bond.dev_type() != slave_dev.dev_type() {
-        nl_err(
-            bond,
-            Some(slave_dev),
-            &mut extack,
-            "Device type is different from other slaves",
-            rtnl,
-        );
-        return Err(EINVAL);
-    }
+    enslave_type(bond, slave_dev, first, &mut extack, rtnl)?;
 
-    let undo_flags = |rtnl: &Rtnl| {
-        // C `err_undo_flags`: the first enslave failed, fix the master.
+    // C `err_undo_flags`: a first enslave that fails leaves the master as it found it.
+    let undo_flags = ScopeGuard::new(|| {
         if b.slave_count(rtnl) == 0 {
             let (a, s) = (bond.hw_addr(rtnl), slave_dev.hw_addr(rtnl));
             if a.bytes[..6] == s.bytes[..6] {
@@ -510,7 +525,7 @@ pub(crate) fn enslave(
                 bond.ether_setup_master(rtnl);
             }
         }
-    };
+    });
 
     if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND && mode != Mode::ActiveBackup {
         nl_err(
@@ -520,7 +535,6 @@ pub(crate) fn enslave(
             "Only active-backup mode is supported for infiniband slaves",
             rtnl,
         );
-        undo_flags(rtnl);
         return Err(EOPNOTSUPP);
     }
 
@@ -534,42 +548,30 @@ pub(crate) fn enslave(
         );
         let mut p = b.params(rtnl);
         if mode == Mode::ActiveBackup && p.fail_over_mac != FailOverMac::Active {
-            if first {
-                p.fail_over_mac = FailOverMac::Active;
-                b.set_params(p, rtnl);
-                slave_pr!(
-                    Warning,
-                    bond,
-                    slave_dev,
-                    rtnl,
-                    "Setting fail_over_mac to active for active-backup mode\n"
-                );
-            } else {
+            if !first {
                 nl_err(bond, Some(slave_dev), &mut extack, "Slave device does not support setting the MAC address, but fail_over_mac is not set to active", rtnl);
-                undo_flags(rtnl);
                 return Err(EOPNOTSUPP);
             }
+            p.fail_over_mac = FailOverMac::Active;
+            b.set_params(p, rtnl);
+            slave_pr!(
+                Warning,
+                bond,
+                slave_dev,
+                rtnl,
+                "Setting fail_over_mac to active for active-backup mode\n"
+            );
         }
     }
 
     slave_dev.notify(bindings::netdev_cmd_NETDEV_JOIN, rtnl);
 
     if first && bond.addr_assign_type() == bindings::NET_ADDR_RANDOM {
-        if let Err(e) = bond.steal_addr(slave_dev, rtnl) {
-            undo_flags(rtnl);
-            return Err(e);
-        }
+        bond.steal_addr(slave_dev, rtnl)?;
     }
 
     let p = b.params(rtnl);
-    let perm = slave_dev.hw_addr(rtnl);
-    let new = match Slave::new(bond, slave_dev, perm, slave_dev.mtu()) {
-        Ok(s) => s,
-        Err(e) => {
-            undo_flags(rtnl);
-            return Err(e);
-        }
-    };
+    let new = Slave::new(bond, slave_dev, slave_dev.hw_addr(rtnl), slave_dev.mtu())?;
 
     if let Err(e) = slave_dev.set_mtu(bond.mtu(), rtnl) {
         slave_pr!(
@@ -580,18 +582,19 @@ pub(crate) fn enslave(
             "Error {} calling dev_set_mtu\n",
             e.to_errno()
         );
-        undo_flags(rtnl);
         return Err(e);
     }
-
-    let fom = p.fail_over_mac;
-    let ab = mode == Mode::ActiveBackup;
-    let restore_mtu = |rtnl: &Rtnl| {
+    let restore_mtu = ScopeGuard::new(|| {
         let _ = slave_dev.set_mtu(new.original_mtu, rtnl);
-    };
+    });
+
+    // The slave's MAC: the bond's, except with fail_over_mac in active-backup (C).
+    let ab = mode == Mode::ActiveBackup;
+    let fom = p.fail_over_mac;
     let mac_set = if fom == FailOverMac::None || !ab {
         Some(bond.hw_addr(rtnl))
-    } else if fom == FailOverMac::Follow && ab && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl) {
+    } else if fom == FailOverMac::Follow && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl)
+    {
         let mut a = bond.hw_addr(rtnl);
         crate::safe::devops::random_ether_addr(&mut a.bytes[..6]);
         Some(a)
@@ -608,67 +611,42 @@ pub(crate) fn enslave(
                 "Error {} calling set_mac_address\n",
                 e.to_errno()
             );
-            restore_mtu(rtnl);
-            undo_flags(rtnl);
             return Err(e);
         }
     }
-    let restore_mac = |rtnl: &Rtnl| {
+    slave_dev.update_priv_flags(bindings::IFF_NO_ADDRCONF, 0, rtnl);
+    let restore_mac = ScopeGuard::new(|| {
         slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
         if fom == FailOverMac::None || !ab {
             let _ = slave_dev.set_mac(new.perm_hwaddr.as_slice(), None, rtnl);
         }
-        restore_mtu(rtnl);
-        undo_flags(rtnl);
-    };
+    });
 
-    slave_dev.update_priv_flags(bindings::IFF_NO_ADDRCONF, 0, rtnl);
     if let Err(e) = slave_dev.open(extack.as_deref_mut(), rtnl) {
         slave_pr!(Err, bond, slave_dev, rtnl, "Opening slave failed\n");
-        restore_mac(rtnl);
         return Err(e);
     }
     slave_dev.update_priv_flags(bindings::IFF_BONDING, 0, rtnl);
     *new.last_stats.lock() = slave_dev.stats64();
-
-    let close = |rtnl: &Rtnl| {
+    let close = ScopeGuard::new(|| {
         if !slave_dev.is_bond_master() {
             slave_dev.update_priv_flags(0, bindings::IFF_BONDING, rtnl);
         }
         slave_dev.close(rtnl);
-        restore_mac(rtnl);
-    };
+    });
 
     if let Err(e) = slave_dev.vlan_vids_add_by(bond, rtnl) {
         slave_pr!(Err, bond, slave_dev, rtnl, "Couldn't add bond vlan ids\n");
-        close(rtnl);
         return Err(e);
     }
+    let detach = ScopeGuard::new(|| {
+        new.np.disable(rtnl);
+        slave_dev.vlan_vids_del_by(bond, rtnl);
+    });
 
     new.delay.store(0, Relaxed);
     let _ = new.update_speed_duplex(rtnl);
-
-    // Initial state.
-    let initial = if p.miimon != 0 {
-        if slave_dev.running() && slave_dev.carrier_ok() {
-            if p.updelay != 0 {
-                new.delay.store(p.updelay, Relaxed);
-                Link::Back
-            } else {
-                Link::Up
-            }
-        } else {
-            Link::Down
-        }
-    } else if p.arp_interval != 0 {
-        if slave_dev.carrier_ok() {
-            Link::Up
-        } else {
-            Link::Down
-        }
-    } else {
-        Link::Up
-    };
+    let initial = initial_link(&new, slave_dev, &p);
     new.init_link(initial);
     if initial != Link::Down {
         new.touch_last_link_up();
@@ -682,15 +660,8 @@ pub(crate) fn enslave(
         primary = Some(new.clone());
         b.force_primary.set(rtnl, true);
     }
-
     let mut active = b.active(rtnl);
     policy::enslave_role(mode, bond, &new, &mut active, rtnl);
-
-    let detach = |rtnl: &Rtnl| {
-        new.np.disable(rtnl);
-        slave_dev.vlan_vids_del_by(bond, rtnl);
-        close(rtnl);
-    };
 
     if bond.has_npinfo() && new.np.enable(slave_dev, rtnl).is_err() {
         slave_pr!(
@@ -700,7 +671,6 @@ pub(crate) fn enslave(
             rtnl,
             "master_dev is using netpoll, but new slave device does not support netpoll\n"
         );
-        detach(rtnl);
         return Err(EBUSY);
     }
 
@@ -708,84 +678,72 @@ pub(crate) fn enslave(
         slave_dev.disable_lro(rtnl);
     }
 
-    if let Err(e) = rx_register(slave_dev, new.clone(), rtnl) {
-        detach(rtnl);
-        return Err(e);
-    }
-    let unregister = |rtnl: &Rtnl| {
-        drop(rx_unregister::<Slave>(slave_dev, rtnl));
-        detach(rtnl);
-    };
+    rx_register(slave_dev, new.clone(), rtnl)?;
+    let unregister = ScopeGuard::new(|| drop(rx_unregister::<Slave>(slave_dev, rtnl)));
 
     let (tx, hash) = lag_types(&b);
     let cookie = Arc::as_ptr(&new).cast_mut().cast();
-    if let Err(e) = slave_dev.master_upper_link(bond, cookie, tx, hash, extack, rtnl) {
-        unregister(rtnl);
-        return Err(e);
-    }
+    slave_dev.master_upper_link(bond, cookie, tx, hash, extack, rtnl)?;
     slave_dev.update_flags(bindings::IFF_SLAVE, 0, rtnl);
     new.lower_state_changed(rtnl);
-
-    let upper_unlink0 = |rtnl: &Rtnl| {
+    let upper_unlink = ScopeGuard::new(|| {
         slave_dev.upper_unlink(bond, rtnl);
         slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
-        unregister(rtnl);
-    };
-    if let Err(e) = new.sysfs_add(rtnl) {
-        new.sysfs_del(rtnl);
-        upper_unlink0(rtnl);
-        return Err(e);
+    });
+
+    let sysfs = ScopeGuard::new(|| new.sysfs_del(rtnl));
+    new.sysfs_add(rtnl)?;
+
+    // The bond's receive flags on the new slave, in the modes where every slave receives.
+    let flags = bond.flags();
+    let rx_flags = !mode.uses_primary();
+    if rx_flags && flags & bindings::IFF_PROMISC != 0 {
+        slave_dev.set_promiscuity(1, rtnl)?;
     }
-
-    let upper_unlink = |rtnl: &Rtnl| {
-        new.sysfs_del(rtnl);
-        slave_dev.upper_unlink(bond, rtnl);
-        slave_dev.update_flags(0, bindings::IFF_SLAVE, rtnl);
-        unregister(rtnl);
-    };
-
-    if !mode.uses_primary() {
-        let flags = bond.flags();
-        if flags & bindings::IFF_PROMISC != 0 {
-            if let Err(e) = slave_dev.set_promiscuity(1, rtnl) {
-                upper_unlink(rtnl);
-                return Err(e);
-            }
+    let promisc = ScopeGuard::new(|| {
+        if rx_flags && flags & bindings::IFF_PROMISC != 0 {
+            let _ = slave_dev.set_promiscuity(-1, rtnl);
         }
-        if flags & bindings::IFF_ALLMULTI != 0 {
-            if let Err(e) = slave_dev.set_allmulti(1, rtnl) {
-                if flags & bindings::IFF_PROMISC != 0 {
-                    let _ = slave_dev.set_promiscuity(-1, rtnl);
-                }
-                upper_unlink(rtnl);
-                return Err(e);
-            }
+    });
+    if rx_flags && flags & bindings::IFF_ALLMULTI != 0 {
+        slave_dev.set_allmulti(1, rtnl)?;
+    }
+    let allmulti = ScopeGuard::new(|| {
+        if rx_flags && flags & bindings::IFF_ALLMULTI != 0 {
+            let _ = slave_dev.set_allmulti(-1, rtnl);
         }
-        if flags & bindings::IFF_UP != 0 {
-            slave_dev.addr_sync_multiple(bond, rtnl);
-        }
+    });
+    if rx_flags && flags & bindings::IFF_UP != 0 {
+        slave_dev.addr_sync_multiple(bond, rtnl);
     }
 
     // The mode's own state for the slave (C `bond_3ad_bind_slave()`, `bond_alb_init_slave()`).
-    if let Err(e) = policy::enslave(mode, bond, &new, rtnl) {
-        upper_unlink(rtnl);
-        return Err(e);
-    }
+    policy::enslave(mode, bond, &new, rtnl)?;
+    let mode_state = ScopeGuard::new(|| policy::release(mode, bond, &new, rtnl));
+
     // Add to the list (C `slave_cnt++` with the lower device link above) and publish.
-    if let Err(e) = b.add_slave(new.clone(), rtnl) {
-        policy::release(mode, bond, &new, rtnl);
-        upper_unlink(rtnl);
-        return Err(e);
-    }
+    b.add_slave(new.clone(), rtnl)?;
     let (old_active, old_primary) = (b.active(rtnl), b.primary(rtnl));
     b.store_roles(active, primary, rtnl);
     if let Err(e) = b.try_republish(rtnl) {
         b.store_roles(old_active, old_primary, rtnl);
         b.remove_slave(&new, rtnl);
-        policy::release(mode, bond, &new, rtnl);
-        upper_unlink(rtnl);
         return Err(e);
     }
+
+    // Enslaved: nothing to undo any more.
+    mode_state.dismiss();
+    allmulti.dismiss();
+    promisc.dismiss();
+    sysfs.dismiss();
+    upper_unlink.dismiss();
+    unregister.dismiss();
+    detach.dismiss();
+    close.dismiss();
+    restore_mac.dismiss();
+    restore_mtu.dismiss();
+    undo_flags.dismiss();
+
     bond.compute_master_upper_features(rtnl);
     set_carrier(bond, rtnl);
 

@@ -163,23 +163,6 @@ fn show(s: &CStr) -> &str {
 }
 
 /// C `in4_pton()` of a whole string + `bond_is_ip_target_ok()`.
-fn arp_target_ok(s: &[u8]) -> Option<[u8; 4]> {
-    let mut out = [0u8; 4];
-    let mut parts = s.split(|&b| b == b'.');
-    for o in out.iter_mut() {
-        let p = parts.next()?;
-        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let v = p.iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
-        *o = u8::try_from(v).ok()?;
-    }
-    if parts.next().is_some() || out == [255; 4] || out[0] == 0 {
-        return None;
-    }
-    Some(out)
-}
-
 /// C `bond_check_params()`: converts and validates the module parameters
 /// with C's messages, then refuses (`-EOPNOTSUPP`) any resulting setting that
 /// bonding-rs does not implement yet.
@@ -397,7 +380,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
 
     let mut targets: [[u8; 4]; 16] = [[0; 4]; 16];
     let mut arp_ip_count = 0usize;
-    ARP_IP_TARGET.for_each(|s| match arp_target_ok(s.to_bytes()) {
+    ARP_IP_TARGET.for_each(|s| match options::parse_ipv4(s.to_bytes()).filter(|t| options::ipv4_target_ok(*t)) {
         None => {
             bare_pr!(Warning,
                 "Warning: bad arp_ip_target module parameter ({}), ARP monitoring will not be performed\n",

@@ -11,7 +11,6 @@ use crate::safe::rtnl::Rtnl;
 use crate::slave::{DUPLEX_UNKNOWN, SPEED_UNKNOWN};
 use kernel::{seq_file::SeqFile, seq_print};
 
-
 impl ProcShow for BondDriver {
     fn show(m: &SeqFile, dev: &Dev<Self>) {
         // C reads under RCU with READ_ONCE(); RTNL gives a consistent view.

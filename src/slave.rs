@@ -11,7 +11,7 @@
 
 use crate::bond::BondDriver;
 use crate::modes::{slaves::Link, Mode};
-use crate::safe::devops::{DevRef, HwAddr, Stats64, STATS64_LEN};
+use crate::safe::devops::{HwAddr, Stats64, STATS64_LEN};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rcu::RtnlCell;
@@ -20,7 +20,7 @@ use crate::safe::skb::{RxHandler, RxResult, RxSkb};
 use crate::safe::sysfs::{kobj_attr_table, KobjAttrTable, KobjAttrs, KobjDir};
 use core::fmt::Write;
 use kernel::sync::atomic::{Atomic, Relaxed};
-use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SpinLock};
+use kernel::{new_spinlock, prelude::*, sync::aref::ARef, sync::Arc, sync::SpinLock};
 
 /// `SPEED_UNKNOWN`.
 pub(crate) const SPEED_UNKNOWN: u32 = u32::MAX;
@@ -33,9 +33,9 @@ const LINK_NOCHANGE: i8 = -1;
 #[pin_data]
 pub(crate) struct Slave {
     /// The slave device (a reference is held while the `Slave` exists).
-    pub(crate) dev: DevRef,
+    pub(crate) dev: ARef<NetDevice>,
     /// The bond device.
-    pub(crate) bond: DevRef,
+    pub(crate) bond: ARef<NetDevice>,
     link: Atomic<Link>,
     /// The proposed link state (`link_new_state`), `LINK_NOCHANGE` for none.
     new_link: Atomic<i8>,
@@ -76,8 +76,8 @@ impl Slave {
     ) -> Result<Arc<Slave>> {
         Arc::pin_init(
             pin_init!(Slave {
-                dev: DevRef::new(dev),
-                bond: DevRef::new(bond),
+                dev: ARef::from(dev),
+                bond: ARef::from(bond),
                 link: Atomic::new(Link::Down),
                 new_link: Atomic::new(LINK_NOCHANGE),
                 backup: Atomic::new(false),

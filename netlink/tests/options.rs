@@ -606,3 +606,25 @@ fn module_params() {
         }
     }
 }
+
+#[test]
+fn ipv4_targets_parse_like_in4_pton() {
+    use bonding_netlink::options::{ipv4_target_ok, parse_ipv4};
+    assert_eq!(parse_ipv4(b"10.0.0.1"), Some([10, 0, 0, 1]));
+    assert_eq!(parse_ipv4(b"192.168.007.255"), Some([192, 168, 7, 255]));
+    for bad in [
+        &b"10.0.0"[..],
+        b"10.0.0.1.2",
+        b"256.0.0.1",
+        b"1..2.3",
+        b"a.b.c.d",
+        b"",
+        b"1.2.3.4 ",
+        b"1234.1.1.1",
+    ] {
+        assert_eq!(parse_ipv4(bad), None, "{:?}", core::str::from_utf8(bad));
+    }
+    assert!(ipv4_target_ok([10, 0, 0, 1]));
+    assert!(!ipv4_target_ok([255, 255, 255, 255]));
+    assert!(!ipv4_target_ok([0, 1, 2, 3]));
+}

@@ -16,6 +16,15 @@ impl BondMode for Broadcast {
     const MODE: Mode = Mode::Broadcast;
     const LAG_TX_TYPE: LagTxType = LagTxType::Broadcast;
 
+    fn speed(acc: u32, slave: u32) -> u32 {
+        // C `bond_mode_bcast_speed()`: every packet goes everywhere, so the slowest slave.
+        if acc == 0 || acc > slave {
+            slave
+        } else {
+            acc
+        }
+    }
+
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         // C `bond_xmit_broadcast(..., true)`.
         let count = set.all.len();

@@ -74,6 +74,19 @@ pub(crate) trait BondMode {
     /// Interval of the mode's own periodic work in ms, 0 for none (C `ad_work`, `alb_work`).
     const TICK_MS: u32 = 0;
 
+    /// Whether IGMP joins are resent when `curr_active_slave` changes (C
+    /// `bond_change_active_slave()`): the modes that send IGMP through the active slave, when
+    /// there is a new one (`has_new`). Default: the modes with a primary.
+    fn igmp_on_active_change(has_new: bool) -> bool {
+        Self::MODE.uses_primary() && has_new
+    }
+
+    /// The bond's speed so far (`acc`, 0 at first) with a usable slave of speed `slave` (C
+    /// `bond_ethtool_get_link_ksettings()`): default, the sum.
+    fn speed(acc: u32, slave: u32) -> u32 {
+        acc.wrapping_add(slave)
+    }
+
     /// Transmits `skb` on the slave(s) the mode chooses, from the data path's snapshot `set`
     /// (C `bond_xmit_roundrobin()`, `bond_xmit_activebackup()`, `bond_3ad_xor_xmit()`,
     /// `bond_xmit_broadcast()`, `bond_tlb_xmit()`, `bond_alb_xmit()`). Called under RCU with BH
@@ -237,6 +250,16 @@ pub(crate) const fn tick_ms(mode: Mode) -> u32 {
 /// [`BondMode::LOG_ROLE`].
 pub(crate) const fn log_role(mode: Mode) -> bool {
     dispatch!(mode, M => M::LOG_ROLE, false)
+}
+
+/// [`BondMode::igmp_on_active_change`].
+pub(crate) fn igmp_on_active_change(mode: Mode, has_new: bool) -> bool {
+    dispatch!(mode, M => M::igmp_on_active_change(has_new), false)
+}
+
+/// [`BondMode::speed`].
+pub(crate) fn speed(mode: Mode, acc: u32, slave: u32) -> u32 {
+    dispatch!(mode, M => M::speed(acc, slave), acc)
 }
 
 /// [`BondMode::rx_probe`].

@@ -32,6 +32,11 @@ impl BondMode for RoundRobin {
     const LAG_TX_TYPE: LagTxType = LagTxType::RoundRobin;
     const OVERRIDES_TX_QUEUE: bool = true;
 
+    fn igmp_on_active_change(_has_new: bool) -> bool {
+        // IGMP goes out on the active slave (see `xmit`), whichever it is.
+        true
+    }
+
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         let b = dev.private();
         let n = set.all.len();

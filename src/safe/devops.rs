@@ -9,7 +9,7 @@ use crate::safe::link::ExtAck;
 use crate::safe::netdev::NetDevice;
 use crate::safe::rtnl::Rtnl;
 use core::ptr::NonNull;
-use kernel::{error::to_result, prelude::*};
+use kernel::{error::to_result, prelude::*, sync::aref::AlwaysRefCounted};
 
 /// `MAX_ADDR_LEN`.
 pub(crate) const MAX_ADDR_LEN: usize = bindings::MAX_ADDR_LEN as usize;
@@ -567,39 +567,27 @@ impl NetDevice {
     }
 }
 
-/// A counted reference to a net device (`dev_hold()` / `dev_put()`).
-pub(crate) struct DevRef(NonNull<bindings::net_device>);
+// SAFETY: Every `struct net_device` is reference counted (`dev_hold()`/`dev_put()`, the
+// per-cpu `pcpu_refcnt`): a held reference keeps the device's memory from being freed
+// (`free_netdev()` of an unregistered device waits for the count to drop, `netdev_wait_allrefs`).
+unsafe impl AlwaysRefCounted for NetDevice {
+    fn inc_ref(&self) {
+        // SAFETY: `self` is a live device.
+        unsafe { bindings::bondrs_dev_hold(self.as_ptr()) };
+    }
 
-// SAFETY: Net device references may be taken and dropped on any thread.
-unsafe impl Send for DevRef {}
-// SAFETY: `NetDevice` methods are safe to call concurrently.
-unsafe impl Sync for DevRef {}
-
-impl DevRef {
-    /// Takes a reference.
-    pub(crate) fn new(dev: &NetDevice) -> Self {
-        // SAFETY: Valid device.
-        unsafe { bindings::bondrs_dev_hold(dev.as_ptr()) };
-        // SAFETY: `as_ptr` of a valid device is non-null.
-        Self(unsafe { NonNull::new_unchecked(dev.as_ptr()) })
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: The caller gives up a reference taken by `inc_ref`; `dev_put()` may run in any
+        // context.
+        unsafe { bindings::bondrs_dev_put(obj.as_ptr().cast()) }
     }
 }
 
-impl core::ops::Deref for DevRef {
-    type Target = NetDevice;
-
-    fn deref(&self) -> &NetDevice {
-        // SAFETY: The reference keeps the memory alive.
-        unsafe { NetDevice::from_raw(self.0.as_ptr()) }
-    }
-}
-
-impl Drop for DevRef {
-    fn drop(&mut self) {
-        // SAFETY: Taken in `new`; `dev_put()` may run in any context.
-        unsafe { bindings::bondrs_dev_put(self.0.as_ptr()) }
-    }
-}
+// SAFETY: A net device may be referenced from any thread; the `NetDevice` methods are safe to
+// call concurrently (each documents the lock or context it needs through its arguments).
+unsafe impl Send for NetDevice {}
+// SAFETY: As above.
+unsafe impl Sync for NetDevice {}
 
 /// The current `jiffies`.
 pub(crate) fn jiffies() -> usize {

@@ -10,6 +10,10 @@ use core::{fmt, marker::PhantomData, ptr::NonNull};
 use kernel::{error::from_result, error::to_result, prelude::*, str::NullTerminatedFormatter};
 
 /// Netlink extended ACK of the current request (may be absent).
+///
+/// # Invariants
+///
+/// Some: the extack of the netlink request in progress, valid for `'a`.
 pub(crate) struct ExtAck<'a>(Option<&'a mut bindings::netlink_ext_ack>);
 
 impl ExtAck<'_> {
@@ -71,6 +75,11 @@ impl ExtAck<'_> {
 }
 
 /// One netlink attribute.
+///
+/// # Invariants
+///
+/// The pointer is a validated attribute of the message being processed, valid for `'a`
+/// (its length was checked by the netlink policy or by the nest iteration that produced it).
 pub(crate) struct Attr<'a>(*const bindings::nlattr, PhantomData<&'a bindings::nlattr>);
 
 impl<'a> Attr<'a> {
@@ -245,6 +254,10 @@ pub(crate) struct NlMsg<'a>(
 );
 
 /// An open nest of an [`NlMsg`].
+///
+/// # Invariants
+///
+/// The pointer is a nest started in the [`NlMsg`] it belongs to, ended or cancelled once.
 pub(crate) struct Nest(*mut bindings::nlattr);
 
 impl NlMsg<'_> {

@@ -6,6 +6,8 @@
 
 pub(crate) mod atomic;
 pub(crate) mod devops;
+pub(crate) mod driver;
+pub(crate) mod ethtool;
 pub(crate) mod flow;
 pub(crate) mod ioctl;
 pub(crate) mod link;

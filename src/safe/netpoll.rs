@@ -7,12 +7,14 @@
 use crate::bindings;
 use crate::safe::netdev::{NetDevice, SkBuff};
 use crate::safe::rtnl::Rtnl;
-use kernel::sync::atomic::{Acquire, Atomic, Full};
 use kernel::prelude::*;
+use kernel::sync::atomic::{Acquire, Atomic, Full};
 
 /// A lower device's `struct netpoll`, published for the transmit path.
 ///
-/// Invariant: a non-null pointer is a `netpoll` set up by
+/// # Invariants
+///
+/// a non-null pointer is a `netpoll` set up by
 /// `__netpoll_setup()`, freed by `__netpoll_free()` (which waits for an RCU
 /// grace period) only after being unpublished.
 pub(crate) struct LowerNetpoll(Atomic<*mut bindings::netpoll>);

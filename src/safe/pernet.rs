@@ -7,7 +7,7 @@
 use crate::bindings;
 use crate::safe::netdev::{DevKillList, Net};
 use crate::safe::rtnl::Rtnl;
-use core::{cell::UnsafeCell, marker::PhantomData, mem::offset_of};
+use core::{cell::UnsafeCell, marker::PhantomData};
 use kernel::{error::to_result, prelude::*};
 
 /// A per-namespace subsystem with a class file.
@@ -204,10 +204,7 @@ unsafe fn net_of<'a>(attr: *const bindings::class_attribute) -> &'a Net {
     // SAFETY: container_of: `attr` is embedded in a `PernetData` whose `net`
     // was set in `init_cb`; the file is removed before the namespace dies.
     unsafe {
-        let d = attr
-            .cast::<u8>()
-            .sub(offset_of!(PernetData, class_attr))
-            .cast::<PernetData>();
+        let d = kernel::container_of!(attr, PernetData, class_attr);
         Net::from_raw((*d).net)
     }
 }

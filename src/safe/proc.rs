@@ -11,6 +11,11 @@ use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, seq_file::SeqFile};
 
 /// A procfs directory owned elsewhere (e.g. per namespace), borrowed.
+///
+/// # Invariants
+///
+/// The pointer is a procfs directory that outlives `'a` and every entry created in it through
+/// this reference ([`ProcDirRef::from_raw`]).
 #[derive(Clone, Copy)]
 pub(crate) struct ProcDirRef<'a>(NonNull<bindings::proc_dir_entry>, PhantomData<&'a ()>);
 

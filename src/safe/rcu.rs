@@ -11,11 +11,7 @@
 
 use crate::bindings;
 use crate::safe::rtnl::Rtnl;
-use core::{
-    cell::UnsafeCell,
-    ops::Deref,
-    ptr,
-};
+use core::{cell::UnsafeCell, ops::Deref, ptr};
 use kernel::{
     prelude::*,
     sync::atomic::{Acquire, Atomic, Full},
@@ -122,11 +118,13 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
     ///
     /// Called by RCU with the `head` of a node given to `call_rcu()` above.
     unsafe extern "C" fn free_cb(head: *mut bindings::callback_head) {
-        // SAFETY: `head` is the field `head` of an `RcuNode<T>` (container_of).
+        // SAFETY: `head` is the field `head` (an `Opaque`, transparent) of an `RcuNode<T>`.
         let node = unsafe {
-            head.cast::<u8>()
-                .sub(core::mem::offset_of!(RcuNode<T>, head))
-                .cast::<RcuNode<T>>()
+            kernel::container_of!(
+                head.cast::<Opaque<bindings::callback_head>>(),
+                RcuNode<T>,
+                head
+            )
         };
         // SAFETY: The publisher reference handed over to this callback.
         drop(unsafe { Arc::from_raw(node) });
@@ -139,8 +137,12 @@ impl<T: Send + Sync + 'static> Drop for RcuArc<T> {
     }
 }
 
-/// A value only accessed with RTNL held: the RTNL mutex serialises every
-/// access, and values are only copied in and out (never borrowed), so nested
+/// A value only accessed with RTNL held.
+///
+/// # Invariants
+///
+/// Every access takes `&Rtnl` (the RTNL mutex serialises them), and values are only copied or
+/// swapped in and out, never borrowed beyond a call that cannot reach the cell again, so nested
 /// calls under the same RTNL section cannot alias.
 pub(crate) struct RtnlCell<T>(UnsafeCell<T>);
 

@@ -13,6 +13,12 @@ use core::{marker::PhantomData, ops::Deref};
 /// Proof that the RTNL mutex is held for the lifetime of the reference.
 ///
 /// Not `Send`/`Sync`: the proof is only valid on the thread holding the lock.
+///
+/// # Invariants
+///
+/// A `&Rtnl` exists only while the current thread holds the RTNL mutex: made by
+/// [`Rtnl::lock`], [`Rtnl::try_lock`] (through an [`RtnlGuard`]) or by [`Rtnl::assume_held`],
+/// whose callers guarantee it.
 pub(crate) struct Rtnl(PhantomData<*mut ()>);
 
 impl Rtnl {
@@ -43,6 +49,10 @@ impl Rtnl {
 
 /// Holds the RTNL mutex; unlocks (and runs the netdev todo list, which frees
 /// unregistered devices) on drop.
+///
+/// # Invariants
+///
+/// Created only after taking the RTNL mutex, which it releases exactly once (on drop).
 pub(crate) struct RtnlGuard(Rtnl);
 
 impl Deref for RtnlGuard {

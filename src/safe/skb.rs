@@ -160,6 +160,10 @@ pub(crate) enum RxResult {
 }
 
 /// The skb seen by an rx handler (owned by the stack).
+///
+/// # Invariants
+///
+/// The pointer is the (unshared) skb of the rx handler call in progress; the stack owns it.
 pub(crate) struct RxSkb(NonNull<bindings::sk_buff>);
 
 impl RxSkb {

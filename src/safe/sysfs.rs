@@ -112,13 +112,8 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
             return None;
         }
         // SAFETY: Per the function requirements `d` is embedded in a `net_device` of `T`.
-        let dev = unsafe {
-            let nd = d
-                .cast::<u8>()
-                .sub(core::mem::offset_of!(bindings::net_device, dev))
-                .cast::<bindings::net_device>();
-            Dev::<T>::from_raw(nd)
-        };
+        let dev =
+            unsafe { Dev::<T>::from_raw(kernel::container_of!(d, bindings::net_device, dev)) };
         Some((dev, idx))
     }
 
@@ -341,6 +336,12 @@ pub(crate) use kobj_attr_table;
 
 /// A kobject directory under a device (C `slave->kobj`, "bonding_slave")
 /// with read-only attributes; removed on drop.
+///
+/// # Invariants
+///
+/// `p` is a `KobjBox<D>` allocated by [`KobjDir::new`] whose kobject was initialised and added
+/// (holding the reference that this value gives up on drop); `files` tells whether the
+/// attribute files were created.
 pub(crate) struct KobjDir<D: KobjAttrs> {
     p: core::ptr::NonNull<KobjBox<D>>,
     files: bool,

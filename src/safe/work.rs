@@ -26,7 +26,9 @@ pub(crate) trait WorkHandler<const ID: u8>: Driver {
 
 /// A delayed work item of device `T`, identified by `ID`.
 ///
-/// Invariant: once [`DevWork::attach`]ed to a device, the item is only
+/// # Invariants
+///
+/// once [`DevWork::attach`]ed to a device, the item is only
 /// queued while that device is alive, and is cancelled (synchronously)
 /// before the device is freed.
 #[pin_data(PinnedDrop)]
@@ -85,15 +87,12 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
     ///
     /// Called by the workqueue with the `work` member of one of our items.
     unsafe extern "C" fn work_cb(work: *mut bindings::work_struct) {
-        // SAFETY: `work` is `delayed_work.work` of `Self::work` (container_of
-        // twice; `work` is the first member of `struct delayed_work`, and the
-        // `Opaque` is transparent).
+        // SAFETY: `work` is the `work` member of the `delayed_work` inside `Self::work` (an
+        // `Opaque`, which is transparent), of a live item (the workqueue runs only queued items,
+        // and an item is cancelled before it is dropped).
         let this = unsafe {
-            &*work
-                .cast::<u8>()
-                .sub(core::mem::offset_of!(bindings::delayed_work, work))
-                .sub(core::mem::offset_of!(Self, work))
-                .cast::<Self>()
+            let dw = kernel::container_of!(work, bindings::delayed_work, work);
+            &*kernel::container_of!(dw.cast::<Opaque<bindings::delayed_work>>(), Self, work)
         };
         let dev = this.dev.load(Acquire);
         if dev.is_null() {

@@ -26,7 +26,9 @@ use kernel::{
 
 /// An xfrm state (security association) offloaded through a master device.
 ///
-/// Invariant: the state is alive (the caller of the xfrm callback, or the
+/// # Invariants
+///
+/// the state is alive (the caller of the xfrm callback, or the
 /// [`XfrmList`] it was found in, guarantees it for the borrow).
 #[repr(transparent)]
 pub(crate) struct XfrmState(Opaque<bindings::xfrm_state>);
@@ -168,7 +170,9 @@ unsafe impl Send for XsPtr {}
 /// The states a master device has accepted (C `bond->ipsec_list` and
 /// `bond->ipsec_lock`).
 ///
-/// Invariant: every entry is a live state whose `xso.dev` is the master: it
+/// # Invariants
+///
+/// every entry is a live state whose `xso.dev` is the master: it
 /// is pushed by the `xdo_dev_state_add` trampoline after the driver accepted
 /// it, and removed by the `xdo_dev_state_free` trampoline, which the xfrm
 /// core calls before freeing the state; both under the lock.

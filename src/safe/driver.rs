@@ -1,0 +1,1073 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The [`Driver`] trait a virtual netdev driver implements, and [`DriverTables`], its
+//! `net_device_ops`, `ethtool_ops`, `header_ops` and `rtnl_link_ops` pointing to the
+//! trampolines below, each of which turns the C call into a safe call of the driver.
+
+use crate::bindings;
+use crate::safe::devops::Stats64;
+use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
+use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
+use crate::safe::netdev::{Dev, NetDevice, NewLinkDev, SkBuff, TxStatus};
+use crate::safe::rtnl::Rtnl;
+use core::{cell::UnsafeCell, ptr::NonNull};
+use kernel::{
+    error::{from_result, VTABLE_DEFAULT_ERROR},
+    prelude::*,
+};
+
+/// Device configuration applied by the setup callback after `ether_setup()`.
+pub(crate) struct SetupConfig {
+    /// `dev->max_mtu`.
+    pub(crate) max_mtu: u32,
+    /// Bits or-ed into `dev->flags`.
+    pub(crate) flags: u32,
+    /// Bits or-ed into `dev->priv_flags`.
+    pub(crate) priv_flags_set: u64,
+    /// Bits cleared from `dev->priv_flags` (after setting).
+    pub(crate) priv_flags_clear: u64,
+    /// `dev->lltx`.
+    pub(crate) lltx: bool,
+    /// `dev->netns_immutable`.
+    pub(crate) netns_immutable: bool,
+    /// `dev->hw_features`.
+    pub(crate) hw_features: u64,
+    /// `dev->features` (or-ed).
+    pub(crate) features: u64,
+    /// `dev->xfrmdev_ops` (null: none).
+    #[cfg(CONFIG_XFRM_OFFLOAD)]
+    pub(crate) xfrmdev_ops: *const bindings::xfrmdev_ops,
+}
+
+/// A virtual network device driver. `#[vtable]`: a driver implements what it has; the
+/// operations it leaves out are not installed in the C tables (the C core then does without,
+/// as for a C driver whose ops leave them NULL). The required ones have no default.
+#[vtable]
+pub(crate) trait Driver: Sized + 'static {
+    /// Private data, lives pinned in the `netdev_priv()` area.
+    type Priv: Sync;
+    /// `rtnl_link_ops.kind` (`ip link add ... type KIND`).
+    const KIND: &'static CStr;
+    /// `SET_NETDEV_DEVTYPE()` name (uevent `DEVTYPE=`).
+    const DEVTYPE: &'static CStr;
+
+    /// The driver's tables: `static T: DriverTables = DriverTables::new::<Self>();`.
+    fn tables() -> &'static DriverTables;
+    /// Number of TX and RX queues of new devices.
+    fn num_queues() -> u32;
+    /// Initialiser of the private data; must not acquire resources (see the
+    /// module documentation).
+    fn priv_init() -> impl PinInit<Self::Priv>;
+    /// Device settings (C `*_setup()`).
+    fn setup_config() -> SetupConfig;
+    /// `ndo_init`: called under RTNL from `register_netdevice()`.
+    fn init(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
+    /// `ndo_open` (RTNL held).
+    fn open(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
+    /// `ndo_stop` (RTNL held).
+    fn stop(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
+    /// `ndo_start_xmit` (any context, BH disabled).
+    fn start_xmit(dev: &Dev<Self>, skb: SkBuff) -> TxStatus;
+    /// `ndo_set_mac_address` (RTNL held): `addr` is the new hardware address
+    /// (`dev->addr_len` bytes).
+    fn set_mac_address(_dev: &Dev<Self>, _addr: &[u8], _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_vlan_rx_add_vid` (RTNL held): VLAN `vid` of protocol `proto` (network
+    /// byte order) is now used on top of the device.
+    fn vlan_rx_add_vid(_dev: &Dev<Self>, _proto: u16, _vid: u16, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_vlan_rx_kill_vid` (RTNL held).
+    fn vlan_rx_kill_vid(_dev: &Dev<Self>, _proto: u16, _vid: u16, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// ethtool `get_drvinfo`.
+    fn drvinfo(_dev: &Dev<Self>, _info: &mut DrvInfo<'_>) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.validate`.
+    fn validate(_tb: &LinkAttrs<'_>, _data: &LinkData<'_>, _extack: &mut ExtAck<'_>) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.newlink`: must register `dev` (or fail before).
+    fn newlink(
+        _dev: NewLinkDev<'_, Self>,
+        _data: &LinkData<'_>,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.changelink` (RTNL held).
+    fn changelink(
+        _dev: &Dev<Self>,
+        _data: &LinkData<'_>,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_uninit` (RTNL held): undo `init`; also called when registration fails.
+    fn uninit(dev: &Dev<Self>, rtnl: &Rtnl);
+    /// `ndo_add_slave` (RTNL held).
+    fn add_slave(
+        _dev: &Dev<Self>,
+        _slave: &NetDevice,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_del_slave` (RTNL held).
+    fn del_slave(_dev: &Dev<Self>, _slave: &NetDevice, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_get_stats64` (any context, may sleep not).
+    fn get_stats64(_dev: &Dev<Self>, _stats: &mut Stats64) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_change_mtu` (RTNL held).
+    fn change_mtu(_dev: &Dev<Self>, _mtu: u32, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_set_rx_mode` (device address lock held, BH off; RTNL not guaranteed).
+    fn set_rx_mode(_dev: &Dev<Self>) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_change_rx_flags` (RTNL held): `change` are the `IFF_*` bits flipped.
+    fn change_rx_flags(_dev: &Dev<Self>, _change: u32, _rtnl: &Rtnl) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// A bonding ioctl (RTNL held; the capability check is done).
+    fn bond_ioctl(
+        _dev: &Dev<Self>,
+        _req: crate::safe::ioctl::BondIoctl<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_netpoll_setup` (RTNL held).
+    fn netpoll_setup(_dev: &Dev<Self>, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_netpoll_cleanup` (RTNL held).
+    fn netpoll_cleanup(_dev: &Dev<Self>, _rtnl: &Rtnl) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_poll_controller` (netpoll context).
+    fn poll_controller(_dev: &Dev<Self>) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_fix_features` (RTNL held).
+    fn fix_features(_dev: &Dev<Self>, _features: u64, _rtnl: &Rtnl) -> u64 {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// ethtool `get_link_ksettings`: (speed, duplex, port) of the bond.
+    fn link_ksettings(_dev: &Dev<Self>, _rtnl: &Rtnl) -> (u32, u8, u8) {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_hwtstamp_get` (RTNL held).
+    fn hwtstamp_get(_dev: &Dev<Self>, _cfg: &mut HwTstamp<'_>, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_hwtstamp_set` (RTNL held).
+    fn hwtstamp_set(
+        _dev: &Dev<Self>,
+        _cfg: &mut HwTstamp<'_>,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// ethtool `get_ts_info` (inside an RCU read-side section: must not sleep).
+    fn ts_info(_dev: &Dev<Self>, _info: &mut TsInfo<'_>) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.get_size`.
+    fn get_size(_dev: &Dev<Self>) -> usize {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.fill_info` (RTNL held).
+    fn fill_info(_dev: &Dev<Self>, _msg: &mut NlMsg<'_>, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.get_slave_size`.
+    fn get_slave_size(_dev: &Dev<Self>, _slave: &NetDevice) -> usize {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.fill_slave_info` (RTNL held).
+    fn fill_slave_info(
+        _dev: &Dev<Self>,
+        _slave: &NetDevice,
+        _msg: &mut NlMsg<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.get_linkxstats_size`: room for the extended link
+    /// statistics of a device of `T` (`slave` false) or of a lower device.
+    fn linkxstats_size(_slave: bool) -> usize {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.fill_linkxstats` (RTNL held): `dev` is a device of `T`
+    /// (`slave` false) or a lower device of one (`slave` true).
+    fn fill_linkxstats(
+        _dev: &NetDevice,
+        _slave: bool,
+        _msg: &mut NlMsg<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.slave_changelink` (RTNL held).
+    fn slave_changelink(
+        _dev: &Dev<Self>,
+        _slave: &NetDevice,
+        _data: &LinkData<'_>,
+        _extack: &mut ExtAck<'_>,
+        _rtnl: &Rtnl,
+    ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// The lower device whose `header_ops` the device forwards to (C
+    /// `bond_header_ops`: the active slave), under RCU.
+    fn header_lower<'a>(
+        _dev: &'a Dev<Self>,
+        _g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
+    fn sysfs_group() -> Option<crate::safe::sysfs::GroupRef<Self>> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
+    const POLICY: &'static [bindings::nla_policy];
+    /// `rtnl_link_ops.slave_policy` (`slave_maxtype + 1` entries).
+    const SLAVE_POLICY: &'static [bindings::nla_policy];
+}
+
+/// The C operation tables of driver `T`, in one static per driver.
+pub(crate) struct DriverTables {
+    netdev_ops: bindings::net_device_ops,
+    /// Forwarding `header_ops` for non-Ethernet lower devices.
+    pub(crate) header_ops: bindings::header_ops,
+    ethtool_ops: bindings::ethtool_ops,
+    devtype: bindings::device_type,
+    pub(crate) link_ops: UnsafeCell<bindings::rtnl_link_ops>,
+}
+
+// SAFETY: `link_ops` is only written by `rtnl_link_register()`/`unregister()`
+// (which serialize internally); everything else is read-only.
+unsafe impl Sync for DriverTables {}
+
+impl DriverTables {
+    /// Tables pointing to the trampolines of `T`.
+    pub(crate) const fn new<T: Driver>() -> Self {
+        // SAFETY: These are C structs of pointers, integers and an
+        // `srcu_struct` (initialised by `rtnl_link_register()`): all-zero is
+        // their valid "unset" state, as for C static initialisers.
+        let mut netdev_ops: bindings::net_device_ops = unsafe { core::mem::zeroed() };
+        netdev_ops.ndo_init = Some(Self::init_cb::<T>);
+        netdev_ops.ndo_open = Some(Self::open_cb::<T>);
+        netdev_ops.ndo_stop = Some(Self::stop_cb::<T>);
+        netdev_ops.ndo_start_xmit = Some(Self::xmit_cb::<T>);
+        if T::HAS_SET_MAC_ADDRESS {
+            netdev_ops.ndo_set_mac_address = Some(Self::set_mac_cb::<T>);
+        }
+        if T::HAS_VLAN_RX_ADD_VID {
+            netdev_ops.ndo_vlan_rx_add_vid = Some(Self::vlan_add_cb::<T>);
+        }
+        if T::HAS_VLAN_RX_KILL_VID {
+            netdev_ops.ndo_vlan_rx_kill_vid = Some(Self::vlan_kill_cb::<T>);
+        }
+        netdev_ops.ndo_uninit = Some(Self::uninit_cb::<T>);
+        if T::HAS_ADD_SLAVE {
+            netdev_ops.ndo_add_slave = Some(Self::add_slave_cb::<T>);
+        }
+        if T::HAS_DEL_SLAVE {
+            netdev_ops.ndo_del_slave = Some(Self::del_slave_cb::<T>);
+        }
+        if T::HAS_GET_STATS64 {
+            netdev_ops.ndo_get_stats64 = Some(Self::stats_cb::<T>);
+        }
+        if T::HAS_CHANGE_MTU {
+            netdev_ops.ndo_change_mtu = Some(Self::mtu_cb::<T>);
+        }
+        if T::HAS_SET_RX_MODE {
+            netdev_ops.ndo_set_rx_mode = Some(Self::rx_mode_cb::<T>);
+        }
+        if T::HAS_CHANGE_RX_FLAGS {
+            netdev_ops.ndo_change_rx_flags = Some(Self::rx_flags_cb::<T>);
+        }
+        if T::HAS_FIX_FEATURES {
+            netdev_ops.ndo_fix_features = Some(Self::fix_features_cb::<T>);
+        }
+        netdev_ops.ndo_select_queue = Some(Self::select_queue_cb);
+        if T::HAS_BOND_IOCTL {
+            netdev_ops.ndo_siocbond = Some(Self::siocbond_cb::<T>);
+        }
+        if T::HAS_BOND_IOCTL {
+            netdev_ops.ndo_siocdevprivate = Some(Self::siocdevprivate_cb::<T>);
+        }
+        if T::HAS_BOND_IOCTL {
+            netdev_ops.ndo_eth_ioctl = Some(Self::eth_ioctl_cb::<T>);
+        }
+        if T::HAS_NETPOLL_SETUP {
+            netdev_ops.ndo_netpoll_setup = Some(Self::np_setup_cb::<T>);
+        }
+        if T::HAS_NETPOLL_CLEANUP {
+            netdev_ops.ndo_netpoll_cleanup = Some(Self::np_cleanup_cb::<T>);
+        }
+        if T::HAS_POLL_CONTROLLER {
+            netdev_ops.ndo_poll_controller = Some(Self::poll_cb::<T>);
+        }
+        netdev_ops.ndo_features_check = Some(bindings::passthru_features_check);
+        if T::HAS_HWTSTAMP_GET {
+            netdev_ops.ndo_hwtstamp_get = Some(Self::hwtstamp_get_cb::<T>);
+        }
+        if T::HAS_HWTSTAMP_SET {
+            netdev_ops.ndo_hwtstamp_set = Some(Self::hwtstamp_set_cb::<T>);
+        }
+
+        // SAFETY: As above.
+        let mut ethtool_ops: bindings::ethtool_ops = unsafe { core::mem::zeroed() };
+        if T::HAS_DRVINFO {
+            ethtool_ops.get_drvinfo = Some(Self::drvinfo_cb::<T>);
+        }
+        ethtool_ops.get_link = Some(bindings::ethtool_op_get_link);
+        if T::HAS_LINK_KSETTINGS {
+            ethtool_ops.get_link_ksettings = Some(Self::ksettings_cb::<T>);
+        }
+        if T::HAS_TS_INFO {
+            ethtool_ops.get_ts_info = Some(Self::ts_info_cb::<T>);
+        }
+
+        // SAFETY: As above.
+        let mut header_ops: bindings::header_ops = unsafe { core::mem::zeroed() };
+        if T::HAS_HEADER_LOWER {
+            header_ops.create = Some(Self::header_create_cb::<T>);
+        }
+        if T::HAS_HEADER_LOWER {
+            header_ops.parse = Some(Self::header_parse_cb::<T>);
+        }
+
+        // SAFETY: As above.
+        let mut devtype: bindings::device_type = unsafe { core::mem::zeroed() };
+        devtype.name = kernel::str::as_char_ptr_in_const_context(T::DEVTYPE);
+
+        // SAFETY: As above.
+        let mut link_ops: bindings::rtnl_link_ops = unsafe { core::mem::zeroed() };
+        link_ops.kind = kernel::str::as_char_ptr_in_const_context(T::KIND);
+        link_ops.priv_size = size_of::<T::Priv>();
+        link_ops.setup = Some(Self::setup_cb::<T>);
+        link_ops.maxtype = bindings::IFLA_BOND_MAX;
+        if T::HAS_VALIDATE {
+            link_ops.validate = Some(crate::safe::link::validate_cb::<T>);
+        }
+        if T::HAS_NEWLINK {
+            link_ops.newlink = Some(crate::safe::link::newlink_cb::<T>);
+        }
+        if T::HAS_CHANGELINK {
+            link_ops.changelink = Some(crate::safe::link::changelink_cb::<T>);
+        }
+        link_ops.get_num_tx_queues = Some(Self::num_queues_cb::<T>);
+        link_ops.get_num_rx_queues = Some(Self::num_queues_cb::<T>);
+        if T::HAS_GET_SIZE {
+            link_ops.get_size = Some(Self::get_size_cb::<T>);
+        }
+        if T::HAS_FILL_INFO {
+            link_ops.fill_info = Some(Self::fill_info_cb::<T>);
+        }
+        if T::HAS_GET_SLAVE_SIZE {
+            link_ops.get_slave_size = Some(Self::slave_size_cb::<T>);
+        }
+        if T::HAS_FILL_SLAVE_INFO {
+            link_ops.fill_slave_info = Some(Self::fill_slave_cb::<T>);
+        }
+        if T::HAS_SLAVE_CHANGELINK {
+            link_ops.slave_changelink = Some(Self::slave_changelink_cb::<T>);
+        }
+        if T::HAS_LINKXSTATS_SIZE {
+            link_ops.get_linkxstats_size = Some(Self::xstats_size_cb::<T>);
+        }
+        if T::HAS_FILL_LINKXSTATS {
+            link_ops.fill_linkxstats = Some(Self::fill_xstats_cb::<T>);
+        }
+        link_ops.policy = T::POLICY.as_ptr();
+        link_ops.slave_policy = T::SLAVE_POLICY.as_ptr();
+        link_ops.slave_maxtype = (T::SLAVE_POLICY.len() - 1) as c_uint;
+
+        Self {
+            netdev_ops,
+            header_ops,
+            ethtool_ops,
+            devtype,
+            link_ops: UnsafeCell::new(link_ops),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn num_queues_cb<T: Driver>() -> c_uint {
+        T::num_queues()
+    }
+
+    /// `setup` callback of `alloc_netdev_mqs()`.
+    ///
+    /// # Safety
+    ///
+    /// Called by the kernel on a freshly allocated device whose private area
+    /// has `priv_size` zeroed bytes, before anyone else can see the device.
+    pub(crate) unsafe extern "C" fn setup_cb<T: Driver>(dev: *mut bindings::net_device) {
+        const {
+            assert!(
+                align_of::<T::Priv>() <= 32,
+                "netdev_priv() is NETDEV_ALIGN (32) aligned"
+            )
+        };
+        // SAFETY: `dev` is a valid new device (function safety requirement).
+        let priv_ = unsafe { bindings::bondrs_netdev_priv(dev) }.cast::<T::Priv>();
+        // The initialiser is infallible: `Err` is uninhabited.
+        // SAFETY: The private area is `size_of::<T::Priv>()` bytes (`priv_size` of our link ops,
+        // or `AllocatedDev::new`), aligned (checked above), uninitialised, never moved.
+        let Ok(()) = unsafe { T::priv_init().__init(priv_) };
+
+        let tables = T::tables();
+        let cfg = T::setup_config();
+        // SAFETY: `dev` is valid and not shared yet.
+        unsafe { bindings::ether_setup(dev) };
+        // SAFETY: We have exclusive access to the new device (see above).
+        let d = unsafe { &mut *dev };
+        d.max_mtu = cfg.max_mtu;
+        d.netdev_ops = &tables.netdev_ops;
+        d.ethtool_ops = &tables.ethtool_ops;
+        d.rtnl_link_ops = tables.link_ops.get();
+        d.needs_free_netdev = true;
+        d.priv_destructor = Some(Self::destructor_cb::<T>);
+        d.dev.type_ = &tables.devtype;
+        d.sysfs_groups[0] = T::sysfs_group().map_or(core::ptr::null(), |g| g.group());
+        d.flags |= cfg.flags;
+        // SAFETY: `priv_flags_fast` is a `struct_group()`: the anonymous and
+        // the named member alias the same bits; we use the anonymous one.
+        let fast = unsafe { &mut d.__bindgen_anon_1.__bindgen_anon_1 };
+        let pf = (fast.priv_flags() | cfg.priv_flags_set as c_ulong)
+            & !(cfg.priv_flags_clear as c_ulong);
+        fast.set_priv_flags(pf);
+        fast.set_lltx(cfg.lltx.into());
+        d.set_netns_immutable(cfg.netns_immutable.into());
+        d.hw_features = cfg.hw_features;
+        d.features |= cfg.features;
+        #[cfg(CONFIG_XFRM_OFFLOAD)]
+        {
+            d.xfrmdev_ops = cfg.xfrmdev_ops;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn destructor_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: Called once by the kernel when the unregistered device is
+        // about to be freed: `T::Priv` (initialised in `setup_cb`) is dropped in
+        // place and never used again.
+        unsafe { core::ptr::drop_in_place(bindings::bondrs_netdev_priv(dev).cast::<T::Priv>()) }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn init_cb<T: Driver>(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_init` runs from `register_netdevice()`, under RTNL, on a
+        // device set up by `setup_cb::<T>`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::init(dev, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn open_cb<T: Driver>(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_open` runs under RTNL on a registered device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::open(dev, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn stop_cb<T: Driver>(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_stop` runs under RTNL on a registered device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::stop(dev, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn set_mac_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: `ndo_set_mac_address` runs under RTNL on a registered device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        // SAFETY: `dev_set_mac_address()` passes a `struct sockaddr_storage`: the
+        // family (2 bytes), then the address, of which `addr_len` (at most
+        // `MAX_ADDR_LEN`) bytes are meaningful; we only read them.
+        let bytes = unsafe {
+            let len = usize::from((*dev.as_ptr()).addr_len).min(bindings::MAX_ADDR_LEN as usize);
+            core::slice::from_raw_parts(addr.cast::<u8>().add(size_of::<u16>()), len)
+        };
+        from_result(|| T::set_mac_address(dev, bytes, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn vlan_add_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        proto: bindings::__be16,
+        vid: u16,
+    ) -> c_int {
+        // SAFETY: `ndo_vlan_rx_add_vid` runs under RTNL on a registered device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::vlan_rx_add_vid(dev, proto, vid, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn vlan_kill_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        proto: bindings::__be16,
+        vid: u16,
+    ) -> c_int {
+        // SAFETY: `ndo_vlan_rx_kill_vid` runs under RTNL on a registered device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::vlan_rx_kill_vid(dev, proto, vid, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn xmit_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The kernel hands us a registered device of `T`.
+        let dev = unsafe { Dev::<T>::from_raw(dev) };
+        let Some(skb) = NonNull::new(skb) else {
+            return bindings::netdev_tx_NETDEV_TX_OK;
+        };
+        match T::start_xmit(dev, SkBuff(skb)) {
+            TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxStatus::Dropped => bindings::NET_XMIT_DROP,
+            TxStatus::Code(c) => c as bindings::netdev_tx_t,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn header_create_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+        ty: c_ushort,
+        daddr: *const c_void,
+        saddr: *const c_void,
+        len: c_uint,
+    ) -> c_int {
+        // C `bond_header_create()`.
+        let g = kernel::sync::rcu::read_lock();
+        // SAFETY: A device of `T` (these ops are only installed on them).
+        let dev = unsafe { Dev::<T>::from_raw(dev) };
+        let Some(lower) = T::header_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: `lower` is alive under RCU; its `header_ops` are static
+        // tables of its driver (READ_ONCE as C).
+        unsafe {
+            let ops = core::ptr::read_volatile(&raw const (*lower.as_ptr()).header_ops);
+            match ops.as_ref().and_then(|o| o.create) {
+                Some(create) => create(skb, lower.as_ptr(), ty, daddr, saddr, len),
+                None => 0,
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::header_create_cb`].
+    unsafe extern "C" fn header_parse_cb<T: Driver>(
+        skb: *const bindings::sk_buff,
+        dev: *const bindings::net_device,
+        haddr: *mut c_uchar,
+    ) -> c_int {
+        // C `bond_header_parse()`: the lower device's parser, given the lower
+        // device (so that stacked bonds do not recurse on the same device).
+        let g = kernel::sync::rcu::read_lock();
+        // SAFETY: A device of `T`.
+        let dev = unsafe { Dev::<T>::from_raw(dev.cast_mut()) };
+        let Some(lower) = T::header_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: As in `header_create_cb`.
+        unsafe {
+            let ops = core::ptr::read_volatile(&raw const (*lower.as_ptr()).header_ops);
+            match ops.as_ref().and_then(|o| o.parse) {
+                Some(parse) => parse(skb, lower.as_ptr(), haddr),
+                None => 0,
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn uninit_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: `ndo_uninit` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::uninit(dev, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn add_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: `ndo_add_slave` runs under RTNL with two valid devices and
+        // the request's extack (or null).
+        let (dev, slave, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::add_slave(dev, slave, &mut extack, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn del_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+    ) -> c_int {
+        // SAFETY: `ndo_del_slave` runs under RTNL with two valid devices.
+        let (dev, slave, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::del_slave(dev, slave, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn stats_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        st: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: Valid device of `T`; `st` is an exclusively owned stats
+        // struct (an array of `u64` counters), possibly only 4-byte aligned
+        // (rtnetlink reserves it inside the message): accessed unaligned.
+        let (dev, mut tmp) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                st.cast::<Stats64>().read_unaligned(),
+            )
+        };
+        T::get_stats64(dev, &mut tmp);
+        // SAFETY: As above.
+        unsafe { st.cast::<Stats64>().write_unaligned(tmp) };
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn mtu_cb<T: Driver>(dev: *mut bindings::net_device, mtu: c_int) -> c_int {
+        // SAFETY: `ndo_change_mtu` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::change_mtu(dev, mtu as u32, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn rx_mode_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: Valid device of `T` (address lock held by the caller).
+        T::set_rx_mode(unsafe { Dev::<T>::from_raw(dev) });
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn rx_flags_cb<T: Driver>(dev: *mut bindings::net_device, change: c_int) {
+        // SAFETY: `ndo_change_rx_flags` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::change_rx_flags(dev, change as u32, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fix_features_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: `ndo_fix_features` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::fix_features(dev, features, rtnl)
+    }
+
+    /// C `bond_do_ioctl()`.
+    ///
+    /// # Safety
+    ///
+    /// Called under RTNL with a device of `T` and the kernel copy of the ifreq.
+    unsafe fn do_bond_ioctl<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: u32,
+    ) -> c_int {
+        // SAFETY: Per the function requirements.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        let query = cmd == bindings::SIOCBONDINFOQUERY || cmd == bindings::SIOCBONDSLAVEINFOQUERY;
+        // SAFETY: Valid namespace of a registered device.
+        let admin = unsafe {
+            bindings::bondrs_ns_capable_net_admin(bindings::bondrs_dev_net(dev.as_ptr()))
+        };
+        if !query && !admin {
+            return EPERM.to_errno();
+        }
+        from_result(|| {
+            // SAFETY: `ifr` per the function requirements.
+            unsafe { crate::safe::ioctl::do_ioctl(ifr, cmd, |req| T::bond_ioctl(dev, req, rtnl)) }
+                .map(|()| 0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn siocbond_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: c_int,
+    ) -> c_int {
+        // SAFETY: `ndo_siocbond` runs under RTNL with the kernel's ifreq copy.
+        unsafe { Self::do_bond_ioctl::<T>(dev, ifr, cmd as u32) }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn siocdevprivate_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        data: *mut c_void,
+        cmd: c_int,
+    ) -> c_int {
+        let Some((new, use_data)) = crate::safe::ioctl::old_to_new(cmd as u32) else {
+            return EOPNOTSUPP.to_errno();
+        };
+        if use_data {
+            // C: `struct ifreq ifrdata = { .ifr_data = data };`
+            // SAFETY: All-zero is a valid ifreq; we set the data pointer.
+            let mut tmp: bindings::ifreq = unsafe { core::mem::zeroed() };
+            tmp.ifr_ifru.ifru_data = data.cast();
+            // SAFETY: Under RTNL (ndo_siocdevprivate), a device of `T`.
+            unsafe { Self::do_bond_ioctl::<T>(dev, &mut tmp, new) }
+        } else {
+            // SAFETY: As above, with the caller's ifreq.
+            unsafe { Self::do_bond_ioctl::<T>(dev, ifr, new) }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn eth_ioctl_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ifr: *mut bindings::ifreq,
+        cmd: c_int,
+    ) -> c_int {
+        // SAFETY: A device of `T`; `ifr` is the kernel copy.
+        let carrier = unsafe { Dev::<T>::from_raw(dev) }.carrier_ok();
+        from_result(|| {
+            // SAFETY: As above.
+            unsafe { crate::safe::ioctl::mii_ioctl(ifr, cmd as u32, carrier) }.map(|()| 0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn np_setup_cb<T: Driver>(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: `ndo_netpoll_setup` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        from_result(|| T::netpoll_setup(dev, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn np_cleanup_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: `ndo_netpoll_cleanup` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        T::netpoll_cleanup(dev, rtnl);
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn poll_cb<T: Driver>(dev: *mut bindings::net_device) {
+        // SAFETY: A device of `T`, from netpoll.
+        T::poll_controller(unsafe { Dev::<T>::from_raw(dev) });
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn select_queue_cb(
+        dev: *mut bindings::net_device,
+        skb: *mut bindings::sk_buff,
+        _sb_dev: *mut bindings::net_device,
+    ) -> u16 {
+        // SAFETY: Valid skb being sent on `dev`.
+        unsafe { crate::safe::skb::select_queue(skb, dev) }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn ksettings_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        ks: *mut bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: ethtool calls this under RTNL with a valid, owned `ks`.
+        let (dev, rtnl, ks) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held(), &mut *ks) };
+        let (speed, duplex, port) = T::link_ksettings(dev, rtnl);
+        ks.base.speed = speed;
+        ks.base.duplex = duplex;
+        ks.base.port = port;
+        0
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn get_size_cb<T: Driver>(dev: *const bindings::net_device) -> usize {
+        // SAFETY: Valid device of `T`.
+        T::get_size(unsafe { Dev::<T>::from_raw(dev.cast_mut()) })
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fill_info_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: `fill_info` runs under RTNL (rtnl_fill_ifinfo) with the
+        // message skb and a device of `T`.
+        let (dev, mut msg, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::fill_info(dev, &mut msg, rtnl).map(|()| 0))
+    }
+
+    /// Which extended statistics `attr` asks for: `Some(slave)`.
+    fn xstats_kind(attr: c_int) -> Option<bool> {
+        match attr {
+            bindings::IFLA_STATS_LINK_XSTATS => Some(false),
+            bindings::IFLA_STATS_LINK_XSTATS_SLAVE => Some(true),
+            _ => None,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn xstats_size_cb<T: Driver>(
+        _dev: *const bindings::net_device,
+        attr: c_int,
+    ) -> usize {
+        Self::xstats_kind(attr).map_or(0, T::linkxstats_size)
+    }
+
+    /// # Safety
+    ///
+    /// Called by rtnetlink under RTNL with the message skb and a device of `T`
+    /// (`IFLA_STATS_LINK_XSTATS`) or a lower device of one
+    /// (`IFLA_STATS_LINK_XSTATS_SLAVE`).
+    unsafe extern "C" fn fill_xstats_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+        _prividx: *mut c_int,
+        attr: c_int,
+    ) -> c_int {
+        let Some(slave) = Self::xstats_kind(attr) else {
+            return EINVAL.to_errno();
+        };
+        // SAFETY: Per the function requirements.
+        let (dev, mut msg, rtnl) = unsafe {
+            (
+                NetDevice::from_raw(dev.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::fill_linkxstats(dev, slave, &mut msg, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn slave_size_cb<T: Driver>(
+        dev: *const bindings::net_device,
+        slave: *const bindings::net_device,
+    ) -> usize {
+        // SAFETY: Valid devices (the master is of `T`).
+        let (dev, slave) = unsafe {
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NetDevice::from_raw(slave.cast_mut()),
+            )
+        };
+        T::get_slave_size(dev, slave)
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn fill_slave_cb<T: Driver>(
+        skb: *mut bindings::sk_buff,
+        dev: *const bindings::net_device,
+        slave: *const bindings::net_device,
+    ) -> c_int {
+        // SAFETY: Under RTNL, with the message skb, the master (of `T`) and
+        // one of its lower devices.
+        let (dev, slave, mut msg, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev.cast_mut()),
+                NetDevice::from_raw(slave.cast_mut()),
+                NlMsg::from_raw(skb),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::fill_slave_info(dev, slave, &mut msg, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn slave_changelink_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        slave: *mut bindings::net_device,
+        _tb: *mut *mut bindings::nlattr,
+        data: *mut *mut bindings::nlattr,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: Under RTNL with the master (of `T`), its slave, the parsed
+        // slave data table (`slave_maxtype + 1` entries) and the extack.
+        let (dev, slave, data, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                NetDevice::from_raw(slave),
+                LinkData::from_raw_max(data, (T::SLAVE_POLICY.len() - 1) as u32),
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::slave_changelink(dev, slave, &data, &mut extack, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have.
+    unsafe extern "C" fn drvinfo_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::ethtool_drvinfo,
+    ) {
+        // SAFETY: ethtool calls this on a registered device of `T` with a valid,
+        // exclusively owned `info`.
+        let (dev, info) = unsafe { (Dev::<T>::from_raw(dev), &mut *info) };
+        T::drvinfo(dev, &mut DrvInfo(info));
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (RTNL held).
+    unsafe extern "C" fn hwtstamp_get_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        cfg: *mut bindings::kernel_hwtstamp_config,
+    ) -> c_int {
+        // SAFETY: A registered device of `T`, a valid exclusively owned `cfg`,
+        // under RTNL (`dev_get_hwtstamp()` / ethtool).
+        let (dev, cfg, rtnl) = unsafe { (Dev::<T>::from_raw(dev), &mut *cfg, Rtnl::assume_held()) };
+        from_result(|| T::hwtstamp_get(dev, &mut HwTstamp(cfg), rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As [`Self::hwtstamp_get_cb`].
+    unsafe extern "C" fn hwtstamp_set_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        cfg: *mut bindings::kernel_hwtstamp_config,
+        extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As in `hwtstamp_get_cb`; `extack` is null or the request's.
+        let (dev, cfg, mut extack, rtnl) = unsafe {
+            (
+                Dev::<T>::from_raw(dev),
+                &mut *cfg,
+                ExtAck::from_raw_ptr(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::hwtstamp_set(dev, &mut HwTstamp(cfg), &mut extack, rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`__ethtool_get_ts_info()`, inside an RCU read-side section).
+    unsafe extern "C" fn ts_info_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        info: *mut bindings::kernel_ethtool_ts_info,
+    ) -> c_int {
+        // SAFETY: A registered device of `T` and a valid, exclusively owned `info`.
+        let (dev, info) = unsafe { (Dev::<T>::from_raw(dev), &mut *info) };
+        from_result(|| T::ts_info(dev, &mut TsInfo(info)).map(|()| 0))
+    }
+}
