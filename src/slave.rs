@@ -265,12 +265,16 @@ impl Slave {
 
 impl RxHandler for Slave {
     fn handle(&self, skb: &mut RxSkb) -> RxResult {
-        // C `bond_handle_frame()`: the mode's receive probe first (C `bond->recv_probe`).
-        if let Some(bond) = self.bond_dev() {
-            if let crate::policy::RxProbe::Consumed =
-                crate::policy::rx_probe(bond.private().mode(), bond, self, skb)
-            {
-                return RxResult::Consumed;
+        // C `bond_handle_frame()`: the mode's receive probe first (C `bond->recv_probe`); with
+        // no registered mode having one, this is compiled out.
+        if crate::policy::ANY_RX_PROBE {
+            if let Some(bond) = self.bond_dev() {
+                let mode = bond.private().mode();
+                if let crate::policy::RxProbe::Consumed =
+                    crate::policy::rx_probe(mode, bond, self, skb)
+                {
+                    return RxResult::Consumed;
+                }
             }
         }
         if self.is_inactive() {

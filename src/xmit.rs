@@ -33,6 +33,7 @@ pub(crate) fn drop_skb(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
 /// C `bond_xmit_hash()` for `skb`: reads only what the policy uses (the
 /// skb hash for encap3+4, the VLAN tag for vlan+srcmac, the Ethernet header
 /// alone for the layer-2 policies).
+#[inline]
 pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
     use crate::modes::XmitHashPolicy as P;
     let policy = dev.private().xmit_policy();

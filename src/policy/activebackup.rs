@@ -24,6 +24,7 @@ impl BondMode for ActiveBackup {
     const OVERRIDES_TX_QUEUE: bool = true;
     const LOG_ROLE: bool = true;
 
+    #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         match &set.active {
             Some(a) => queue_xmit(skb, a),

@@ -25,6 +25,7 @@ impl BondMode for Broadcast {
         }
     }
 
+    #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         // C `bond_xmit_broadcast(..., true)`.
         let count = set.all.len();

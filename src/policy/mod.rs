@@ -93,8 +93,12 @@ pub(crate) trait BondMode {
     /// disabled, with at least one slave in `set.all`.
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus;
 
+    /// Whether the mode has a receive probe ([`BondMode::rx_probe`]; C sets `bond->recv_probe`
+    /// for 802.3ad and balance-alb only).
+    const RX_PROBE: bool = false;
+
     /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
-    /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`).
+    /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`). Called only if [`BondMode::RX_PROBE`].
     fn rx_probe(_bond: &Dev<BondDriver>, _slave: &Slave, _skb: &RxSkb) -> RxProbe {
         RxProbe::Pass
     }
@@ -262,9 +266,21 @@ pub(crate) fn speed(mode: Mode, acc: u32, slave: u32) -> u32 {
     dispatch!(mode, M => M::speed(acc, slave), acc)
 }
 
-/// [`BondMode::rx_probe`].
+/// Whether any registered mode has a receive probe: while none does, the receive path does not
+/// even look at the bond's mode (C: one `READ_ONCE(bond->recv_probe)`).
+pub(crate) const ANY_RX_PROBE: bool = {
+    let mut any = false;
+    let mut i = 0;
+    while i < Mode::ALL.len() {
+        any |= dispatch!(Mode::ALL[i], M => M::RX_PROBE, false);
+        i += 1;
+    }
+    any
+};
+
+/// [`BondMode::rx_probe`] if the mode has one.
 pub(crate) fn rx_probe(mode: Mode, bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {
-    dispatch!(mode, M => M::rx_probe(bond, slave, skb), RxProbe::Pass)
+    dispatch!(mode, M => if M::RX_PROBE { M::rx_probe(bond, slave, skb) } else { RxProbe::Pass }, RxProbe::Pass)
 }
 
 /// [`BondMode::enslave_role`].

@@ -37,6 +37,7 @@ impl BondMode for RoundRobin {
         true
     }
 
+    #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         let b = dev.private();
         let n = set.all.len();

@@ -19,6 +19,7 @@ impl BondMode for Xor {
     const MODE: Mode = Mode::BalanceXor;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
 
+    #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
         let h = xmit_hash(dev, &skb);
         match slaves::xor_slave_index(h, set.usable.len()) {
