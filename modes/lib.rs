@@ -18,6 +18,7 @@
 #![cfg_attr(MODULE, allow(dead_code, unreachable_pub))]
 #![warn(missing_docs, clippy::cast_lossless, clippy::as_underscore)]
 
+pub mod arpmon;
 pub mod hash;
 pub mod slaves;
 

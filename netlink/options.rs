@@ -1020,38 +1020,6 @@ pub enum OptInput<'a> {
     Num(u64),
 }
 
-/// Whether the ARP and IPv6 NS link monitors are still to come (issue "ARP and IPv6 NS link
-/// monitors"). While they are, every value that would need them is refused with `EOPNOTSUPP`
-/// ([`pending_monitor_value`]), and adding an ARP or NS target is refused after C's own
-/// validation: bonding-rs never accepts an option it does not act on.
-pub const PENDING_ARP_NS_MONITORS: bool = true;
-
-/// For a parsed option value, what it would switch on that bonding-rs does not implement yet
-/// (the text that follows "bonding-rs: " in the refusal), or `None` if the value can be
-/// applied. Defaults stay accepted: they ask for nothing (`arp_interval 0` keeps the ARP monitor
-/// off, as C's default does). Target lists are handled where a target is added.
-pub fn pending_monitor_value(id: OptionId, v: Option<u64>) -> Option<&'static str> {
-    if !PENDING_ARP_NS_MONITORS {
-        return None;
-    }
-    let default = option(id)
-        .value_with_flags(VALFLAG_DEFAULT)
-        .map(|d| d.value);
-    match (id, v) {
-        (OptionId::ArpInterval, Some(n)) if n != 0 => Some("arp_interval (the ARP monitor)"),
-        (OptionId::ArpValidate, Some(n)) if Some(n) != default => {
-            Some("arp_validate (the ARP monitor)")
-        }
-        (OptionId::ArpAllTargets, Some(n)) if Some(n) != default => {
-            Some("arp_all_targets (the ARP monitor)")
-        }
-        (OptionId::MissedMax, Some(n)) if Some(n) != default => {
-            Some("arp_missed_max (the ARP and NS monitors)")
-        }
-        _ => None,
-    }
-}
-
 /// The checks C `__bond_opt_set()` runs before calling the option's set
 /// function: [`check_deps`], then parsing. `Ok(Some(v))`: call the setter
 /// with `v`; `Ok(None)`: RAWVAL option, the setter gets the raw input.
@@ -1165,19 +1133,49 @@ pub fn error_log(
     }
 }
 
-/// An IPv4 address in dotted-quad form (C `in4_pton()` as the bonding driver calls it on
-/// `arp_ip_target` values): four decimal numbers of 1 to 3 digits, each at most 255.
+/// An IPv4 address in dotted-quad form, as C `in4_pton(s, -1, dst, -1, NULL)` reads it (the
+/// bonding driver's calls on `arp_ip_target` values): four decimal numbers, each at most 255
+/// (any number of leading zeros), ended by the end of the input or by any character that is
+/// not a hexadecimal digit or a dot (a newline, a space, a colon: the rest is ignored).
 pub fn parse_ipv4(s: &[u8]) -> Option<[u8; 4]> {
     let mut out = [0u8; 4];
-    let mut parts = s.split(|&c| c == b'.');
-    for o in out.iter_mut() {
-        let p = parts.next()?;
-        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
-            return None;
+    let (mut i, mut w, mut digits) = (0usize, 0u32, false);
+    for c in s.iter().copied().chain(core::iter::once(0)) {
+        match c {
+            b'0'..=b'9' => {
+                w = w * 10 + u32::from(c - b'0');
+                digits = true;
+                if w > 255 {
+                    return None;
+                }
+            }
+            b'.' => {
+                if !digits || i >= 3 {
+                    return None;
+                }
+                out[i] = w as u8;
+                (i, w, digits) = (i + 1, 0, false);
+            }
+            b'a'..=b'f' | b'A'..=b'F' => return None,
+            // Any other character ends the address (`IN6PTON_DELIM`).
+            _ => {
+                if !digits || i != 3 {
+                    return None;
+                }
+                out[i] = w as u8;
+                return Some(out);
+            }
         }
-        *o = u8::try_from(p.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))).ok()?;
     }
-    parts.next().is_none().then_some(out)
+    None
+}
+
+/// C `bond_is_ip6_target_ok()`: an NS target may be neither `::`, nor the loopback address,
+/// nor multicast.
+pub fn ipv6_target_ok(t: &[u8; 16]) -> bool {
+    let mut lo = [0u8; 16];
+    lo[15] = 1;
+    *t != [0; 16] && *t != lo && t[0] != 0xff
 }
 
 /// C `bond_is_ip_target_ok()`: an ARP target may be neither the limited broadcast address nor

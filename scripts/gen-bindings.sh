@@ -110,6 +110,12 @@ allow=(
 	--allowlist-function 'single_open' --allowlist-var 'NLA_.*' --allowlist-type nla_policy
 	--allowlist-function 'nla_put' --allowlist-type netlink_range_validation --allowlist-type nla_policy_validation
 	--allowlist-type ethtool_link_ksettings --allowlist-function ethtool_convert_legacy_u32_to_link_mode
+	# ARP and NS link monitors
+	--allowlist-function arp_create --allowlist-function arp_xmit --allowlist-function inet_confirm_addr
+	--allowlist-function dst_release --allowlist-function ipv6_dev_get_saddr --allowlist-function ipv6_chk_addr
+	--allowlist-function 'ndisc_(ns_create|send_skb|mc_map)' --allowlist-function 'dev_mc_(add|del)'
+	--allowlist-function 'netdev_walk_all_upper_dev_rcu' --allowlist-function netdev_upper_get_next_dev_rcu
+	--allowlist-function 'vlan_dev_vlan_(id|proto)' --allowlist-type netdev_nested_priv
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

@@ -36,12 +36,22 @@
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
 #include <net/xfrm.h>
+#include <linux/inetdevice.h>
+#include <net/addrconf.h>
+#include <net/arp.h>
+#include <net/ndisc.h>
 
 #include "helpers.h"
 
 /* include/net/bonding.h (not included: it drags in the whole C driver API). */
 const int RUST_CONST_HELPER_BOND_DEFAULT_MIIMON = 100;
 const int RUST_CONST_HELPER_BOND_MAX_ARP_TARGETS = 16;
+const int RUST_CONST_HELPER_ARPOP_REQUEST = ARPOP_REQUEST;
+const int RUST_CONST_HELPER_ETH_P_ARP = ETH_P_ARP;
+const int RUST_CONST_HELPER_ETH_P_IPV6 = ETH_P_IPV6;
+const int RUST_CONST_HELPER_RT_SCOPE_HOST = RT_SCOPE_HOST;
+const u8 RUST_CONST_HELPER_PACKET_OTHERHOST = PACKET_OTHERHOST;
+const u8 RUST_CONST_HELPER_PACKET_LOOPBACK = PACKET_LOOPBACK;
 
 /* BOND_XFRM_FEATURES: IPsec offload, only in active-backup. */
 const netdev_features_t RUST_CONST_HELPER_BONDRS_XFRM_FEATURES =

@@ -11,8 +11,9 @@
 //! any of them changes.
 
 use crate::dev_pr;
-use crate::modes::{Mode, XmitHashPolicy};
+use crate::modes::{ArpValidate, Mode, XmitHashPolicy};
 use crate::params::BondParams;
+use crate::params::MAX_TARGETS;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::netdev::{AllocatedDev, Dev, DevKillList, Net, NetDevice};
 use crate::safe::proc::DevProcEntry;
@@ -37,6 +38,8 @@ pub(crate) const MII_WORK: u8 = 0;
 pub(crate) const MCAST_WORK: u8 = 1;
 /// The mode's periodic work ([`crate::policy::BondMode::tick`]; C `ad_work`, `alb_work`).
 pub(crate) const MODE_WORK: u8 = 2;
+/// The ARP/NS link monitor (C `arp_work`).
+pub(crate) const ARP_WORK: u8 = 3;
 
 /// What the data path and the MII monitor read of the slaves, without RTNL: one immutable
 /// snapshot, published with RCU and rebuilt from the control-path state ([`Bond::republish`])
@@ -59,6 +62,89 @@ pub(crate) struct Hot {
     pub(crate) updelay: Atomic<i32>,
     pub(crate) downdelay: Atomic<i32>,
     pub(crate) peer_notif_delay: Atomic<i32>,
+    pub(crate) all_slaves_active: Atomic<bool>,
+    /// The ARP/NS monitor's settings (C reads `bond->params` racily there too).
+    pub(crate) arp: ArpHot,
+}
+
+/// The settings the ARP/NS monitor and its receive hook read without RTNL.
+pub(crate) struct ArpHot {
+    pub(crate) interval: Atomic<i32>,
+    pub(crate) validate: Atomic<ArpValidate>,
+    pub(crate) all_targets: Atomic<bool>,
+    pub(crate) missed_max: Atomic<i32>,
+    /// IPv4 targets (the address bytes as a native `u32`), 0 = end.
+    pub(crate) targets: [Atomic<u32>; MAX_TARGETS],
+    /// IPv6 targets, four native `u32`s each, all-zero = end.
+    pub(crate) ns_targets: [[Atomic<u32>; 4]; MAX_TARGETS],
+}
+
+impl ArpHot {
+    fn new(p: &BondParams) -> Self {
+        let h = Self {
+            interval: Atomic::new(0),
+            validate: Atomic::new(ArpValidate::None),
+            all_targets: Atomic::new(false),
+            missed_max: Atomic::new(0),
+            targets: [const { Atomic::new(0) }; MAX_TARGETS],
+            ns_targets: [const { [const { Atomic::new(0) }; 4] }; MAX_TARGETS],
+        };
+        h.set(p);
+        h
+    }
+
+    fn set(&self, p: &BondParams) {
+        self.interval.store(p.arp_interval, Relaxed);
+        self.validate.store(p.arp_validate, Relaxed);
+        self.all_targets.store(p.arp_all_targets != 0, Relaxed);
+        self.missed_max.store(i32::from(p.missed_max), Relaxed);
+        for (h, t) in self.targets.iter().zip(p.arp_target.iter()) {
+            h.store(u32::from_ne_bytes(*t), Relaxed);
+        }
+        for (h, t) in self.ns_targets.iter().zip(p.ns_targets.iter()) {
+            for (w, c) in h.iter().zip(t.chunks_exact(4)) {
+                w.store(u32::from_ne_bytes([c[0], c[1], c[2], c[3]]), Relaxed);
+            }
+        }
+    }
+
+    /// IPv4 target `i`, if set.
+    pub(crate) fn target(&self, i: usize) -> Option<[u8; 4]> {
+        let t = self.targets.get(i)?.load(Relaxed);
+        (t != 0).then(|| t.to_ne_bytes())
+    }
+
+    /// IPv6 target `i`, if set.
+    pub(crate) fn ns_target(&self, i: usize) -> Option<[u8; 16]> {
+        let w = self.ns_targets.get(i)?;
+        let mut a = [0u8; 16];
+        for (c, x) in a.chunks_exact_mut(4).zip(w.iter()) {
+            c.copy_from_slice(&x.load(Relaxed).to_ne_bytes());
+        }
+        (a != [0; 16]).then_some(a)
+    }
+
+    /// The index of IPv4 target `t` (C `bond_get_targets_ip()`).
+    pub(crate) fn target_index(&self, t: [u8; 4]) -> Option<usize> {
+        (0..MAX_TARGETS)
+            .map_while(|i| self.target(i))
+            .position(|x| x == t)
+    }
+
+    /// The index of IPv6 target `t`, or of the target whose solicited-node group `t` is (a
+    /// backup hears the active slave's probes to that group) (C `bond_get_targets_ip6()`).
+    pub(crate) fn ns_target_index(&self, t: &[u8; 16]) -> Option<usize> {
+        (0..MAX_TARGETS)
+            .map_while(|i| self.ns_target(i))
+            .position(|x| crate::modes::arpmon::ns_target_matches(&x, t))
+    }
+
+    /// The number of IPv4 targets.
+    pub(crate) fn n_targets(&self) -> usize {
+        (0..MAX_TARGETS)
+            .take_while(|&i| self.target(i).is_some())
+            .count()
+    }
 }
 
 /// The bond's private state (C `struct bonding`), pinned in the netdev's
@@ -86,12 +172,22 @@ pub(crate) struct Bond {
     pub(crate) send_peer_notif: Atomic<i32>,
     /// `igmp_retrans`.
     pub(crate) igmp_retrans: Atomic<i32>,
+    /// Received frames go through the ARP/NS monitor's validation first (C `bond->recv_probe ==
+    /// bond_rcv_validate`): set while the bond is up with `arp_interval`.
+    pub(crate) arp_rx: Atomic<bool>,
+    /// `current_arp_slave` as a [`Slave::id`] (0: none): the slave the active-backup ARP monitor
+    /// probes through while there is no active slave. Written by the monitor without RTNL, as in
+    /// C; held as an identity rather than a reference, and resolved against the published
+    /// slaves, so a slave released meanwhile is simply not found.
+    current_arp_slave: Atomic<u64>,
     #[pin]
     pub(crate) mii_work: DevWork<BondDriver, MII_WORK>,
     #[pin]
     pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
     #[pin]
     pub(crate) mode_work: DevWork<BondDriver, MODE_WORK>,
+    #[pin]
+    pub(crate) arp_work: DevWork<BondDriver, ARP_WORK>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
@@ -116,6 +212,8 @@ impl Bond {
                 updelay: Atomic::new(p.updelay),
                 downdelay: Atomic::new(p.downdelay),
                 peer_notif_delay: Atomic::new(p.peer_notif_delay),
+                all_slaves_active: Atomic::new(p.all_slaves_active != 0),
+                arp: ArpHot::new(&p),
             },
             list: RtnlVec::new(),
             active: RtnlCell::new(None),
@@ -126,14 +224,54 @@ impl Bond {
             rr_counter: Atomic::new(0),
             send_peer_notif: Atomic::new(0),
             igmp_retrans: Atomic::new(0),
+            arp_rx: Atomic::new(false),
+            current_arp_slave: Atomic::new(0),
             mii_work <- DevWork::new(),
             mcast_work <- DevWork::new(),
             mode_work <- DevWork::new(),
+            arp_work <- DevWork::new(),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             proc: DevProcEntry::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),
         })
+    }
+
+    /// Attaches the work items to their device (`ndo_init`).
+    pub(crate) fn attach_work(&self, dev: &Dev<BondDriver>) {
+        self.mii_work.attach(dev);
+        self.mcast_work.attach(dev);
+        self.mode_work.attach(dev);
+        self.arp_work.attach(dev);
+    }
+
+    /// C `bond_work_cancel_all()`.
+    pub(crate) fn cancel_all_work(&self) {
+        self.mii_work.cancel_sync();
+        self.arp_work.cancel_sync();
+        self.mode_work.cancel_sync();
+        self.mcast_work.cancel_sync();
+    }
+
+    /// `current_arp_slave`, if it is one of `set`'s slaves.
+    pub(crate) fn current_arp_slave<'a>(&self, set: &'a SlaveSet) -> Option<&'a Arc<Slave>> {
+        match self.current_arp_slave.load(Relaxed) {
+            0 => None,
+            id => set.all.iter().find(|s| s.id == id),
+        }
+    }
+
+    /// `current_arp_slave`, if it is one of the slaves (control path).
+    pub(crate) fn current_arp_slave_rtnl(&self, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+        match self.current_arp_slave.load(Relaxed) {
+            0 => None,
+            id => self.slave_list(rtnl).find(|s| s.id == id),
+        }
+    }
+
+    /// Sets (or clears) `current_arp_slave`.
+    pub(crate) fn set_current_arp_slave(&self, s: Option<&Slave>) {
+        self.current_arp_slave.store(s.map_or(0, |s| s.id), Relaxed);
     }
 
     /// The configuration.
@@ -153,6 +291,10 @@ impl Bond {
         self.hot.updelay.store(p.updelay, Relaxed);
         self.hot.downdelay.store(p.downdelay, Relaxed);
         self.hot.peer_notif_delay.store(p.peer_notif_delay, Relaxed);
+        self.hot
+            .all_slaves_active
+            .store(p.all_slaves_active != 0, Relaxed);
+        self.hot.arp.set(&p);
     }
 
     /// The bond mode (lock-free).

@@ -12,6 +12,7 @@
 // Every `unsafe` lives in `safe` (and the generated `bindings`): the driver itself is safe Rust.
 #![deny(unsafe_code)]
 
+mod arpmon;
 #[allow(unsafe_code)]
 mod bindings;
 mod bond;

@@ -113,6 +113,7 @@ fn hw_addr_swap(
         if flags & bindings::IFF_UP != 0 {
             hw_addr_flush(bond, &o.dev, rtnl);
         }
+        crate::arpmon::ns_maddrs_add(&bond.private(), o, rtnl);
     }
     if let Some(n) = new {
         if flags & bindings::IFF_PROMISC != 0 {
@@ -124,6 +125,7 @@ fn hw_addr_swap(
         if flags & bindings::IFF_UP != 0 {
             n.dev.addr_sync(bond, rtnl);
         }
+        crate::arpmon::ns_maddrs_del(&bond.private(), n, rtnl);
     }
 }
 
@@ -646,6 +648,10 @@ pub(crate) fn enslave(
 
     new.delay.store(0, Relaxed);
     let _ = new.update_speed_duplex(rtnl);
+    // The ARP/NS monitor's clocks: as if the last probe and answer were an interval ago.
+    new.init_arp_times(crate::safe::devops::msecs_to_jiffies(
+        p.arp_interval.max(0) as u32
+    ));
     let initial = initial_link(&new, slave_dev, &p);
     new.init_link(initial);
     if initial != Link::Down {
@@ -747,6 +753,9 @@ pub(crate) fn enslave(
     bond.compute_master_upper_features(rtnl);
     set_carrier(bond, rtnl);
 
+    // Before selecting the active slave, which leaves the groups again if it picks this one.
+    crate::arpmon::ns_maddrs_add(&b, &new, rtnl);
+
     if mode.uses_primary() {
         select_active_slave(bond, rtnl);
     }
@@ -807,6 +816,7 @@ pub(crate) fn release(
     // Remove from the list and the published set (C `bond_update_slave_arr(bond, slave)`);
     // the active role goes below (`change_active_slave()`).
     let old_active = b.active(rtnl);
+    b.set_current_arp_slave(None);
     b.remove_slave(&slave, rtnl);
     b.republish(rtnl);
     policy::release(mode, bond, &slave, rtnl);
@@ -839,6 +849,8 @@ pub(crate) fn release(
     if was_active {
         change_active_slave(bond, None, rtnl);
     }
+    // After the active slave changed: the slave may have turned from active to backup.
+    crate::arpmon::ns_maddrs_del(&b, &slave, rtnl);
     if !all && was_active {
         select_active_slave(bond, rtnl);
     }

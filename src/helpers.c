@@ -25,11 +25,17 @@
 #include <net/sch_generic.h>
 #include <net/xfrm.h>
 
+#include <linux/inetdevice.h>
+#include <net/addrconf.h>
+#include <net/arp.h>
+#include <net/ip6_route.h>
+#include <net/ndisc.h>
+#include <net/route.h>
+
 #include <generated/utsrelease.h>
 
 #include "helpers.h"
 
-void *bondrs_netdev_priv(const struct net_device *dev) { return netdev_priv(dev); }
 struct net *bondrs_dev_net(const struct net_device *dev) { return dev_net(dev); }
 void bondrs_dev_net_set(struct net_device *dev, struct net *net) { dev_net_set(dev, net); }
 void *bondrs_net_generic(const struct net *net, unsigned int id) { return net_generic(net, id); }
@@ -118,3 +124,17 @@ bool bondrs_irqs_disabled(void) { return irqs_disabled(); }
 void bondrs_xfrm_state_lock_bh(struct xfrm_state *x) { spin_lock_bh(&x->lock); }
 void bondrs_xfrm_state_unlock_bh(struct xfrm_state *x) { spin_unlock_bh(&x->lock); }
 bool bondrs_ns_capable_net_admin(const struct net *net) { return ns_capable(net->user_ns, CAP_NET_ADMIN); }
+
+/* ARP and NS link monitors */
+struct rtable *bondrs_ip_route_output_link(struct net *net, __be32 daddr) { return ip_route_output(net, daddr, 0, 0, 0, RT_SCOPE_LINK); }
+struct dst_entry *bondrs_rt_dst(struct rtable *rt) { return &rt->dst; }
+void bondrs_ip_rt_put(struct rtable *rt) { ip_rt_put(rt); }
+struct dst_entry *bondrs_ip6_route_output_to(struct net *net, const struct in6_addr *daddr) { struct flowi6 fl6 = { .daddr = *daddr }; return ip6_route_output(net, NULL, &fl6); }
+int bondrs_dst_error(const struct dst_entry *dst) { return dst->error; }
+struct net_device *bondrs_dst_dev(const struct dst_entry *dst) { return dst_dev(dst); }
+struct in_device *bondrs_in_dev_get_rcu(const struct net_device *dev) { return __in_dev_get_rcu(dev); }
+bool bondrs_is_vlan_dev(const struct net_device *dev) { return is_vlan_dev(dev); }
+struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid) { return vlan_insert_tag_set_proto(skb, proto, vid); }
+void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid) { __vlan_hwaccel_put_tag(skb, proto, vid); }
+bool bondrs_ipv6_mod_enabled(void) { return ipv6_mod_enabled(); }
+u8 bondrs_skb_pkt_type_rx(const struct sk_buff *skb) { return skb->pkt_type; }

@@ -16,7 +16,6 @@
 #include <linux/proc_fs.h>
 #include <linux/workqueue.h>
 
-void *bondrs_netdev_priv(const struct net_device *dev);
 struct net *bondrs_dev_net(const struct net_device *dev);
 void bondrs_dev_net_set(struct net_device *dev, struct net *net);
 void *bondrs_net_generic(const struct net *net, unsigned int id);
@@ -104,5 +103,21 @@ struct xfrm_state;
 void bondrs_xfrm_state_lock_bh(struct xfrm_state *x);
 void bondrs_xfrm_state_unlock_bh(struct xfrm_state *x);
 bool bondrs_ns_capable_net_admin(const struct net *net);
+struct rtable;
+struct dst_entry;
+struct in6_addr;
+struct in_device;
+struct rtable *bondrs_ip_route_output_link(struct net *net, __be32 daddr);
+struct dst_entry *bondrs_rt_dst(struct rtable *rt);
+void bondrs_ip_rt_put(struct rtable *rt);
+struct dst_entry *bondrs_ip6_route_output_to(struct net *net, const struct in6_addr *daddr);
+int bondrs_dst_error(const struct dst_entry *dst);
+struct net_device *bondrs_dst_dev(const struct dst_entry *dst);
+struct in_device *bondrs_in_dev_get_rcu(const struct net_device *dev);
+bool bondrs_is_vlan_dev(const struct net_device *dev);
+struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid);
+void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid);
+bool bondrs_ipv6_mod_enabled(void);
+u8 bondrs_skb_pkt_type_rx(const struct sk_buff *skb);
 
 #endif

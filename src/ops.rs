@@ -77,9 +77,7 @@ impl Driver for BondDriver {
 
     fn init(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
         let bond = dev.private();
-        bond.mii_work.attach(dev);
-        bond.mcast_work.attach(dev);
-        bond.mode_work.attach(dev);
+        bond.attach_work(dev);
         dev.lockdep_set_classes(rtnl);
         dev.ensure_valid_addr(rtnl);
         Ok(())
@@ -93,9 +91,7 @@ impl Driver for BondDriver {
         }
         dev_pr!(Info, dev, "Released all slaves\n");
         bond.slaves.replace(None, rtnl);
-        bond.mii_work.cancel_sync();
-        bond.mcast_work.cancel_sync();
-        bond.mode_work.cancel_sync();
+        bond.cancel_all_work();
         Self::remove_proc_entry(dev, rtnl);
     }
 
@@ -115,6 +111,10 @@ impl Driver for BondDriver {
         if p.miimon != 0 {
             bond.mii_work.queue(0);
         }
+        if p.arp_interval != 0 {
+            bond.arp_work.queue(0);
+            bond.arp_rx.store(true, Relaxed);
+        }
         bond.republish(rtnl);
         Ok(())
     }
@@ -122,10 +122,9 @@ impl Driver for BondDriver {
     fn stop(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
         // C `bond_close()`.
         let bond = dev.private();
-        bond.mii_work.cancel_sync();
-        bond.mcast_work.cancel_sync();
-        bond.mode_work.cancel_sync();
+        bond.cancel_all_work();
         bond.send_peer_notif.store(0, Relaxed);
+        bond.arp_rx.store(false, Relaxed);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
                 crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);
@@ -209,7 +208,7 @@ impl Driver for BondDriver {
         let dev = dev.register(rtnl)?;
         dev.carrier_off();
         if let Err(e) = crate::rtnetlink::changelink(dev, data, extack, rtnl) {
-            dev.private().mii_work.cancel_sync();
+            dev.private().cancel_all_work();
             dev.unregister(rtnl, None);
             return Err(e);
         }

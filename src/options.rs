@@ -13,7 +13,7 @@ use crate::bindings;
 use crate::bond::BondDriver;
 use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
 use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
-use crate::netlink::options::{self, OptInput, OptionId, PENDING_ARP_NS_MONITORS};
+use crate::netlink::options::{self, OptInput, OptionId};
 use crate::params::MAX_TARGETS;
 use crate::safe::link::{Attr, ExtAck};
 use crate::safe::netdev::{Dev, NetDevice};
@@ -21,6 +21,7 @@ use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::has_rx_data;
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
+use kernel::sync::atomic::Relaxed;
 use kernel::{prelude::*, sync::Arc};
 
 /// A value being set (C `struct bond_opt_value` as initialised by
@@ -108,7 +109,8 @@ fn str_of(val: Val<'_>) -> &[u8] {
     }
 }
 
-fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
+/// `%pI4`.
+pub(crate) fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
     struct D([u8; 4]);
     impl core::fmt::Display for D {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -144,10 +146,6 @@ fn apply(
     let b = dev.private();
     let mut p = b.params(rtnl);
     let n = v.unwrap_or(0);
-    // The ARP/NS link monitors do not exist yet: refuse every value that would need them.
-    if let Some(what) = options::pending_monitor_value(id, v) {
-        return Err(not_yet(dev, extack, format_args!("{}", what)));
-    }
     match id {
         OptionId::Mode => {
             let m = Mode::from_u64(n).ok_or(EINVAL)?;
@@ -181,8 +179,15 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::ArpValidate => {
+            let old = p.arp_validate;
             p.arp_validate = ArpValidate::from_u64(n).ok_or(EINVAL)?;
             b.set_params(p, rtnl);
+            // Backups join the NS targets' groups while NS replies are validated.
+            if (old != ArpValidate::None) != (p.arp_validate != ArpValidate::None) {
+                for s in b.slave_list(rtnl) {
+                    crate::arpmon::set_ns_maddrs(&b, &s, p.arp_validate != ArpValidate::None, rtnl);
+                }
+            }
         }
         OptionId::ArpAllTargets => {
             p.arp_all_targets = n;
@@ -198,8 +203,15 @@ fn apply(
                 p.miimon = 0;
             }
             b.set_params(p, rtnl);
-            if dev.is_up() && n != 0 {
-                b.mii_work.cancel_sync();
+            if dev.is_up() {
+                if n == 0 {
+                    b.arp_rx.store(false, Relaxed);
+                    b.arp_work.cancel_sync();
+                } else {
+                    b.arp_rx.store(true, Relaxed);
+                    b.mii_work.cancel_sync();
+                    b.arp_work.queue(0);
+                }
             }
         }
         OptionId::MissedMax => {
@@ -210,10 +222,10 @@ fn apply(
             // Netlink adds one target per call (C `bond_option_arp_ip_targets_set()`).
             let t = match val {
                 Val::Num(x) => (x as u32).to_ne_bytes(),
-                Val::Str(s) => return arp_target_str(dev, s, extack, rtnl),
+                Val::Str(s) => return arp_target_str(dev, s, rtnl),
                 _ => return Err(EINVAL),
             };
-            return arp_target_add(dev, t, extack, rtnl);
+            return arp_target_add(dev, t, rtnl);
         }
         OptionId::NsTargets => {
             let Val::Extra(a) = val else {
@@ -221,28 +233,7 @@ fn apply(
             };
             let mut t = [0u8; 16];
             t.copy_from_slice(a.get(..16).ok_or(EINVAL)?);
-            if t == [0; 16] || t[0] == 0xff {
-                dev_pr!(Err, dev, "invalid NS target specified for addition\n");
-                return Err(EINVAL);
-            }
-            if p.ns_targets.contains(&t) {
-                dev_pr!(Err, dev, "NS target is already present\n");
-                return Err(EINVAL);
-            }
-            let Some(slot) = p.ns_targets.iter_mut().find(|x| **x == [0; 16]) else {
-                dev_pr!(Err, dev, "NS target table is full!\n");
-                return Err(EINVAL);
-            };
-            // A valid target is refused only now, so that invalid ones get C's errors.
-            if PENDING_ARP_NS_MONITORS {
-                return Err(not_yet(
-                    dev,
-                    extack,
-                    format_args!("ns_ip6_target (the NS monitor)"),
-                ));
-            }
-            *slot = t;
-            b.set_params(p, rtnl);
+            return ns_target_add(dev, t, rtnl);
         }
         OptionId::DownDelay | OptionId::UpDelay | OptionId::PeerNotifDelay => {
             let name = match id {
@@ -315,6 +306,9 @@ fn apply(
                 if n == 0 {
                     b.mii_work.cancel_sync();
                 } else {
+                    // The ARP monitor was switched off above.
+                    b.arp_rx.store(false, Relaxed);
+                    b.arp_work.cancel_sync();
                     b.mii_work.cancel_sync();
                     b.mii_work.queue(0);
                 }
@@ -437,15 +431,31 @@ fn apply(
     Ok(())
 }
 
-/// C `_bond_option_arp_ip_target_add()`.
-fn arp_target_add(
-    dev: &Dev<BondDriver>,
-    t: [u8; 4],
-    extack: &mut ExtAck<'_>,
-    rtnl: &Rtnl,
-) -> Result {
+/// C `_bond_options_arp_ip_target_set()`: target `slot` becomes `t` (0.0.0.0 to clear it), its
+/// receive time on every slave `last_rx`.
+fn arp_target_set(dev: &Dev<BondDriver>, slot: usize, t: [u8; 4], last_rx: usize, rtnl: &Rtnl) {
     let b = dev.private();
     let mut p = b.params(rtnl);
+    let Some(x) = p.arp_target.get_mut(slot) else {
+        return;
+    };
+    for s in b.slave_list(rtnl) {
+        s.set_target_rx(slot, last_rx);
+    }
+    *x = t;
+    b.set_params(p, rtnl);
+}
+
+/// C `bond_option_arp_ip_targets_clear()` (netlink replaces the whole list).
+pub(crate) fn arp_targets_clear(dev: &Dev<BondDriver>, rtnl: &Rtnl) {
+    for i in 0..MAX_TARGETS {
+        arp_target_set(dev, i, [0; 4], 0, rtnl);
+    }
+}
+
+/// C `_bond_option_arp_ip_target_add()`.
+fn arp_target_add(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
+    let p = dev.private().params(rtnl);
     if !options::ipv4_target_ok(t) {
         dev_pr!(
             Err,
@@ -459,66 +469,73 @@ fn arp_target_add(
         dev_pr!(Err, dev, "ARP target {} is already present\n", ip4(t));
         return Err(EINVAL);
     }
-    let Some(slot) = p.arp_target.iter_mut().find(|x| **x == [0; 4]) else {
+    let Some(slot) = p.arp_target.iter().position(|x| *x == [0; 4]) else {
         dev_pr!(Err, dev, "ARP target table is full!\n");
         return Err(EINVAL);
     };
-    // A valid target is refused only now, so that invalid ones get C's errors.
-    if PENDING_ARP_NS_MONITORS {
-        return Err(not_yet(
+    arp_target_set(dev, slot, t, crate::safe::devops::jiffies(), rtnl);
+    Ok(())
+}
+
+/// C `bond_option_arp_ip_target_rem()`: the later targets and their receive times move up.
+fn arp_target_rem(dev: &Dev<BondDriver>, t: [u8; 4], rtnl: &Rtnl) -> Result {
+    let b = dev.private();
+    let mut p = b.params(rtnl);
+    if !options::ipv4_target_ok(t) {
+        dev_pr!(
+            Err,
             dev,
-            extack,
-            format_args!("arp_ip_target (the ARP monitor)"),
-        ));
+            "invalid ARP target {} specified for removal\n",
+            ip4(t)
+        );
+        return Err(EINVAL);
     }
-    *slot = t;
+    let Some(ind) = p.arp_target.iter().position(|x| *x == t) else {
+        dev_pr!(
+            Err,
+            dev,
+            "unable to remove nonexistent ARP target {}\n",
+            ip4(t)
+        );
+        return Err(EINVAL);
+    };
+    if ind == 0 && p.arp_target[1] == [0; 4] && p.arp_interval != 0 {
+        dev_pr!(
+            Warning,
+            dev,
+            "Removing last arp target with arp_interval on\n"
+        );
+    }
+    // The last slot that moves: the targets after `ind` up to the first empty one.
+    let last = (ind..MAX_TARGETS - 1)
+        .find(|&i| p.arp_target[i + 1] == [0; 4])
+        .unwrap_or(MAX_TARGETS - 1);
+    for s in b.slave_list(rtnl) {
+        for i in ind..last {
+            s.set_target_rx(i, s.target_rx(i + 1));
+        }
+        s.set_target_rx(last, 0);
+    }
+    for i in ind..last {
+        p.arp_target[i] = p.arp_target[i + 1];
+    }
+    p.arp_target[last] = [0; 4];
     b.set_params(p, rtnl);
     Ok(())
 }
 
 /// C `bond_option_arp_ip_targets_set()` for strings ("+a.b.c.d" / "-a.b.c.d").
-fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], extack: &mut ExtAck<'_>, rtnl: &Rtnl) -> Result {
-    let s = options::strip_at_newline(s);
-    let (op, rest) = s.split_first().ok_or(EPERM)?;
-    let t = options::parse_ipv4(rest).ok_or_else(|| {
-        dev_pr!(
-            Err,
-            dev,
-            "invalid ARP target {} specified\n",
-            options::CStrDisplay(rest)
-        );
-        EINVAL
-    })?;
+fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
+    let Some((op, t)) = s
+        .split_first()
+        .and_then(|(op, rest)| Some((op, options::parse_ipv4(rest)?)))
+    else {
+        dev_pr!(Err, dev, "invalid ARP target specified\n");
+        return Err(EPERM);
+    };
     match op {
-        b'+' => arp_target_add(dev, t, extack, rtnl),
-        b'-' => {
-            let b = dev.private();
-            let mut p = b.params(rtnl);
-            let Some(ind) = p.arp_target.iter().position(|x| *x == t) else {
-                dev_pr!(
-                    Err,
-                    dev,
-                    "unable to remove nonexistent ARP target {}\n",
-                    ip4(t)
-                );
-                return Err(EINVAL);
-            };
-            if ind == 0 && p.arp_target[1] == [0; 4] && p.arp_interval != 0 {
-                dev_pr!(
-                    Warning,
-                    dev,
-                    "Removing last arp target with arp_interval on\n"
-                );
-            }
-            let mut i = ind;
-            while i < MAX_TARGETS - 1 && p.arp_target[i + 1] != [0; 4] {
-                p.arp_target[i] = p.arp_target[i + 1];
-                i += 1;
-            }
-            p.arp_target[i] = [0; 4];
-            b.set_params(p, rtnl);
-            Ok(())
-        }
+        b'+' => arp_target_add(dev, t, rtnl),
+        b'-' => arp_target_rem(dev, t, rtnl),
         _ => {
             dev_pr!(
                 Err,
@@ -528,6 +545,58 @@ fn arp_target_str(dev: &Dev<BondDriver>, s: &[u8], extack: &mut ExtAck<'_>, rtnl
             Err(EPERM)
         }
     }
+}
+
+/// C `_bond_options_ns_ip6_target_set()`: NS target `slot` becomes `t` (`::` to clear it), its
+/// receive time on every slave `last_rx`; backups change groups accordingly.
+fn ns_target_set(dev: &Dev<BondDriver>, slot: usize, t: [u8; 16], last_rx: usize, rtnl: &Rtnl) {
+    let b = dev.private();
+    let mut p = b.params(rtnl);
+    let Some(old) = p.ns_targets.get(slot).copied() else {
+        return;
+    };
+    for s in b.slave_list(rtnl) {
+        s.set_target_rx(slot, last_rx);
+        crate::arpmon::replace_ns_maddr(&b, &s, &t, &old, rtnl);
+    }
+    p.ns_targets[slot] = t;
+    b.set_params(p, rtnl);
+}
+
+/// C `bond_option_ns_ip6_targets_clear()`.
+pub(crate) fn ns_targets_clear(dev: &Dev<BondDriver>, rtnl: &Rtnl) {
+    for i in 0..MAX_TARGETS {
+        ns_target_set(dev, i, [0; 16], 0, rtnl);
+    }
+}
+
+/// C `bond_option_ns_ip6_targets_set()`.
+fn ns_target_add(dev: &Dev<BondDriver>, t: [u8; 16], rtnl: &Rtnl) -> Result {
+    let p = dev.private().params(rtnl);
+    if !options::ipv6_target_ok(&t) {
+        dev_pr!(
+            Err,
+            dev,
+            "invalid NS target {} specified for addition\n",
+            crate::procfs::Ipv6(t)
+        );
+        return Err(EINVAL);
+    }
+    if p.ns_targets.contains(&t) {
+        dev_pr!(
+            Err,
+            dev,
+            "NS target {} is already present\n",
+            crate::procfs::Ipv6(t)
+        );
+        return Err(EINVAL);
+    }
+    let Some(slot) = p.ns_targets.iter().position(|x| *x == [0; 16]) else {
+        dev_pr!(Err, dev, "NS target table is full!\n");
+        return Err(EINVAL);
+    };
+    ns_target_set(dev, slot, t, crate::safe::devops::jiffies(), rtnl);
+    Ok(())
 }
 
 /// C `bond_option_active_slave_set()`.

@@ -515,29 +515,6 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
         );
         return Err(EOPNOTSUPP);
     }
-    // The ARP monitor does not exist yet: refuse the parameters that would configure it
-    // (after C's own checks and warnings above, which may have switched it off already).
-    if options::PENDING_ARP_NS_MONITORS {
-        let pending = if p.arp_interval != 0 {
-            Some("arp_interval")
-        } else if arp_ip_count != 0 {
-            Some("arp_ip_target")
-        } else if p.arp_validate != ArpValidate::None {
-            Some("arp_validate")
-        } else if p.arp_all_targets != 0 {
-            Some("arp_all_targets")
-        } else {
-            None
-        };
-        if let Some(name) = pending {
-            bare_pr!(Err,
-                "bonding-rs: {} (the ARP monitor) is not implemented yet (refusing to load rather than ignoring it)\n",
-                name
-            );
-            return Err(EOPNOTSUPP);
-        }
-    }
-
     Ok(LoadConfig {
         params: p,
         max_bonds,

@@ -128,10 +128,16 @@ impl ProcShow for BondDriver {
 }
 
 /// `%pI6c`: compressed IPv6 notation (RFC 5952).
-struct Ipv6([u8; 16]);
+pub(crate) struct Ipv6(pub(crate) [u8; 16]);
 
 impl kernel::fmt::Display for Ipv6 {
     fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
+
+impl core::fmt::Display for Ipv6 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let w: [u16; 8] =
             core::array::from_fn(|i| u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]]));
         // Longest run (>= 2) of zero words.

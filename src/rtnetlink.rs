@@ -84,16 +84,19 @@ pub(crate) fn changelink(
     }
     if let Some(a) = get(IFLA_BOND_ARP_IP_TARGET) {
         let b = dev.private();
-        let mut p = b.params(rtnl);
-        p.arp_target = [[0; 4]; MAX_TARGETS];
-        b.set_params(p, rtnl);
+        crate::options::arp_targets_clear(dev, rtnl);
+        // C: the first failing target ends the list, after the warning below.
         let mut i = 0;
+        let mut res = Ok(());
         for (_, payload) in a.nested() {
             if payload.len() < 4 {
                 return Err(EINVAL);
             }
             let t = u32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
-            set_num(OptionId::ArpTargets, &a, u64::from(t), extack)?;
+            res = set_num(OptionId::ArpTargets, &a, u64::from(t), extack);
+            if res.is_err() {
+                break;
+            }
             i += 1;
         }
         if i == 0 && b.params(rtnl).arp_interval != 0 {
@@ -103,26 +106,29 @@ pub(crate) fn changelink(
                 "Removing last arp target with arp_interval on\n"
             );
         }
+        res?;
     }
     if let Some(a) = get(IFLA_BOND_NS_IP6_TARGET) {
         let b = dev.private();
-        let mut p = b.params(rtnl);
-        p.ns_targets = [[0; 16]; MAX_TARGETS];
-        b.set_params(p, rtnl);
+        crate::options::ns_targets_clear(dev, rtnl);
         let mut i = 0;
+        let mut res = Ok(());
         for (_, payload) in a.nested() {
             if payload.len() < 16 {
                 extack.set_msg(format_args!("{}", msgs::INVALID_IPV6));
                 return Err(EINVAL);
             }
-            opt_set(
+            res = opt_set(
                 dev,
                 OptionId::NsTargets,
                 Val::Extra(payload),
                 Some(&a),
                 extack,
                 rtnl,
-            )?;
+            );
+            if res.is_err() {
+                break;
+            }
             i += 1;
         }
         if i == 0 && b.params(rtnl).arp_interval != 0 {
@@ -132,6 +138,7 @@ pub(crate) fn changelink(
                 "Removing last ns target with arp_interval on\n"
             );
         }
+        res?;
     }
     if let Some(a) = get(IFLA_BOND_ARP_VALIDATE) {
         let v = a.u32();

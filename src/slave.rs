@@ -11,6 +11,7 @@
 
 use crate::bond::BondDriver;
 use crate::modes::{slaves::Link, Mode};
+use crate::params::MAX_TARGETS;
 use crate::safe::devops::{HwAddr, Stats64, STATS64_LEN};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::pernet::SysfsBuf;
@@ -29,9 +30,15 @@ pub(crate) const DUPLEX_UNKNOWN: u8 = 0xff;
 /// No proposed state (`BOND_LINK_NOCHANGE`).
 const LINK_NOCHANGE: i8 = -1;
 
+/// The source of [`Slave::id`]s.
+static NEXT_ID: Atomic<u64> = Atomic::new(1);
+
 /// A slave of a bond.
 #[pin_data]
 pub(crate) struct Slave {
+    /// An identity no other slave ever has (never 0): how the bond names a slave it must not keep
+    /// alive (`current_arp_slave`), resolved against its published slaves when used.
+    pub(crate) id: u64,
     /// The slave device (a reference is held while the `Slave` exists).
     pub(crate) dev: ARef<NetDevice>,
     /// The bond device.
@@ -56,6 +63,16 @@ pub(crate) struct Slave {
     queue_id: Atomic<i32>,
     prio: Atomic<i32>,
     last_link_up: Atomic<usize>,
+    /// `slave->last_rx`: when the ARP/NS monitor last counted a received frame (jiffies).
+    last_rx: Atomic<usize>,
+    /// `slave->last_tx`: when the ARP/NS monitor last sent a probe (jiffies).
+    last_tx: Atomic<usize>,
+    /// `slave->target_last_arp_rx[]`: when each ARP/NS target last answered (jiffies).
+    target_rx: [Atomic<usize>; MAX_TARGETS],
+    /// `slave->should_notify`: a backup-state change to announce (`BOND_SLAVE_NOTIFY_LATER`).
+    should_notify: Atomic<bool>,
+    /// `slave->should_notify_link`: a link-state change to announce.
+    should_notify_link: Atomic<bool>,
     /// netpoll on this slave while the bond uses netpoll (C `slave->np`).
     pub(crate) np: crate::safe::netpoll::LowerNetpoll,
     /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
@@ -76,6 +93,7 @@ impl Slave {
     ) -> Result<Arc<Slave>> {
         Arc::pin_init(
             pin_init!(Slave {
+                id: NEXT_ID.fetch_add(1, Relaxed),
                 dev: ARef::from(dev),
                 bond: ARef::from(bond),
                 link: Atomic::new(Link::Down),
@@ -91,6 +109,11 @@ impl Slave {
                 queue_id: Atomic::new(0),
                 prio: Atomic::new(0),
                 last_link_up: Atomic::new(0),
+                last_rx: Atomic::new(0),
+                last_tx: Atomic::new(0),
+                target_rx: [const { Atomic::new(0) }; MAX_TARGETS],
+                should_notify: Atomic::new(false),
+                should_notify_link: Atomic::new(false),
                 np: crate::safe::netpoll::LowerNetpoll::new(),
                 kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
@@ -125,6 +148,18 @@ impl Slave {
         }
         self.link.store(l, Relaxed);
         self.lower_state_changed(rtnl);
+        self.should_notify_link.store(false, Relaxed);
+    }
+
+    /// C `bond_set_slave_link_state(..., NOTIFY_LATER)`: without RTNL; the change is announced
+    /// by [`Slave::notify_link`] (a change and its reversal before that cancel out).
+    pub(crate) fn set_link_later(&self, l: Link) {
+        if self.link() == l {
+            return;
+        }
+        self.link.store(l, Relaxed);
+        let n = self.should_notify_link.load(Relaxed);
+        self.should_notify_link.store(!n, Relaxed);
     }
 
     /// Sets the link state without notification (initial state).
@@ -154,6 +189,108 @@ impl Slave {
         }
         self.backup.store(backup, Relaxed);
         self.lower_state_changed(rtnl);
+        self.should_notify.store(false, Relaxed);
+    }
+
+    /// C `bond_set_slave_state(..., NOTIFY_LATER)`: without RTNL, announced by
+    /// [`Slave::notify_state`].
+    fn set_state_later(&self, backup: bool) {
+        if self.backup.load(Relaxed) == backup {
+            return;
+        }
+        self.backup.store(backup, Relaxed);
+        let n = self.should_notify.load(Relaxed);
+        self.should_notify.store(!n, Relaxed);
+    }
+
+    /// C `bond_set_slave_inactive_flags(..., NOTIFY_LATER)`.
+    pub(crate) fn set_inactive_flags_later(&self, mode: Mode, all_slaves_active: bool) {
+        if !mode.is_lb() {
+            self.set_state_later(true);
+        }
+        if !all_slaves_active {
+            self.inactive.store(true, Relaxed);
+        }
+    }
+
+    /// C `bond_set_slave_active_flags(..., NOTIFY_LATER)`.
+    pub(crate) fn set_active_flags_later(&self) {
+        self.set_state_later(false);
+        self.inactive.store(false, Relaxed);
+    }
+
+    /// Whether a change made with a `_later` setter is waiting to be announced.
+    pub(crate) fn should_notify_any(&self) -> bool {
+        self.should_notify.load(Relaxed) || self.should_notify_link.load(Relaxed)
+    }
+
+    /// C `bond_slave_state_notify()` for this slave.
+    pub(crate) fn notify_state(&self, rtnl: &Rtnl) {
+        if self.should_notify.load(Relaxed) {
+            self.lower_state_changed(rtnl);
+            self.should_notify.store(false, Relaxed);
+        }
+    }
+
+    /// C `bond_slave_link_notify()` for this slave.
+    pub(crate) fn notify_link(&self, rtnl: &Rtnl) {
+        if self.should_notify_link.load(Relaxed) {
+            self.lower_state_changed(rtnl);
+            self.should_notify_link.store(false, Relaxed);
+        }
+    }
+
+    /// `slave->last_rx`.
+    pub(crate) fn last_rx(&self) -> usize {
+        self.last_rx.load(Relaxed)
+    }
+
+    /// `slave->last_tx` (C `slave_last_tx()`).
+    pub(crate) fn last_tx(&self) -> usize {
+        self.last_tx.load(Relaxed)
+    }
+
+    /// C `slave_update_last_tx()`.
+    pub(crate) fn touch_tx(&self) {
+        self.last_tx.store(crate::safe::devops::jiffies(), Relaxed);
+    }
+
+    /// `WRITE_ONCE(slave->last_rx, jiffies)`.
+    pub(crate) fn touch_rx(&self) {
+        self.last_rx.store(crate::safe::devops::jiffies(), Relaxed);
+    }
+
+    /// `slave->target_last_arp_rx[i]`.
+    pub(crate) fn target_rx(&self, i: usize) -> usize {
+        self.target_rx.get(i).map_or(0, |t| t.load(Relaxed))
+    }
+
+    /// Sets `slave->target_last_arp_rx[i]`.
+    pub(crate) fn set_target_rx(&self, i: usize, v: usize) {
+        if let Some(t) = self.target_rx.get(i) {
+            t.store(v, Relaxed);
+        }
+    }
+
+    /// The receive times of the first `n` targets (for C `slave_oldest_target_arp_rx()`).
+    pub(crate) fn targets_rx(&self) -> [usize; MAX_TARGETS] {
+        core::array::from_fn(|i| self.target_rx[i].load(Relaxed))
+    }
+
+    /// The ARP/NS monitor's times of a new slave (C `bond_enslave()`): as if the last frame
+    /// and probe were one interval and a jiffy ago.
+    pub(crate) fn init_arp_times(&self, delta: usize) {
+        let t = crate::safe::devops::jiffies().wrapping_sub(delta + 1);
+        self.last_rx.store(t, Relaxed);
+        self.last_tx.store(t, Relaxed);
+        for r in &self.target_rx {
+            r.store(t, Relaxed);
+        }
+    }
+
+    /// `slave->last_link_up`.
+    pub(crate) fn last_link_up(&self) -> usize {
+        self.last_link_up.load(Relaxed)
     }
 
     /// C `bond_set_active_slave()` / `bond_set_backup_slave()`.
@@ -265,13 +402,16 @@ impl Slave {
 
 impl RxHandler for Slave {
     fn handle(&self, skb: &mut RxSkb) -> RxResult {
-        // C `bond_handle_frame()`: the mode's receive probe first (C `bond->recv_probe`); with
-        // no registered mode having one, this is compiled out.
-        if crate::policy::ANY_RX_PROBE {
-            if let Some(bond) = self.bond_dev() {
-                let mode = bond.private().mode();
+        // C `bond_handle_frame()`: the bond's receive probe first (C `bond->recv_probe`): the
+        // ARP/NS monitor's validation while it runs, else the mode's own probe (with no
+        // registered mode having one, that part is compiled out).
+        if let Some(bond) = self.bond_dev() {
+            let b = bond.private();
+            if b.arp_rx.load(Relaxed) {
+                crate::arpmon::rcv_validate(bond, self, skb);
+            } else if crate::policy::ANY_RX_PROBE {
                 if let crate::policy::RxProbe::Consumed =
-                    crate::policy::rx_probe(mode, bond, self, skb)
+                    crate::policy::rx_probe(b.mode(), bond, self, skb)
                 {
                     return RxResult::Consumed;
                 }

@@ -612,14 +612,25 @@ fn ipv4_targets_parse_like_in4_pton() {
     use bonding_netlink::options::{ipv4_target_ok, parse_ipv4};
     assert_eq!(parse_ipv4(b"10.0.0.1"), Some([10, 0, 0, 1]));
     assert_eq!(parse_ipv4(b"192.168.007.255"), Some([192, 168, 7, 255]));
+    // in4_pton() with delim -1: any number of leading zeros; anything that is neither a hex
+    // digit nor a dot ends the address.
+    assert_eq!(parse_ipv4(b"0001.2.3.4"), Some([1, 2, 3, 4]));
+    assert_eq!(parse_ipv4(b"1.2.3.4 "), Some([1, 2, 3, 4]));
+    assert_eq!(parse_ipv4(b"1.2.3.4\n"), Some([1, 2, 3, 4]));
+    assert_eq!(parse_ipv4(b"1.2.3.4:80"), Some([1, 2, 3, 4]));
+    assert_eq!(parse_ipv4(b"1.2.3.4xyz"), Some([1, 2, 3, 4]));
     for bad in [
+        &b"1.2.3.4a"[..],
+        b"1.2.3.4.",
+        b" 1.2.3.4",
+        b"1.2.3",
+        b"1.2.3:4",
         &b"10.0.0"[..],
         b"10.0.0.1.2",
         b"256.0.0.1",
         b"1..2.3",
         b"a.b.c.d",
         b"",
-        b"1.2.3.4 ",
         b"1234.1.1.1",
     ] {
         assert_eq!(parse_ipv4(bad), None, "{:?}", core::str::from_utf8(bad));
@@ -627,4 +638,12 @@ fn ipv4_targets_parse_like_in4_pton() {
     assert!(ipv4_target_ok([10, 0, 0, 1]));
     assert!(!ipv4_target_ok([255, 255, 255, 255]));
     assert!(!ipv4_target_ok([0, 1, 2, 3]));
+    let mut t = [0u8; 16];
+    assert!(!bonding_netlink::options::ipv6_target_ok(&t));
+    t[15] = 1;
+    assert!(!bonding_netlink::options::ipv6_target_ok(&t), "::1");
+    t[0] = 0x20;
+    assert!(bonding_netlink::options::ipv6_target_ok(&t));
+    t[0] = 0xff;
+    assert!(!bonding_netlink::options::ipv6_target_ok(&t), "multicast");
 }

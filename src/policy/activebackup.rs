@@ -60,6 +60,10 @@ impl BondMode for ActiveBackup {
         }
     }
 
+    fn arp_monitor(bond: &Dev<BondDriver>) -> usize {
+        crate::arpmon::activebackup(bond)
+    }
+
     fn ignore_updelay(set: &SlaveSet) -> bool {
         set.active.is_none()
     }

@@ -183,6 +183,14 @@ pub(crate) trait BondMode {
             .any(|s| s.link() == Link::Up)
     }
 
+    /// One round of the ARP/NS link monitor, while `arp_interval` is set (C `bond_arp_monitor()`);
+    /// returns the delay to the next round in jiffies. Default: the load-balancing monitor (C
+    /// `bond_loadbalance_arp_mon()`): every slave probes, and is up while it both sends and
+    /// receives.
+    fn arp_monitor(bond: &Dev<BondDriver>) -> usize {
+        crate::arpmon::loadbalance(bond)
+    }
+
     /// The mode's periodic work, every [`BondMode::TICK_MS`] while the bond is up (C
     /// `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`).
     fn tick(_bond: &Dev<BondDriver>) {}
@@ -366,6 +374,12 @@ pub(crate) fn in_tx_array(mode: Mode, slave: &Slave) -> bool {
 /// [`BondMode::carrier`].
 pub(crate) fn carrier(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
     dispatch!(mode, M => M::carrier(bond, rtnl), false)
+}
+
+/// [`BondMode::arp_monitor`] (a mode not registered cannot be set; C's default would be the
+/// load-balancing monitor).
+pub(crate) fn arp_monitor(mode: Mode, bond: &Dev<BondDriver>) -> usize {
+    dispatch!(mode, M => M::arp_monitor(bond), crate::arpmon::loadbalance(bond))
 }
 
 /// [`BondMode::tick`].

@@ -4,7 +4,7 @@
 //! policy (read by the data path without RTNL) and a slave's link state (written by the MII
 //! monitor, read by the data path).
 
-use crate::modes::{slaves::Link, Mode, XmitHashPolicy};
+use crate::modes::{slaves::Link, ArpValidate, Mode, XmitHashPolicy};
 use kernel::sync::atomic::AtomicType;
 
 // SAFETY: `Mode` is a `#[repr(u8)]` fieldless enum: one byte, alignment 1, as `i8`; its values
@@ -20,5 +20,10 @@ unsafe impl AtomicType for XmitHashPolicy {
 
 // SAFETY: As for `Mode`: `#[repr(u8)]` fieldless enum with values 0..=3.
 unsafe impl AtomicType for Link {
+    type Repr = i8;
+}
+
+// SAFETY: As for `Mode`: `#[repr(u8)]` fieldless enum with values 0..=6.
+unsafe impl AtomicType for ArpValidate {
     type Repr = i8;
 }

@@ -155,6 +155,11 @@ impl NetDevice {
         self.raw().ifindex
     }
 
+    /// `dev->addr_len`.
+    pub(crate) fn addr_len(&self) -> usize {
+        usize::from(self.raw().addr_len)
+    }
+
     /// `dev->type`.
     pub(crate) fn dev_type(&self) -> u16 {
         self.raw().type_

@@ -430,7 +430,7 @@ impl DriverTables {
             )
         };
         // SAFETY: `dev` is a valid new device (function safety requirement).
-        let priv_ = unsafe { bindings::bondrs_netdev_priv(dev) }.cast::<T::Priv>();
+        let priv_ = unsafe { crate::safe::netdev::priv_ptr(dev) }.cast::<T::Priv>();
         // The initialiser is infallible: `Err` is uninhabited.
         // SAFETY: The private area is `size_of::<T::Priv>()` bytes (`priv_size` of our link ops,
         // or `AllocatedDev::new`), aligned (checked above), uninitialised, never moved.
@@ -475,7 +475,7 @@ impl DriverTables {
         // SAFETY: Called once by the kernel when the unregistered device is
         // about to be freed: `T::Priv` (initialised in `setup_cb`) is dropped in
         // place and never used again.
-        unsafe { core::ptr::drop_in_place(bindings::bondrs_netdev_priv(dev).cast::<T::Priv>()) }
+        unsafe { core::ptr::drop_in_place(crate::safe::netdev::priv_ptr(dev).cast::<T::Priv>()) }
     }
 
     /// # Safety

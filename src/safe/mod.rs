@@ -9,6 +9,7 @@ pub(crate) mod devops;
 pub(crate) mod driver;
 pub(crate) mod ethtool;
 pub(crate) mod flow;
+pub(crate) mod inet;
 pub(crate) mod ioctl;
 pub(crate) mod link;
 pub(crate) mod netdev;

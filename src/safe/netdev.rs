@@ -202,9 +202,7 @@ impl<T: Driver> Dev<T> {
     pub(crate) fn private(&self) -> Pin<&T::Priv> {
         // SAFETY: By the type invariant the private area holds an initialised
         // `T::Priv`, pinned there (it is never moved) until `priv_destructor`.
-        unsafe {
-            Pin::new_unchecked(&*bindings::bondrs_netdev_priv(self.as_ptr()).cast::<T::Priv>())
-        }
+        unsafe { Pin::new_unchecked(&*priv_ptr(self.as_ptr()).cast::<T::Priv>()) }
     }
 }
 
@@ -390,4 +388,14 @@ impl<T: Driver> Dev<T> {
             fast.set_priv_flags(fast.priv_flags() & !(bindings::IFF_TX_SKB_SHARING as c_ulong));
         }
     }
+}
+
+/// C `netdev_priv()`, inline (it is the address of the device's trailing `priv` array).
+///
+/// # Safety
+///
+/// `dev` must point to a valid `struct net_device`.
+pub(crate) unsafe fn priv_ptr(dev: *mut bindings::net_device) -> *mut u8 {
+    // SAFETY: `dev` is valid (function requirements); only the field's address is taken.
+    unsafe { core::ptr::addr_of_mut!((*dev).priv_).cast::<u8>() }
 }

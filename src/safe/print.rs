@@ -94,3 +94,16 @@ macro_rules! slave_pr {
         )
     };
 }
+
+/// `slave_pr_racy!(Info, bond_dev, slave_dev, "fmt", args…)`: C `slave_info()` from a path
+/// without RTNL (the link monitors), reading the slave's name racily as C does.
+#[macro_export]
+macro_rules! slave_pr_racy {
+    ($level:ident, $bond:expr, $slave:expr, $fmt:literal $($arg:tt)*) => {
+        $crate::safe::print::netdev_printk(
+            $crate::safe::print::Level::$level,
+            $bond,
+            format_args!(concat!("(slave {}): ", $fmt), $slave.name_racy() $($arg)*),
+        )
+    };
+}

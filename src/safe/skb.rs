@@ -177,6 +177,42 @@ impl RxSkb {
         d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0
     }
 
+    /// `ntohs(skb->protocol)`.
+    pub(crate) fn protocol(&self) -> u16 {
+        // SAFETY: Valid skb.
+        unsafe { bindings::bondrs_skb_protocol(self.0.as_ptr()) }
+    }
+
+    /// `skb->pkt_type` (`PACKET_*`).
+    pub(crate) fn pkt_type(&self) -> u8 {
+        // SAFETY: Valid skb.
+        unsafe { bindings::bondrs_skb_pkt_type_rx(self.0.as_ptr()) }
+    }
+
+    /// `buf.len()` bytes from `skb->data` (the network header, in an rx handler), copied into
+    /// `buf` where not linear (`skb_header_pointer()`); `None` if the packet is shorter.
+    pub(crate) fn header<'a>(&'a self, buf: &'a mut [u8]) -> Option<&'a [u8]> {
+        let len = buf.len();
+        // SAFETY: Valid skb.
+        if len > unsafe { bindings::bondrs_skb_len(self.0.as_ptr()) } as usize {
+            return None;
+        }
+        // SAFETY: `buf` has room for `len` bytes; the skb holds at least `len` (checked).
+        let p = unsafe {
+            bindings::bondrs_skb_header_pointer(
+                self.0.as_ptr(),
+                0,
+                c_int::try_from(len).ok()?,
+                buf.as_mut_ptr().cast(),
+            )
+        };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: `p` points to `len` bytes valid while the skb (or `buf`) is.
+        Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    }
+
     /// `skb->dev = dev`.
     pub(crate) fn set_dev(&mut self, dev: &NetDevice) {
         // SAFETY: Valid skb; the handler may retarget it (RX_HANDLER_ANOTHER).

@@ -5,10 +5,9 @@
 # step (exit codes, error messages, kernel log lines, `ip -d -j link`, every sysfs file,
 # /proc/net/bonding) with MACs and ifindexes normalised, and the two transcripts must be equal
 # (tests/guest/lib.sh, `differential`).
-# Modes 0-3 only (802.3ad, balance-tlb and balance-alb are refused by bonding-rs for now), and no
-# valid ARP monitor setting (arp_interval, adding an arp_ip_target): bonding-rs refuses those
-# until the ARP monitor exists (tests/guest/no_silent_options.sh checks the refusal); invalid ARP
-# values stay in, they get C's errors.
+# Modes 0-3 only (802.3ad, balance-tlb and balance-alb are refused by bonding-rs for now). The ARP
+# and NS monitor options are set while the bond is down (what the monitors do is
+# tests/guest/arp_monitor.sh), valid and invalid values, then the MII monitor takes over again.
 . "$(dirname "$0")/lib.sh"
 DIFF_SED=(-e 's/"(ifindex|link_index|link)":[0-9]+/"\1":N/g' -e 's/(eth[01])@if[0-9]+/\1@ifN/g')
 sysw() { echo "$2" > "$1"; }
@@ -41,8 +40,23 @@ sequence() {
     step sysw /sys/class/net/bond0/bonding/mode bogus
     step sysw /sys/class/net/bond0/bonding/xmit_hash_policy encap3+4
     step sysw /sys/class/net/bond0/bonding/miimon -1
+    step ip link set bond0 type bond arp_interval 100 arp_ip_target 10.0.0.9,10.0.0.10
+    step sysw /sys/class/net/bond0/bonding/arp_ip_target +10.0.0.11
+    step sysw /sys/class/net/bond0/bonding/arp_ip_target +10.0.0.11
     step sysw /sys/class/net/bond0/bonding/arp_ip_target +255.255.255.255
+    step sysw /sys/class/net/bond0/bonding/arp_ip_target +10.0.0.1x
+    step sysw /sys/class/net/bond0/bonding/arp_ip_target 10.0.0.12
     step sysw /sys/class/net/bond0/bonding/arp_ip_target -10.0.0.9
+    step sysw /sys/class/net/bond0/bonding/arp_ip_target -10.0.0.9
+    step ip link set bond0 type bond arp_validate 3 arp_all_targets all arp_missed_max 3
+    step sysw /sys/class/net/bond0/bonding/arp_validate filter_active
+    step sysw /sys/class/net/bond0/bonding/arp_missed_max 0
+    step ip link set bond0 type bond ns_ip6_target 2001:db8::9,2001:db8::a
+    step ip link set bond0 type bond ns_ip6_target ::1
+    step ip link set bond0 type bond ns_ip6_target ff02::1
+    dump
+    step ip link set bond0 type bond miimon 100
+    step ip link set bond0 type bond arp_ip_target 10.0.0.9 ns_ip6_target ::
     step sysw /sys/class/net/bond0/bonding/fail_over_mac follow
     step sysw /sys/class/net/bond0/bonding/mode active-backup
     step sysw /sys/class/net/bond0/bonding/primary_reselect better

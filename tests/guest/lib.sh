@@ -42,6 +42,8 @@ finish() {
 # The test sets DIFF_SED (extra sed -E expressions, on top of MAC addresses) and DIFF_LOG_IGNORE
 # (an extended regex of kernel log lines not compared) before calling `differential`.
 DIFF_SED=()
+# DIFF_LOG_SORT=1: the log lines of a step are compared as a set (sorted, duplicates dropped).
+DIFF_LOG_SORT=0
 DIFF_LOG_IGNORE='loading out-of-tree|taints kernel|module verification|greatest stack depth|net_ratelimit: [0-9]+ callbacks suppressed'
 diff_norm() { sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' "${DIFF_SED[@]}"; }
 # step CMD...: run CMD, record its exit code, its output and the kernel log lines it caused.
@@ -59,7 +61,11 @@ step_wait() {
     k=$(dmesg -c)
     [ -n "$k" ] || return 0
     echo "$k" >> /tmp/diff.kmsg
-    diff_norm <<< "$k" | grep -vE "$DIFF_LOG_IGNORE" | uniq | sed 's/^/  log: /'
+    if [ "$DIFF_LOG_SORT" = 1 ]; then
+        diff_norm <<< "$k" | grep -vE "$DIFF_LOG_IGNORE" | sort -u | sed 's/^/  log: /'
+    else
+        diff_norm <<< "$k" | grep -vE "$DIFF_LOG_IGNORE" | uniq | sed 's/^/  log: /'
+    fi
 }
 # differential NAME SEQUENCE: runs `SEQUENCE LOADCMD` with LOADCMD loading ours ("modprobe
 # bonding"), then the C module; fails on a kernel splat in between (this consumes the kernel log)
