@@ -12,7 +12,7 @@
 //! the clock. The receive side runs in the slaves' receive handler while `Bond::arp_rx` is set.
 
 use crate::bond::{Bond, BondDriver, SlaveSet, ARP_WORK};
-use crate::enslave::{select_active_slave, set_carrier};
+use crate::enslave::select_active_slave;
 use crate::modes::arpmon::{self, AbSlave, LbVerdict, RxAction, Trust, TrustIn};
 use crate::modes::{slaves::Link, ArpValidate, Mode};
 use crate::params::MAX_TARGETS;
@@ -464,11 +464,7 @@ fn ab_commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
             }
         }
     }
-    if do_failover {
-        select_active_slave(bond, rtnl);
-    }
-    b.republish(rtnl);
-    set_carrier(bond, rtnl);
+    crate::monitor::commit_end(bond, do_failover, rtnl);
 }
 
 /// C `bond_ab_arp_probe()`: probes through the active slave, or, while there is none, through

@@ -157,11 +157,16 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
             _ => {}
         }
     }
+    commit_end(bond, do_failover, rtnl);
+}
+
+/// The end of a link monitor's commit (MII and ARP/NS): a new active slave if asked for, then,
+/// as the usability of slaves changed, the transmit array of every mode and the carrier.
+pub(crate) fn commit_end(bond: &Dev<BondDriver>, do_failover: bool, rtnl: &Rtnl) {
     if do_failover {
         select_active_slave(bond, rtnl);
     }
-    // Usability of slaves changed: refresh the transmit array for every mode.
-    b.republish(rtnl);
+    bond.private().republish(rtnl);
     set_carrier(bond, rtnl);
 }
 
