@@ -92,7 +92,6 @@ void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn) { INIT_DELAYED_WORK(w, fn); }
 bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay) { return queue_delayed_work(system_dfl_wq, w, delay); }
 unsigned long bondrs_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
-unsigned long bondrs_jiffies(void) { return jiffies; }
 /* netlink */
 int bondrs_nla_put_u8(struct sk_buff *skb, int type, u8 v) { return nla_put_u8(skb, type, v); }
 int bondrs_nla_put_u16(struct sk_buff *skb, int type, u16 v) { return nla_put_u16(skb, type, v); }
@@ -137,4 +136,3 @@ bool bondrs_is_vlan_dev(const struct net_device *dev) { return is_vlan_dev(dev);
 struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid) { return vlan_insert_tag_set_proto(skb, proto, vid); }
 void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid) { __vlan_hwaccel_put_tag(skb, proto, vid); }
 bool bondrs_ipv6_mod_enabled(void) { return ipv6_mod_enabled(); }
-u8 bondrs_skb_pkt_type_rx(const struct sk_buff *skb) { return skb->pkt_type; }

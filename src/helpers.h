@@ -72,7 +72,6 @@ void bondrs_consume_skb(struct sk_buff *skb);
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn);
 bool bondrs_queue_delayed_work(struct delayed_work *w, unsigned long delay);
 unsigned long bondrs_msecs_to_jiffies(unsigned int ms);
-unsigned long bondrs_jiffies(void);
 /* netlink */
 int bondrs_nla_put_u8(struct sk_buff *skb, int type, u8 v);
 int bondrs_nla_put_u16(struct sk_buff *skb, int type, u16 v);
@@ -118,6 +117,5 @@ bool bondrs_is_vlan_dev(const struct net_device *dev);
 struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid);
 void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid);
 bool bondrs_ipv6_mod_enabled(void);
-u8 bondrs_skb_pkt_type_rx(const struct sk_buff *skb);
 
 #endif

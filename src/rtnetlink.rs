@@ -18,6 +18,51 @@ use crate::safe::skb::has_rx_data;
 use crate::slave::Slave;
 use kernel::prelude::*;
 
+/// The loop of C `bond_changelink()` over `IFLA_BOND_ARP_IP_TARGET` or
+/// `IFLA_BOND_NS_IP6_TARGET` (the list was just cleared): the targets are set in turn, and the
+/// first one refused ends the list, after the warning C gives when no target was set while the
+/// ARP monitor is on. A payload shorter than `len` is refused at once (with `short` as the
+/// extack message, if any).
+fn set_targets<'a>(
+    dev: &Dev<BondDriver>,
+    a: &Attr<'a>,
+    id: OptionId,
+    (len, short): (usize, Option<&str>),
+    val: impl Fn(&'a [u8]) -> Val<'a>,
+    extack: &mut ExtAck<'_>,
+    rtnl: &Rtnl,
+) -> Result {
+    let mut n = 0;
+    let mut res = Ok(());
+    for (_, payload) in a.nested() {
+        if payload.len() < len {
+            if let Some(m) = short {
+                extack.set_msg(format_args!("{m}"));
+            }
+            return Err(EINVAL);
+        }
+        res = opt_set(dev, id, val(payload), Some(a), extack, rtnl);
+        if res.is_err() {
+            break;
+        }
+        n += 1;
+    }
+    if n == 0 && dev.private().params(rtnl).arp_interval != 0 {
+        let what = if id == OptionId::NsTargets {
+            "ns"
+        } else {
+            "arp"
+        };
+        dev_pr!(
+            Warning,
+            dev,
+            "Removing last {} target with arp_interval on\n",
+            what
+        );
+    }
+    res
+}
+
 /// C `bond_changelink()`.
 pub(crate) fn changelink(
     dev: &Dev<BondDriver>,
@@ -83,62 +128,22 @@ pub(crate) fn changelink(
         set_num(OptionId::ArpInterval, &a, changelink_u32_value(v), extack)?;
     }
     if let Some(a) = get(IFLA_BOND_ARP_IP_TARGET) {
-        let b = dev.private();
         crate::options::arp_targets_clear(dev, rtnl);
-        // C: the first failing target ends the list, after the warning below.
-        let mut i = 0;
-        let mut res = Ok(());
-        for (_, payload) in a.nested() {
-            if payload.len() < 4 {
-                return Err(EINVAL);
-            }
-            let t = u32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]);
-            res = set_num(OptionId::ArpTargets, &a, u64::from(t), extack);
-            if res.is_err() {
-                break;
-            }
-            i += 1;
-        }
-        if i == 0 && b.params(rtnl).arp_interval != 0 {
-            dev_pr!(
-                Warning,
-                dev,
-                "Removing last arp target with arp_interval on\n"
-            );
-        }
-        res?;
+        let v = |p: &[u8]| Val::Num(u64::from(u32::from_ne_bytes([p[0], p[1], p[2], p[3]])));
+        set_targets(dev, &a, OptionId::ArpTargets, (4, None), v, extack, rtnl)?;
     }
     if let Some(a) = get(IFLA_BOND_NS_IP6_TARGET) {
-        let b = dev.private();
         crate::options::ns_targets_clear(dev, rtnl);
-        let mut i = 0;
-        let mut res = Ok(());
-        for (_, payload) in a.nested() {
-            if payload.len() < 16 {
-                extack.set_msg(format_args!("{}", msgs::INVALID_IPV6));
-                return Err(EINVAL);
-            }
-            res = opt_set(
-                dev,
-                OptionId::NsTargets,
-                Val::Extra(payload),
-                Some(&a),
-                extack,
-                rtnl,
-            );
-            if res.is_err() {
-                break;
-            }
-            i += 1;
-        }
-        if i == 0 && b.params(rtnl).arp_interval != 0 {
-            dev_pr!(
-                Warning,
-                dev,
-                "Removing last ns target with arp_interval on\n"
-            );
-        }
-        res?;
+        let short = Some(msgs::INVALID_IPV6);
+        set_targets(
+            dev,
+            &a,
+            OptionId::NsTargets,
+            (16, short),
+            Val::Extra,
+            extack,
+            rtnl,
+        )?;
     }
     if let Some(a) = get(IFLA_BOND_ARP_VALIDATE) {
         let v = a.u32();

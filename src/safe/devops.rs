@@ -596,8 +596,9 @@ unsafe impl Sync for NetDevice {}
 
 /// The current `jiffies`.
 pub(crate) fn jiffies() -> usize {
-    // SAFETY: Reads a global counter.
-    unsafe { bindings::bondrs_jiffies() as usize }
+    // SAFETY: `jiffies` is a global the timer code updates; like C's `volatile` access, this is
+    // one volatile word read (read per received frame while the ARP monitor runs: no call).
+    unsafe { core::ptr::read_volatile(&raw const kernel::bindings::jiffies) as usize }
 }
 
 /// `msecs_to_jiffies()`.

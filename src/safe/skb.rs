@@ -186,7 +186,7 @@ impl RxSkb {
     /// `skb->pkt_type` (`PACKET_*`).
     pub(crate) fn pkt_type(&self) -> u8 {
         // SAFETY: Valid skb.
-        unsafe { bindings::bondrs_skb_pkt_type_rx(self.0.as_ptr()) }
+        unsafe { bindings::bondrs_skb_pkt_type(self.0.as_ptr()) }
     }
 
     /// `buf.len()` bytes from `skb->data` (the network header, in an rx handler), copied into
