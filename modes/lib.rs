@@ -20,6 +20,7 @@
 
 pub mod arpmon;
 pub mod hash;
+pub mod lacp;
 pub mod slaves;
 
 /// An option whose values are a small closed set (C's `BOND_*` constants and the value names
@@ -233,6 +234,21 @@ value_enum! {
         Active = 1 => "active",
         /// The new active slave takes the bond's address, the old one the new one's.
         Follow = 2 => "follow",
+    }
+}
+
+value_enum! {
+    /// 802.3ad aggregator selection policy (`ad_select`, C `BOND_AD_*`; names of
+    /// `bond_ad_select_tbl`).
+    pub enum AdSelect {
+        /// `BOND_AD_STABLE` (default).
+        Stable = 0 => "stable",
+        /// `BOND_AD_BANDWIDTH`.
+        Bandwidth = 1 => "bandwidth",
+        /// `BOND_AD_COUNT`.
+        Count = 2 => "count",
+        /// `BOND_AD_PRIO`.
+        ActorPortPrio = 3 => "actor_port_prio",
     }
 }
 

@@ -97,7 +97,7 @@ allow=(
 	--allowlist-function 'netdev_(info|warn|err|dbg|printk)' --allowlist-function eth_random_addr
 	--allowlist-type __kernel_sockaddr_storage --allowlist-function get_random_u32 --allowlist-var 'NETDEV_.*' --allowlist-type 'netdev_cmd'
 	--allowlist-var 'RX_HANDLER_.*' --allowlist-type rx_handler_result --allowlist-type 'rx_handler_(result_t|func_t)'
-	--allowlist-function 'skb_copy_bits' --allowlist-function 'kfree_skb' --allowlist-function 'vlan_vid_(add|del)' --allowlist-function passthru_features_check --allowlist-function 'netdev_(increment_features)' --allowlist-var 'PORT_OTHER' --allowlist-function '__skb_flow_dissect' --allowlist-function '__netif_set_mtu' --allowlist-function 'skb_flow_dissector_init' --allowlist-function 'flow_get_u32_(src|dst)' --allowlist-type flow_keys --allowlist-type flow_dissector --allowlist-type flow_dissector_key --allowlist-type 'flow_dissector_key_id'
+	--allowlist-function 'skb_copy_bits' --allowlist-function skb_put --allowlist-function 'kfree_skb' --allowlist-function 'vlan_vid_(add|del)' --allowlist-function passthru_features_check --allowlist-function 'netdev_(increment_features)' --allowlist-var 'PORT_OTHER' --allowlist-function '__skb_flow_dissect' --allowlist-function '__netif_set_mtu' --allowlist-function 'skb_flow_dissector_init' --allowlist-function 'flow_get_u32_(src|dst)' --allowlist-type flow_keys --allowlist-type flow_dissector --allowlist-type flow_dissector_key --allowlist-type 'flow_dissector_key_id'
 	# IPsec offload
 	--allowlist-type xfrm_state --allowlist-type xfrmdev_ops --allowlist-function xfrm_dev_state_flush
 	--allowlist-function netdev_update_features --allowlist-function net_ratelimit

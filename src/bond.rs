@@ -63,6 +63,8 @@ pub(crate) struct Hot {
     pub(crate) downdelay: Atomic<i32>,
     pub(crate) peer_notif_delay: Atomic<i32>,
     pub(crate) all_slaves_active: Atomic<bool>,
+    /// `broadcast_neighbor` (802.3ad: ARP and IPv6 ND go out of every usable slave).
+    pub(crate) broadcast_neighbor: Atomic<bool>,
     /// The ARP/NS monitor's settings (C reads `bond->params` racily there too).
     pub(crate) arp: ArpHot,
 }
@@ -191,6 +193,10 @@ pub(crate) struct Bond {
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
+    /// `mode_lock` and the 802.3ad state it protects (C `BOND_AD_INFO(bond)`,
+    /// `SLAVE_AD_INFO(slave)`): taken from the receive softirq too, hence `_bh`.
+    #[pin]
+    pub(crate) ad: crate::safe::bhlock::SpinLockBh<crate::policy::lacp::AdState>,
     proc: DevProcEntry<BondDriver>,
     /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
     #[cfg(CONFIG_XFRM_OFFLOAD)]
@@ -213,6 +219,7 @@ impl Bond {
                 downdelay: Atomic::new(p.downdelay),
                 peer_notif_delay: Atomic::new(p.peer_notif_delay),
                 all_slaves_active: Atomic::new(p.all_slaves_active != 0),
+                broadcast_neighbor: Atomic::new(p.broadcast_neighbor != 0),
                 arp: ArpHot::new(&p),
             },
             list: RtnlVec::new(),
@@ -231,6 +238,7 @@ impl Bond {
             mode_work <- DevWork::new(),
             arp_work <- DevWork::new(),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
+            ad <- crate::safe::bhlock::new_spinlock_bh!(crate::policy::lacp::AdState::new(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),
@@ -294,7 +302,11 @@ impl Bond {
         self.hot
             .all_slaves_active
             .store(p.all_slaves_active != 0, Relaxed);
+        self.hot
+            .broadcast_neighbor
+            .store(p.broadcast_neighbor != 0, Relaxed);
         self.hot.arp.set(&p);
+        self.ad.lock().set_options(&p);
     }
 
     /// The bond mode (lock-free).
@@ -412,7 +424,7 @@ impl Bond {
         let mut all = KVec::with_capacity(n, GFP_KERNEL)?;
         let mut usable = KVec::with_capacity(n, GFP_KERNEL)?;
         for s in self.slave_list(rtnl) {
-            if crate::policy::in_tx_array(self.mode(), &s) {
+            if crate::policy::in_tx_array(self.mode(), self, &s) {
                 usable.push(s.clone(), GFP_KERNEL)?;
             }
             all.push(s, GFP_KERNEL)?;

@@ -59,6 +59,7 @@ fn nl_err(
 /// C `bond_hw_addr_flush()`.
 pub(crate) fn hw_addr_flush(bond: &Dev<BondDriver>, slave: &NetDevice, rtnl: &Rtnl) {
     slave.addr_unsync(bond, rtnl);
+    policy::addrs_flushed(bond.private().mode(), slave, rtnl);
 }
 
 /// Calls `f` on the slaves that carry the bond's receive flags: the active
@@ -78,9 +79,20 @@ pub(crate) fn for_rx_slaves(bond: &Dev<BondDriver>, rtnl: &Rtnl, f: impl Fn(&Net
     }
 }
 
-/// C `bond_set_carrier()`: returns whether the carrier changed.
+/// C `bond_set_carrier()`: returns whether the carrier changed (as the mode reports it: C's
+/// `bond_3ad_set_carrier()` says "changed" whenever the bond has slaves).
 pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
-    let up = policy::carrier(bond.private().mode(), bond, rtnl);
+    let b = bond.private();
+    let up = policy::carrier(b.mode(), bond, rtnl);
+    let changed = apply_carrier(bond, up);
+    if b.slave_count(rtnl) != 0 && policy::carrier_always_changed(b.mode()) {
+        return true;
+    }
+    changed
+}
+
+/// Sets the bond's carrier to `up`; returns whether it changed.
+fn apply_carrier(bond: &Dev<BondDriver>, up: bool) -> bool {
     if up {
         if !bond.carrier_ok() {
             bond.carrier_on();
@@ -450,6 +462,16 @@ fn enslave_type(
             Some(slave_dev),
             extack,
             "Device type is different from other slaves",
+            rtnl,
+        );
+        return Err(EINVAL);
+    }
+    if slave_dev.dev_type() != bindings::ARPHRD_ETHER && bond.private().mode() == Mode::Ieee8023ad {
+        nl_err(
+            bond,
+            Some(slave_dev),
+            extack,
+            "8023AD mode requires Ethernet devices",
             rtnl,
         );
         return Err(EINVAL);
@@ -975,7 +997,8 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
             if event != bindings::netdev_cmd_NETDEV_DOWN {
                 // C: "The notifier path (bond_netdev_event NETDEV_CHANGE/UP)
                 // reaches us with the slave's ops lock held".
-                let _ = slave.update_speed_duplex_locked(true, rtnl);
+                let ok = slave.update_speed_duplex_locked(true, rtnl).is_ok();
+                policy::speed_changed(b.mode(), bond, &slave, ok, rtnl);
             }
             if b.mode().can_use_xmit_hash() {
                 b.republish(rtnl);

@@ -65,12 +65,20 @@ void bondrs_dev_put(struct net_device *dev) { dev_put(dev); }
 void *bondrs_rx_handler_data(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler_data); }
 void *bondrs_rx_handler(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler); }
 struct net_device *bondrs_notifier_info_to_dev(void *ptr) { return netdev_notifier_info_to_dev(ptr); }
-int bondrs_dev_mc_add_lacp(struct net_device *dev, const u8 *addr) { return dev_mc_add(dev, addr); }
 /* sk_buff */
 struct sk_buff *bondrs_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
 const u8 *bondrs_eth_hdr_dest(const struct sk_buff *skb) { return eth_hdr(skb)->h_dest; }
 u8 bondrs_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
 void bondrs_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
+struct sk_buff *bondrs_dev_alloc_skb(unsigned int len) { return dev_alloc_skb(len); }
+void bondrs_skb_reserve(struct sk_buff *skb, int len) { skb_reserve(skb, len); }
+void bondrs_skb_reset_mac_header(struct sk_buff *skb) { skb_reset_mac_header(skb); }
+void bondrs_skb_set_network_header(struct sk_buff *skb, int off) { skb_set_network_header(skb, off); }
+void bondrs_skb_set_protocol(struct sk_buff *skb, __be16 proto) { skb->protocol = proto; }
+void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio) { skb->priority = prio; }
+void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
+int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
+void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
 struct net_device *bondrs_skb_dev(const struct sk_buff *skb) { return skb->dev; }
 u16 bondrs_skb_protocol(const struct sk_buff *skb) { return ntohs(skb->protocol); }
 int bondrs_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
@@ -96,6 +104,7 @@ unsigned long bondrs_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies
 int bondrs_nla_put_u8(struct sk_buff *skb, int type, u8 v) { return nla_put_u8(skb, type, v); }
 int bondrs_nla_put_u16(struct sk_buff *skb, int type, u16 v) { return nla_put_u16(skb, type, v); }
 int bondrs_nla_put_u32(struct sk_buff *skb, int type, u32 v) { return nla_put_u32(skb, type, v); }
+int bondrs_nla_put_u64_64bit(struct sk_buff *skb, int type, u64 v, int pad) { return nla_put_u64_64bit(skb, type, v, pad); }
 struct nlattr *bondrs_nla_nest_start_noflag(struct sk_buff *skb, int type) { return nla_nest_start_noflag(skb, type); }
 struct nlattr *bondrs_nla_nest_start(struct sk_buff *skb, int type) { return nla_nest_start(skb, type); }
 int bondrs_nla_nest_end(struct sk_buff *skb, struct nlattr *start) { return nla_nest_end(skb, start); }

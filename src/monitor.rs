@@ -154,6 +154,9 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
                     do_failover = true;
                 }
             }
+            // 802.3ad rereads the speed and duplex of an up slave whose port may have been
+            // disabled after an invalid reading (C: the BOND_LINK_NOCHANGE case).
+            None if s.link() == Link::Up => policy::speed_changed(mode, bond, &s, true, rtnl),
             _ => {}
         }
     }
@@ -178,10 +181,7 @@ fn should_notify_peers(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
     if n == 0 || n % d != 0 || !bond.carrier_ok() {
         return false;
     }
-    match b.active(rtnl) {
-        Some(a) => !a.dev.linkwatch_pending(),
-        None => false,
-    }
+    policy::peers_notifiable(b.mode(), bond, rtnl)
 }
 
 /// C `bond_peer_notify_reset()`.

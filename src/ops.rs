@@ -105,11 +105,14 @@ impl Driver for BondDriver {
             let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &s));
             crate::policy::open_slave(mode, dev, &s, is_curr, rtnl);
         }
-        if crate::policy::tick_ms(mode) != 0 {
-            bond.mode_work.queue(0);
-        }
+        // In C's order: C runs the bond's work items on one ordered workqueue, so at open
+        // the MII monitor's first round comes before the mode's first tick.
         if p.miimon != 0 {
             bond.mii_work.queue(0);
+        }
+        crate::policy::opened(mode, dev, rtnl);
+        if crate::policy::tick_ms(mode) != 0 {
+            bond.mode_work.queue(0);
         }
         if p.arp_interval != 0 {
             bond.arp_work.queue(0);

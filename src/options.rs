@@ -145,6 +145,7 @@ fn apply(
 ) -> Result {
     let b = dev.private();
     let mut p = b.params(rtnl);
+    let old = p;
     let n = v.unwrap_or(0);
     match id {
         OptionId::Mode => {
@@ -424,10 +425,17 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::ActorPortPrio => {
-            // 802.3ad only: unreachable while that mode cannot be selected.
-            return Err(EOPNOTSUPP);
+            let Val::Slave(sdev, x) = val else {
+                return Err(EINVAL);
+            };
+            let Some(s) = b.slave_of(sdev, rtnl) else {
+                return Err(ENODEV);
+            };
+            crate::policy::lacp::set_port_priority(dev, &s, x as u16, rtnl);
         }
     }
+    // The 802.3ad machines keep their own copy of the settings they read without RTNL.
+    crate::policy::lacp::options_changed(dev, &old, &b.params(rtnl), rtnl);
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 use crate::bindings;
 use crate::bond::BondDriver;
 use crate::dev_pr;
+use crate::modes::Mode;
 use crate::netlink::ifla;
 use crate::netlink::options::OptionId;
 use crate::options::{opt_set, Val};
@@ -14,7 +15,7 @@ use crate::params::MAX_TARGETS;
 use crate::safe::link::{Attr, ExtAck, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::has_rx_data;
+use crate::safe::skb::{has_rx_data, rx_data};
 use crate::slave::Slave;
 use kernel::prelude::*;
 
@@ -370,7 +371,7 @@ pub(crate) fn fill_info(
     dev: &Dev<BondDriver>,
     m: &mut NlMsg<'_>,
     rtnl: &Rtnl,
-    _admin: bool,
+    admin: bool,
 ) -> Result {
     use ifla::*;
     let b = dev.private();
@@ -440,6 +441,22 @@ pub(crate) fn fill_info(
     m.put_u8(IFLA_BOND_COUPLED_CONTROL, p.coupled_control)?;
     m.put_u8(IFLA_BOND_BROADCAST_NEIGH, p.broadcast_neighbor)?;
     m.put_u8(IFLA_BOND_LACP_STRICT, p.lacp_strict)?;
+    if mode == Mode::Ieee8023ad {
+        if admin {
+            m.put_u16(IFLA_BOND_AD_ACTOR_SYS_PRIO, p.ad_actor_sys_prio)?;
+            m.put_u16(IFLA_BOND_AD_USER_PORT_KEY, p.ad_user_port_key)?;
+            m.put_bytes(IFLA_BOND_AD_ACTOR_SYSTEM, &p.ad_actor_system)?;
+        }
+        if let Some(info) = crate::policy::lacp::active_agg_info(dev) {
+            let nest = m.nest_start(IFLA_BOND_AD_INFO, false)?;
+            m.put_u16(IFLA_BOND_AD_INFO_AGGREGATOR, info.aggregator_id)?;
+            m.put_u16(IFLA_BOND_AD_INFO_NUM_PORTS, info.ports)?;
+            m.put_u16(IFLA_BOND_AD_INFO_ACTOR_KEY, info.actor_key)?;
+            m.put_u16(IFLA_BOND_AD_INFO_PARTNER_KEY, info.partner_key)?;
+            m.put_bytes(IFLA_BOND_AD_INFO_PARTNER_MAC, &info.partner_system)?;
+            m.nest_end(nest);
+        }
+    }
     Ok(())
 }
 
@@ -467,8 +484,49 @@ pub(crate) fn fill_linkxstats(
     if slave && !has_rx_data::<Slave>(dev, rtnl) {
         return Ok(());
     }
+    // The bond whose mode decides, and the counters: the slave's or the bond's.
+    let stats = if slave {
+        rx_data::<Slave>(dev, rtnl).and_then(|s| {
+            let bond = s.bond_dev()?;
+            (bond.private().mode() == Mode::Ieee8023ad)
+                .then(|| crate::policy::lacp::port_view(bond, &s).map(|v| v.stats))
+                .flatten()
+        })
+    } else {
+        Dev::<BondDriver>::try_from_dev(dev)
+            .filter(|b| b.private().mode() == Mode::Ieee8023ad)
+            .map(crate::policy::lacp::bond_stats)
+    };
     let nest = msg.nest_start(bindings::LINK_XSTATS_TYPE_BOND as u16, false)?;
-    // The 802.3ad counters (BOND_XSTATS_3AD) come with the 802.3ad mode.
+    if let Some(st) = stats {
+        // BOND_XSTATS_3AD (C `bond_3ad_stats_fill()`): BOND_3AD_STAT_LACPDU_RX .. _MARKER_UNKNOWN_RX,
+        // padded with BOND_3AD_STAT_PAD.
+        const BOND_XSTATS_3AD: u16 = 1;
+        const BOND_3AD_STAT_PAD: u16 = 9;
+        let Ok(n2) = msg.nest_start(BOND_XSTATS_3AD, false) else {
+            msg.nest_end(nest);
+            return Err(EMSGSIZE);
+        };
+        let vals = [
+            st.lacpdu_rx,
+            st.lacpdu_tx,
+            st.lacpdu_unknown_rx,
+            st.lacpdu_illegal_rx,
+            st.marker_rx,
+            st.marker_tx,
+            st.marker_resp_rx,
+            st.marker_resp_tx,
+            st.marker_unknown_rx,
+        ];
+        for (i, v) in vals.iter().enumerate() {
+            if msg.put_u64_64bit(i as u16, *v, BOND_3AD_STAT_PAD).is_err() {
+                msg.nest_cancel(n2);
+                msg.nest_end(nest);
+                return Err(EMSGSIZE);
+            }
+        }
+        msg.nest_end(n2);
+    }
     msg.nest_end(nest);
     Ok(())
 }
@@ -490,5 +548,20 @@ pub(crate) fn fill_slave_info(
     m.put_bytes(IFLA_BOND_SLAVE_PERM_HWADDR, s.perm_hwaddr.as_slice())?;
     m.put_u16(IFLA_BOND_SLAVE_QUEUE_ID, s.queue_id())?;
     m.put_u32(IFLA_BOND_SLAVE_PRIO, s.prio() as u32)?;
+    if dev.private().mode() == Mode::Ieee8023ad {
+        if let Some(v) = crate::policy::lacp::port_view(dev, &s) {
+            if let Some(agg) = v.aggregator_id {
+                m.put_u16(IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
+                m.put_u8(IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, v.actor_state)?;
+                m.put_u16(
+                    IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
+                    u16::from(v.partner_state),
+                )?;
+                m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, v.churn.0 as u8)?;
+                m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, v.churn.1 as u8)?;
+            }
+            m.put_u16(IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, v.port_priority)?;
+        }
+    }
     Ok(())
 }

@@ -203,6 +203,12 @@ impl Slave {
         self.should_notify.store(!n, Relaxed);
     }
 
+    /// C `bond_set_slave_tx_disabled_flags(..., NOTIFY_LATER)`: backup without RTNL, announced
+    /// by [`Slave::notify_state`].
+    pub(crate) fn set_backup_later(&self, backup: bool) {
+        self.set_state_later(backup);
+    }
+
     /// C `bond_set_slave_inactive_flags(..., NOTIFY_LATER)`.
     pub(crate) fn set_inactive_flags_later(&self, mode: Mode, all_slaves_active: bool) {
         if !mode.is_lb() {
@@ -466,8 +472,20 @@ impl KobjAttrs for SlaveRef {
                 writeln!(out)
             }
             4 => writeln!(out, "{}", s.queue_id()),
-            // 802.3ad only (not selectable yet).
-            _ => writeln!(out, "N/A"),
+            // 802.3ad only: the port's aggregator and states while it has an aggregator.
+            _ => {
+                let view = s
+                    .bond_dev()
+                    .filter(|b| b.private().mode() == Mode::Ieee8023ad)
+                    .and_then(|b| crate::policy::lacp::port_view(b, s))
+                    .filter(|v| v.aggregator_id.is_some());
+                match (idx, view) {
+                    (5, Some(v)) => writeln!(out, "{}", v.aggregator_id.unwrap_or(0)),
+                    (6, Some(v)) => writeln!(out, "{}", v.actor_state),
+                    (7, Some(v)) => writeln!(out, "{}", v.partner_state),
+                    _ => writeln!(out, "N/A"),
+                }
+            }
         };
     }
 }

@@ -5,8 +5,11 @@
 //! exactly as C's `bonding_sysfs_store_option()` does.
 
 use crate::bond::BondDriver;
+use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
 use crate::options::{opt_set_notify, Val};
+use crate::policy::lacp::Mac;
+use crate::safe::devops::capable_net_admin;
 use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
@@ -123,7 +126,33 @@ impl DevAttrs for BondDriver {
                 }
             }
             b"mii_status" => out.push(if dev.carrier_ok() { b"up\n" } else { b"down\n" }),
-            // 802.3ad only (not selectable yet): empty, as C outside that mode.
+            // 802.3ad only; empty in the other modes (and the keys, addresses and settings for
+            // readers without CAP_NET_ADMIN), as C.
+            b"ad_aggregator" | b"ad_num_ports" | b"ad_actor_key" | b"ad_partner_key"
+            | b"ad_partner_mac" | b"ad_actor_sys_prio" | b"ad_actor_system"
+            | b"ad_user_port_key"
+                if mode == Mode::Ieee8023ad =>
+            {
+                let admin = capable_net_admin();
+                let info = crate::policy::lacp::active_agg_info(dev);
+                let num = |f: fn(&crate::modes::lacp::AggInfo) -> u16| {
+                    info.as_ref().map_or(0, |a| i32::from(f(a)))
+                };
+                let _ = match name {
+                    b"ad_aggregator" => writeln!(out, "{}", num(|a| a.aggregator_id)),
+                    b"ad_num_ports" => writeln!(out, "{}", num(|a| a.ports)),
+                    b"ad_actor_key" if admin => writeln!(out, "{}", num(|a| a.actor_key)),
+                    b"ad_partner_key" if admin => writeln!(out, "{}", num(|a| a.partner_key)),
+                    b"ad_partner_mac" if admin => match info {
+                        Some(a) => writeln!(out, "{}", Mac(a.partner_system)),
+                        None => Ok(()),
+                    },
+                    b"ad_actor_sys_prio" if admin => writeln!(out, "{}", p.ad_actor_sys_prio),
+                    b"ad_actor_system" if admin => writeln!(out, "{}", Mac(p.ad_actor_system)),
+                    b"ad_user_port_key" if admin => writeln!(out, "{}", p.ad_user_port_key),
+                    _ => Ok(()),
+                };
+            }
             b"ad_aggregator" | b"ad_num_ports" | b"ad_actor_key" | b"ad_partner_key"
             | b"ad_partner_mac" | b"ad_actor_sys_prio" | b"ad_actor_system"
             | b"ad_user_port_key" => {}

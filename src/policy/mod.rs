@@ -17,9 +17,9 @@
 //! hooks the mode needs; the defaults are C's behaviour for modes without the feature), and add
 //! one line to the [`modes!`] list. A mode not in the list is refused ("not implemented yet").
 
-use crate::bond::{BondDriver, SlaveSet};
+use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};
-use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::RxSkb;
 use crate::slave::Slave;
@@ -27,6 +27,7 @@ use kernel::{prelude::*, seq_file::SeqFile, sync::Arc};
 
 mod activebackup;
 mod broadcast;
+pub(crate) mod lacp;
 mod roundrobin;
 mod xor;
 
@@ -51,10 +52,6 @@ pub(crate) enum RxProbe {
     /// Not the mode's: the frame continues on the normal receive path.
     Pass,
     /// The mode consumed it (C `RX_HANDLER_CONSUMED`).
-    #[expect(
-        dead_code,
-        reason = "802.3ad's LACPDU receive (C bond_3ad_lacpdu_recv) returns it"
-    )]
     Consumed,
 }
 
@@ -134,6 +131,27 @@ pub(crate) trait BondMode {
         slave.set_active_flags(rtnl);
     }
 
+    /// After the bond opened, with its slaves' flags set (the mode part of C `bond_open()`:
+    /// 802.3ad's aggregator selection and slow-protocols group).
+    fn opened(_bond: &Dev<BondDriver>, _rtnl: &Rtnl) {}
+
+    /// After the bond's addresses were removed from `slave` (C `bond_hw_addr_flush()`: 802.3ad
+    /// leaves the slow-protocols group).
+    fn addrs_flushed(_slave: &NetDevice, _rtnl: &Rtnl) {}
+
+    /// After a slave's speed and duplex were read anew, `read_ok` telling whether they could be
+    /// (C `bond_slave_netdev_event()`, `bond_miimon_commit()`:
+    /// `bond_3ad_adapter_speed_duplex_changed()`).
+    fn speed_changed(_bond: &Dev<BondDriver>, _slave: &Slave, _read_ok: bool, _rtnl: &Rtnl) {}
+
+    /// Whether peer notifications can go out now (C `bond_should_notify_peers()`): default,
+    /// there is an active slave whose link change the link watch has handled.
+    fn peers_notifiable(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+        bond.private()
+            .active(rtnl)
+            .is_some_and(|a| !a.dev.linkwatch_pending())
+    }
+
     /// The slave's flags when the MII monitor commits a link change (C
     /// `bond_miimon_commit()`): default, a slave that comes up is "made immediately active",
     /// one that goes down keeps its flags.
@@ -171,7 +189,7 @@ pub(crate) trait BondMode {
 
     /// Whether `slave` belongs in the transmit array the data path hashes over (C
     /// `bond_update_slave_arr()`: usable slaves; 802.3ad: the active aggregator's).
-    fn in_tx_array(slave: &Slave) -> bool {
+    fn in_tx_array(_bond: &Bond, slave: &Slave) -> bool {
         slave.can_tx()
     }
 
@@ -182,6 +200,11 @@ pub(crate) trait BondMode {
             .slave_list(rtnl)
             .any(|s| s.link() == Link::Up)
     }
+
+    /// Whether C's carrier update reports a change whatever happened, as long as the bond has
+    /// slaves (`bond_3ad_set_carrier()` returns 1): then `bond_select_active_slave()` always
+    /// logs the carrier after changing the active slave.
+    const CARRIER_ALWAYS_CHANGED: bool = false;
 
     /// One round of the ARP/NS link monitor, while `arp_interval` is set (C `bond_arp_monitor()`);
     /// returns the delay to the next round in jiffies. Default: the load-balancing monitor (C
@@ -224,6 +247,10 @@ macro_rules! dispatch {
             }
             Mode::Broadcast => {
                 type $m = broadcast::Broadcast;
+                $e
+            }
+            Mode::Ieee8023ad => {
+                type $m = lacp::Lacp;
                 $e
             }
             #[allow(unreachable_patterns)]
@@ -367,8 +394,39 @@ pub(crate) fn active_changed(
 }
 
 /// [`BondMode::in_tx_array`].
-pub(crate) fn in_tx_array(mode: Mode, slave: &Slave) -> bool {
-    dispatch!(mode, M => M::in_tx_array(slave), false)
+pub(crate) fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool {
+    dispatch!(mode, M => M::in_tx_array(bond, slave), false)
+}
+
+/// [`BondMode::CARRIER_ALWAYS_CHANGED`].
+pub(crate) const fn carrier_always_changed(mode: Mode) -> bool {
+    dispatch!(mode, M => M::CARRIER_ALWAYS_CHANGED, false)
+}
+
+/// [`BondMode::peers_notifiable`].
+pub(crate) fn peers_notifiable(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+    dispatch!(mode, M => M::peers_notifiable(bond, rtnl), false)
+}
+
+/// [`BondMode::opened`].
+pub(crate) fn opened(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    dispatch!(mode, M => M::opened(bond, rtnl), ())
+}
+
+/// [`BondMode::addrs_flushed`].
+pub(crate) fn addrs_flushed(mode: Mode, slave: &NetDevice, rtnl: &Rtnl) {
+    dispatch!(mode, M => M::addrs_flushed(slave, rtnl), ())
+}
+
+/// [`BondMode::speed_changed`].
+pub(crate) fn speed_changed(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Slave,
+    read_ok: bool,
+    rtnl: &Rtnl,
+) {
+    dispatch!(mode, M => M::speed_changed(bond, slave, read_ok, rtnl), ())
 }
 
 /// [`BondMode::carrier`].

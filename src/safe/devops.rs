@@ -408,6 +408,20 @@ impl NetDevice {
         }
     }
 
+    /// `dev_mc_add(dev, addr)`: joins a link-layer multicast group (C `dev_mc_add(slave_dev,
+    /// lacpdu_mcast_addr)`). The error, if any, is ignored as C ignores it.
+    pub(crate) fn mc_add(&self, addr: &[u8; 6], _rtnl: &Rtnl) {
+        // SAFETY: RTNL held; `addr` has the 6 bytes of an Ethernet address, the slaves' length
+        // (802.3ad slaves are Ethernet devices).
+        unsafe { bindings::dev_mc_add(self.as_ptr(), addr.as_ptr()) };
+    }
+
+    /// `dev_mc_del(dev, addr)`: leaves a group joined with [`NetDevice::mc_add`].
+    pub(crate) fn mc_del(&self, addr: &[u8; 6], _rtnl: &Rtnl) {
+        // SAFETY: As for `mc_add`.
+        unsafe { bindings::dev_mc_del(self.as_ptr(), addr.as_ptr()) };
+    }
+
     /// `dev_uc_sync()` + `dev_mc_sync()` from `from` under its address lock.
     pub(crate) fn addr_sync(&self, from: &NetDevice, _rtnl: &Rtnl) {
         // SAFETY: As above.

@@ -294,6 +294,14 @@ impl NlMsg<'_> {
         Self::res(unsafe { bindings::bondrs_nla_put_u32(self.0, c_int::from(ty), v) })
     }
 
+    /// `nla_put_u64_64bit()`, with `pad` the attribute type used for alignment padding.
+    pub(crate) fn put_u64_64bit(&mut self, ty: u16, v: u64, pad: u16) -> Result {
+        // SAFETY: Valid message skb.
+        Self::res(unsafe {
+            bindings::bondrs_nla_put_u64_64bit(self.0, c_int::from(ty), v, c_int::from(pad))
+        })
+    }
+
     /// `nla_put()`.
     pub(crate) fn put_bytes(&mut self, ty: u16, v: &[u8]) -> Result {
         // SAFETY: Valid message skb; `v` is readable for its length.

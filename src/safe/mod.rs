@@ -5,6 +5,7 @@
 //! (and of the kernel crate's own).
 
 pub(crate) mod atomic;
+pub(crate) mod bhlock;
 pub(crate) mod devops;
 pub(crate) mod driver;
 pub(crate) mod ethtool;

@@ -18,6 +18,8 @@ pub(crate) enum Level {
     Err,
     /// `KERN_WARNING`.
     Warning,
+    /// `KERN_NOTICE`.
+    Notice,
     /// `KERN_INFO`.
     Info,
 }
@@ -29,6 +31,7 @@ pub(crate) fn printk_bare(level: Level, args: fmt::Arguments<'_>) {
     let format: &[u8; 6] = match level {
         Level::Err => b"\x013%pA\0",
         Level::Warning => b"\x014%pA\0",
+        Level::Notice => b"\x015%pA\0",
         Level::Info => b"\x016%pA\0",
     };
     // SAFETY: `format` is NUL-terminated and consumes exactly one argument,
@@ -60,6 +63,7 @@ pub(crate) fn netdev_printk(
     let lvl: &[u8; 3] = match level {
         Level::Err => b"\x013\0",
         Level::Warning => b"\x014\0",
+        Level::Notice => b"\x015\0",
         Level::Info => b"\x016\0",
     };
     // SAFETY: `lvl` and the format are NUL-terminated; `%pA` consumes the

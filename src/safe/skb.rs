@@ -177,6 +177,17 @@ impl RxSkb {
         d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0
     }
 
+    /// `eth_hdr(skb)->h_dest`.
+    pub(crate) fn dest(&self) -> [u8; 6] {
+        let mut d = [0u8; 6];
+        // SAFETY: Valid skb with a MAC header (rx handlers run after `eth_type_trans()`);
+        // `h_dest` has 6 bytes.
+        d.copy_from_slice(unsafe {
+            core::slice::from_raw_parts(bindings::bondrs_eth_hdr_dest(self.0.as_ptr()), 6)
+        });
+        d
+    }
+
     /// `ntohs(skb->protocol)`.
     pub(crate) fn protocol(&self) -> u16 {
         // SAFETY: Valid skb.
@@ -318,4 +329,49 @@ pub(crate) fn rx_unregister<H: RxHandler>(dev: &NetDevice, rtnl: &Rtnl) -> Optio
     unsafe { bindings::netdev_rx_handler_unregister(dev.as_ptr()) };
     // SAFETY: The reference handed over by `rx_register`.
     Some(unsafe { Arc::from_raw(p) })
+}
+
+/// `TC_PRIO_CONTROL` (`include/uapi/linux/pkt_sched.h`).
+pub(crate) const TC_PRIO_CONTROL: u32 = 7;
+
+/// Builds an Ethernet frame `dst`, `src`, `proto` + `body` in a new skb with `headroom` bytes
+/// reserved, and sends it on `dev` with `priority` (C `ad_lacpdu_send()`, `ad_marker_send()`:
+/// `dev_alloc_skb()`, the headers set, `dev_queue_xmit()`). May be called with BH disabled or
+/// under a spinlock; allocates with `GFP_ATOMIC`. `ENOMEM` if no skb could be allocated.
+pub(crate) fn send_frame(
+    dev: &NetDevice,
+    dst: &[u8; 6],
+    src: &[u8; 6],
+    proto: u16,
+    body: &[u8],
+    headroom: u32,
+    priority: u32,
+) -> Result {
+    const ETH_HLEN: usize = 14;
+    let len = ETH_HLEN + body.len();
+    let total = u32::try_from(len).map_err(|_| EINVAL)?;
+    // SAFETY: Allocates a new skb (or returns NULL).
+    let skb = unsafe { bindings::bondrs_dev_alloc_skb(total + headroom) };
+    if skb.is_null() {
+        return Err(ENOMEM);
+    }
+    // SAFETY: `skb` is a new skb we own with `total + headroom` bytes of tailroom: reserving
+    // `headroom` and putting `total` bytes stay within it. `skb_put()` returns a pointer to
+    // `total` writable bytes, which the copies fill exactly. `dev` is alive (the caller holds a
+    // reference); `dev_queue_xmit()` consumes the skb whatever it returns.
+    unsafe {
+        bindings::bondrs_skb_reserve(skb, headroom as i32);
+        bindings::bondrs_skb_set_dev(skb, dev.as_ptr());
+        bindings::bondrs_skb_reset_mac_header(skb);
+        bindings::bondrs_skb_set_network_header(skb, ETH_HLEN as i32);
+        bindings::bondrs_skb_set_protocol(skb, proto.to_be());
+        bindings::bondrs_skb_set_priority(skb, priority);
+        let data = bindings::skb_put(skb, total).cast::<u8>();
+        core::ptr::copy_nonoverlapping(dst.as_ptr(), data, 6);
+        core::ptr::copy_nonoverlapping(src.as_ptr(), data.add(6), 6);
+        core::ptr::copy_nonoverlapping(proto.to_be_bytes().as_ptr(), data.add(12), 2);
+        core::ptr::copy_nonoverlapping(body.as_ptr(), data.add(ETH_HLEN), body.len());
+        bindings::bondrs_dev_queue_xmit(skb);
+    }
+    Ok(())
 }

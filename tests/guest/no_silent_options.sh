@@ -11,7 +11,7 @@ unload
 
 # What bonding-rs does not implement yet, by issue. Remove a line in the change that implements it.
 PENDING=(
-    "mode 802.3ad" "mode balance-tlb" "mode balance-alb" "mode=4" "mode=5" "mode=6"  # issues 10, tlb/alb
+    "mode balance-tlb" "mode balance-alb" "mode=5" "mode=6"  # tlb/alb
 )
 is_pending() { local p; for p in "${PENDING[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 ours=0
@@ -48,7 +48,7 @@ while IFS='|' read -r ipopt file want; do
     ip link add bondo type bond $ipopt 2>/tmp/err
     rc=$?
     if [[ $file == netlink:* ]]; then   # no sysfs file (ns_ip6_target): what ip -d shows
-        got=$(ip -d -j link show bondo 2>/dev/null | jq -r ".[0].linkinfo.info_data.${file#netlink:} // [] | join(\" \")")
+        got=$(ip -d -j link show bondo 2>/dev/null | jq -r ".[0].linkinfo.info_data.${file#netlink:} | if type == \"array\" then join(\" \") elif . == null then \"\" else tostring end")
     else
         got=$(cat "/sys/class/net/bondo/bonding/$file" 2>/dev/null)
     fi
@@ -68,6 +68,18 @@ arp_validate active|arp_validate|active
 arp_all_targets all|arp_all_targets|all
 arp_missed_max 5|arp_missed_max|5
 ns_ip6_target 2001:db8::1|netlink:ns_ip6_target|2001:db8::1
+mode 802.3ad lacp_rate fast|lacp_rate|fast
+mode 802.3ad lacp_active off|lacp_active|off
+mode 802.3ad ad_select bandwidth|ad_select|bandwidth
+mode 802.3ad ad_select count|ad_select|count
+mode 802.3ad ad_select actor_port_prio|ad_select|actor_port_prio
+mode 802.3ad ad_actor_sys_prio 100|ad_actor_sys_prio|100
+mode 802.3ad ad_actor_system 02:00:00:00:00:01|ad_actor_system|02:00:00:00:00:01
+mode 802.3ad ad_user_port_key 7|ad_user_port_key|7
+mode 802.3ad coupled_control off|netlink:coupled_control|false
+mode 802.3ad lacp_strict on|netlink:lacp_strict|true
+mode 802.3ad broadcast_neighbor on|netlink:broadcast_neighbor|true
+mode 802.3ad min_links 2|min_links|2
 OPTS
 ip link del bondo 2>/dev/null
 unload
@@ -84,6 +96,8 @@ while IFS='|' read -r params file want; do
 done <<'OPTS'
 mode=1|mode|active-backup
 mode=4|mode|802.3ad
+mode=4 lacp_rate=fast|lacp_rate|fast
+mode=4 ad_select=count|ad_select|count
 mode=5|mode|balance-tlb
 mode=6|mode|balance-alb
 miimon=100|miimon|100

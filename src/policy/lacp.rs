@@ -1,0 +1,769 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! 802.3ad dynamic link aggregation: the kernel side of C `bond_3ad.c`.
+//!
+//! The LACP machines (receive, periodic, selection, mux, transmit, churn), the aggregator
+//! selection and the PDU formats are pure Rust in `modes/lacp`; this file keeps their state
+//! (one [`Slot`] per slave, C `SLAVE_AD_INFO()`, and the bond-wide [`Machines`], C
+//! `BOND_AD_INFO()`) under the bond's `mode_lock` ([`AdState`]), feeds them the kernel's events
+//! (enslave, release, link and speed changes, received LACPDUs and markers, the 100 ms tick)
+//! and carries out what they return: frames to send, slave flags, the carrier, the transmit
+//! array over the active aggregator.
+
+use super::{BondMode, LagTxType, RxProbe};
+use crate::bond::{Bond, BondDriver, SlaveSet};
+use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
+use crate::modes::{slaves, slaves::Link, Mode};
+use crate::params::BondParams;
+use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
+use crate::safe::print::{netdev_printk, Level};
+use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::{send_frame, RxSkb, TC_PRIO_CONTROL};
+use crate::slave::Slave;
+use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
+use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::{prelude::*, seq_file::SeqFile, seq_print, sync::Arc};
+
+/// The bond's 802.3ad state, under `bond->mode_lock` (C `BOND_AD_INFO(bond)` and the
+/// `SLAVE_AD_INFO()` of every slave).
+pub(crate) struct AdState {
+    machines: Machines,
+    /// What the machines read of the bond's settings; the system identity in it is
+    /// `BOND_AD_INFO(bond).system`, set when the first slave is bound and by the actor options.
+    params: Params,
+    /// The slaves whose ports `slots` holds, in the same (enslave) order.
+    slaves: KVec<Arc<Slave>>,
+    slots: KVec<Slot>,
+    /// A transmit-array rebuild or slave notification is owed (the tick found RTNL busy).
+    pending: bool,
+    /// Peer notifications are owed (C `bond_peer_notify_work_rearm()`).
+    notify_peers: bool,
+}
+
+impl AdState {
+    /// The state of a bond without slaves.
+    pub(crate) fn new(p: &BondParams) -> Self {
+        let mut params = Params {
+            lacp_fast: false,
+            lacp_active: true,
+            ad_select: lacp::AdSelect::Stable,
+            coupled_control: true,
+            broadcast_neighbor: false,
+            lacp_strict: false,
+            min_links: 0,
+            user_port_key: 0,
+            sys_priority: p.ad_actor_sys_prio,
+            sys_mac: p.ad_actor_system,
+            bond_mac: [0; 6],
+        };
+        set_options(&mut params, p);
+        Self {
+            machines: Machines::new(),
+            params,
+            slaves: KVec::new(),
+            slots: KVec::new(),
+            pending: false,
+            notify_peers: false,
+        }
+    }
+
+    /// The option values the machines read (C `bond->params`), from `p`.
+    pub(crate) fn set_options(&mut self, p: &BondParams) {
+        set_options(&mut self.params, p);
+    }
+
+    fn index_of(&self, s: &Slave) -> Option<usize> {
+        self.slaves.iter().position(|x| core::ptr::eq(&**x, s))
+    }
+
+    /// Refreshes what the machines read of the slaves (C reads `slave->link`,
+    /// `bond_slave_is_up()`, speed and duplex live).
+    fn refresh(&mut self) {
+        for (s, slot) in self.slaves.iter().zip(self.slots.iter_mut()) {
+            refresh_port(s, &mut slot.port);
+        }
+    }
+}
+
+fn refresh_port(s: &Slave, port: &mut lacp::Port) {
+    let link_up = s.link() == Link::Up;
+    port.link_up = link_up;
+    let dev_up = s.is_up();
+    port.dev_up = dev_up;
+    port.slave_up = link_up && dev_up;
+    port.slave_active = s.is_active();
+    let (speed, duplex) = s.speed_duplex();
+    port.speed = speed;
+    port.duplex = duplex;
+}
+
+/// The option-derived part of the machines' settings (C `bond->params`).
+fn set_options(params: &mut Params, p: &BondParams) {
+    params.lacp_fast = p.lacp_fast != 0;
+    params.lacp_active = p.lacp_active != 0;
+    params.ad_select = match p.ad_select {
+        1 => lacp::AdSelect::Bandwidth,
+        2 => lacp::AdSelect::Count,
+        3 => lacp::AdSelect::ActorPortPrio,
+        _ => lacp::AdSelect::Stable,
+    };
+    params.coupled_control = p.coupled_control != 0;
+    params.broadcast_neighbor = p.broadcast_neighbor != 0;
+    params.lacp_strict = p.lacp_strict != 0;
+    params.min_links = p.min_links as u32;
+    params.user_port_key = p.ad_user_port_key;
+}
+
+/// `BOND_AD_INFO(bond).system` from the options (C `bond_3ad_initialize()`,
+/// `bond_3ad_update_ad_actor_settings()`): `ad_actor_system`, or the bond's address when zero.
+fn set_system(params: &mut Params, p: &BondParams, bond_mac: [u8; 6]) {
+    params.sys_priority = p.ad_actor_sys_prio;
+    params.sys_mac = if p.ad_actor_system == [0; 6] {
+        bond_mac
+    } else {
+        p.ad_actor_system
+    };
+}
+
+fn bond_mac(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> [u8; 6] {
+    let a = bond.hw_addr(rtnl);
+    let mut m = [0u8; 6];
+    for (d, s) in m.iter_mut().zip(a.as_slice()) {
+        *d = *s;
+    }
+    m
+}
+
+/// Where the machines' effects go: frames out of the slaves, slave flags (announced later, as
+/// C's `BOND_SLAVE_NOTIFY_LATER`), log lines.
+struct KernelSink<'a> {
+    bond: &'a Dev<BondDriver>,
+    slaves: &'a [Arc<Slave>],
+    all_slaves_active: bool,
+    /// C `ad_cond_set_peer_notif()` was called.
+    peer_notify: bool,
+}
+
+impl KernelSink<'_> {
+    fn send(&self, slot: usize, body: &[u8], headroom: u32, prio: u32) -> bool {
+        let Some(s) = self.slaves.get(slot) else {
+            return false;
+        };
+        let mut src = [0u8; 6];
+        for (d, b) in src.iter_mut().zip(s.perm_hwaddr.as_slice()) {
+            *d = *b;
+        }
+        // The source is the slave's permanent address: the receive side recognises its own
+        // frames looped back by it (C `ad_lacpdu_send()`).
+        send_frame(
+            &s.dev,
+            &lacp::SLOW_PROTO_MAC,
+            &src,
+            lacp::ETH_P_SLOW,
+            body,
+            headroom,
+            prio,
+        )
+        .is_ok()
+    }
+}
+
+impl Sink for KernelSink<'_> {
+    fn send_lacpdu(&mut self, slot: usize, body: &[u8; lacp::LACPDU_LEN]) -> bool {
+        self.send(slot, body, 0, TC_PRIO_CONTROL)
+    }
+
+    fn send_marker(&mut self, slot: usize, body: &[u8; lacp::MARKER_LEN]) -> bool {
+        // C `ad_marker_send()`: 16 bytes of headroom, default priority.
+        self.send(slot, body, 16, 0)
+    }
+
+    fn set_flags(&mut self, slot: usize, f: Flags) {
+        let Some(s) = self.slaves.get(slot) else {
+            return;
+        };
+        match f {
+            Flags::Inactive => s.set_inactive_flags_later(Mode::Ieee8023ad, self.all_slaves_active),
+            Flags::Active => s.set_active_flags_later(),
+            Flags::TxDisabled => s.set_backup_later(true),
+            // `rx_disabled` is the port's own (`lacp::Port`), which only the machines read.
+            Flags::RxEnabled => {}
+        }
+    }
+
+    fn peer_notify(&mut self) {
+        self.peer_notify = true;
+    }
+
+    fn log(&mut self, slot: Option<usize>, msg: lacp::Msg) {
+        if msg.ratelimited() && !crate::safe::devops::net_ratelimit() {
+            return;
+        }
+        if msg.once() && UNKNOWN_SPEED_ONCE.xchg(true, Relaxed) {
+            // C `slave_err_once()`.
+            return;
+        }
+        let level = match msg.level() {
+            lacp::Level::Err => Level::Err,
+            lacp::Level::Warning => Level::Warning,
+            lacp::Level::Notice => Level::Notice,
+            lacp::Level::Info => Level::Info,
+        };
+        match slot.and_then(|i| self.slaves.get(i)) {
+            Some(s) => netdev_printk(
+                level,
+                self.bond,
+                format_args!("(slave {}): {}", s.dev.name_racy(), msg),
+            ),
+            None => netdev_printk(level, self.bond, format_args!("{}", msg)),
+        }
+    }
+}
+
+/// C's `slave_err_once()` of the unknown ethtool speed: printed once per module load.
+static UNKNOWN_SPEED_ONCE: Atomic<bool> = Atomic::new(false);
+
+/// Runs `f` on the bond's 802.3ad state with fresh slave inputs and a sink to the kernel.
+fn with_machines<R>(
+    bond: &Dev<BondDriver>,
+    f: impl FnOnce(&mut Machines, &Params, &mut [Slot], &mut KernelSink<'_>) -> R,
+) -> R {
+    let b = bond.private();
+    let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
+    let mut g = b.ad.lock();
+    let st = &mut *g;
+    st.refresh();
+    let mut sink = KernelSink {
+        bond,
+        slaves: &st.slaves,
+        all_slaves_active,
+        peer_notify: false,
+    };
+    let r = f(&mut st.machines, &st.params, &mut st.slots, &mut sink);
+    st.notify_peers |= sink.peer_notify;
+    r
+}
+
+/// Applies the carrier decision of C `bond_3ad_set_carrier()` (no RTNL needed, as in C).
+fn apply_carrier(bond: &Dev<BondDriver>, up: Option<bool>) {
+    match up {
+        Some(true) if !bond.carrier_ok() => bond.carrier_on(),
+        Some(false) if bond.carrier_ok() => bond.carrier_off(),
+        _ => {}
+    }
+}
+
+/// The carrier decision now (C `bond_3ad_set_carrier()` without acting).
+fn carrier_now(bond: &Dev<BondDriver>) -> Option<bool> {
+    let b = bond.private();
+    let st = b.ad.lock();
+    Machines::carrier(&st.params, &st.slots)
+}
+
+/// Announces the slaves' state changes made without RTNL (C `bond_slave_state_notify()`).
+fn notify_states(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    for s in bond.private().slave_list(rtnl) {
+        s.notify_state(rtnl);
+    }
+}
+
+/// The bond's option values changed (C: the setters of `bond_options.c` that call
+/// `bond_3ad_update_lacp_rate()`, `bond_3ad_update_lacp_active()`,
+/// `bond_3ad_update_ad_actor_settings()`, `bond_3ad_set_carrier()`): the machines' copy follows.
+pub(crate) fn options_changed(
+    bond: &Dev<BondDriver>,
+    old: &BondParams,
+    p: &BondParams,
+    rtnl: &Rtnl,
+) {
+    let mac = bond_mac(bond, rtnl);
+    let b = bond.private();
+    let carrier = {
+        let mut g = b.ad.lock();
+        let st = &mut *g;
+        if old.lacp_fast != p.lacp_fast {
+            Machines::update_lacp_rate(&st.params, &mut st.slots);
+        }
+        if old.lacp_active != p.lacp_active {
+            Machines::update_lacp_active(&st.params, &mut st.slots);
+        }
+        if old.ad_actor_sys_prio != p.ad_actor_sys_prio || old.ad_actor_system != p.ad_actor_system
+        {
+            set_system(&mut st.params, p, mac);
+            Machines::update_actor_settings(&st.params, &mut st.slots);
+        }
+        (old.lacp_strict != p.lacp_strict && p.mode == Mode::Ieee8023ad)
+            .then(|| Machines::carrier(&st.params, &st.slots))
+    };
+    if let Some(c) = carrier {
+        apply_carrier(bond, c);
+    }
+}
+
+/// C `bond_option_actor_port_prio_set()`: a slave's `actor_port_prio`.
+pub(crate) fn set_port_priority(bond: &Dev<BondDriver>, slave: &Slave, prio: u16, rtnl: &Rtnl) {
+    let mac = bond_mac(bond, rtnl);
+    let b = bond.private();
+    let p = b.params(rtnl);
+    let mut g = b.ad.lock();
+    let st = &mut *g;
+    if let Some(i) = st.index_of(slave) {
+        Machines::set_port_priority(&mut st.slots, i, prio);
+    }
+    // C `bond_3ad_update_ad_actor_settings()` re-reads the system identity too.
+    set_system(&mut st.params, &p, mac);
+    Machines::update_actor_settings(&st.params, &mut st.slots);
+}
+
+/// The active aggregator's summary (C `bond_3ad_get_active_agg_info()`).
+pub(crate) fn active_agg_info(bond: &Dev<BondDriver>) -> Option<lacp::AggInfo> {
+    let b = bond.private();
+    let st = b.ad.lock();
+    Machines::active_agg_info(&st.slots)
+}
+
+/// What `/proc`, sysfs and netlink show of a slave's port (C reads it under RCU).
+pub(crate) struct PortView {
+    /// The aggregator the port is attached to.
+    pub(crate) aggregator_id: Option<u16>,
+    /// `actor_oper_port_state`.
+    pub(crate) actor_state: u8,
+    /// `partner_oper.port_state`.
+    pub(crate) partner_state: u8,
+    /// `sm_churn_actor_state`, `sm_churn_partner_state`.
+    pub(crate) churn: (lacp::ChurnState, lacp::ChurnState),
+    /// `SLAVE_AD_INFO(slave)->port_priority`.
+    pub(crate) port_priority: u16,
+    /// The per-slave counters.
+    pub(crate) stats: lacp::Stats,
+}
+
+/// A copy of what reporting shows of `slave`'s port; `None` if it has none.
+pub(crate) fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
+    let b = bond.private();
+    let st = b.ad.lock();
+    let i = st.index_of(slave)?;
+    let port = &st.slots.get(i)?.port;
+    Some(PortView {
+        aggregator_id: port.aggregator_id(),
+        actor_state: port.actor_oper_port_state,
+        partner_state: port.partner_oper.port_state,
+        churn: (port.sm_churn_actor_state, port.sm_churn_partner_state),
+        port_priority: port.port_priority,
+        stats: port.stats,
+    })
+}
+
+/// The bond-wide counters (C `BOND_AD_INFO(bond).stats`).
+pub(crate) fn bond_stats(bond: &Dev<BondDriver>) -> lacp::Stats {
+    bond.private().ad.lock().machines.stats
+}
+
+/// 802.3ad.
+pub(crate) struct Lacp;
+
+impl BondMode for Lacp {
+    const MODE: Mode = Mode::Ieee8023ad;
+    const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
+    /// C `AD_TIMER_INTERVAL`.
+    const TICK_MS: u32 = 100;
+    const RX_PROBE: bool = true;
+    const CARRIER_ALWAYS_CHANGED: bool = true;
+
+    #[inline]
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+        // C `bond_should_broadcast_neighbor()`: with broadcast_neighbor, ARP and IPv6 neighbour
+        // solicitations and advertisements go out of every usable slave.
+        if dev.private().hot.broadcast_neighbor.load(Relaxed) && is_neighbor_msg(&skb) {
+            return super::broadcast::send_all(dev, &set.usable, skb);
+        }
+        // C `bond_3ad_xor_xmit()` over the active aggregator's usable slaves.
+        let h = xmit_hash(dev, &skb);
+        match slaves::xor_slave_index(h, set.usable.len()) {
+            Some(i) => queue_xmit(skb, &set.usable[i]),
+            None => drop_skb(dev, skb),
+        }
+    }
+
+    fn rx_probe(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {
+        // C `bond_3ad_lacpdu_recv()`.
+        if skb.protocol() != lacp::ETH_P_SLOW || skb.dest() != lacp::SLOW_PROTO_MAC {
+            return RxProbe::Pass;
+        }
+        let mut buf = [0u8; lacp::LACPDU_LEN];
+        let body: &[u8] = skb.header(&mut buf).unwrap_or(&[]);
+        let consumed = with_machines(bond, |m, p, slots, sink| {
+            let Some(i) = sink.slaves.iter().position(|x| core::ptr::eq(&**x, slave)) else {
+                return false;
+            };
+            m.rx(p, slots, i, body, sink)
+        });
+        if consumed {
+            RxProbe::Consumed
+        } else {
+            RxProbe::Pass
+        }
+    }
+
+    fn enslave_role(
+        bond: &Dev<BondDriver>,
+        new: &Arc<Slave>,
+        _active: &mut Option<Arc<Slave>>,
+        rtnl: &Rtnl,
+    ) {
+        // C `bond_enslave()`: "the internal mechanism will activate the slaves in the selected
+        // aggregator"; no `curr_active_slave` in this mode.
+        let asa = bond.private().hot.all_slaves_active.load(Relaxed);
+        new.set_inactive_flags(Mode::Ieee8023ad, asa, rtnl);
+    }
+
+    fn enslave(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) -> Result {
+        // C `bond_enslave()`: the port id, `bond_3ad_initialize()` for the first slave,
+        // `bond_3ad_bind_slave()`; then the slow-protocols group while the bond is up.
+        let b = bond.private();
+        let p = b.params(rtnl);
+        let mac = bond_mac(bond, rtnl);
+        let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
+        {
+            let mut g = b.ad.lock();
+            let st = &mut *g;
+            st.slaves.reserve(1, GFP_ATOMIC)?;
+            st.slots.reserve(1, GFP_ATOMIC)?;
+            if st.slots.is_empty() {
+                set_system(&mut st.params, &p, mac);
+                st.machines.initialize();
+            }
+            st.params.bond_mac = mac;
+            let id = Machines::next_id(&st.slots);
+            let link_up = slave.link() == Link::Up;
+            let (speed, duplex) = slave.speed_duplex();
+            // Both vectors have room: these pushes cannot fail any more.
+            st.slaves.push(slave.clone(), GFP_ATOMIC)?;
+            let idx = st.slaves.len() - 1;
+            let mut sink = KernelSink {
+                bond,
+                slaves: &st.slaves,
+                all_slaves_active,
+                peer_notify: false,
+            };
+            let slot = st.machines.bind_with(
+                &st.params,
+                id,
+                link_up,
+                link_up && slave.is_up(),
+                speed,
+                duplex,
+                idx,
+                &mut sink,
+            );
+            st.slots.push(slot, GFP_ATOMIC)?;
+        }
+        if bond.flags() & crate::bindings::IFF_UP != 0 {
+            slave.dev.mc_add(&lacp::SLOW_PROTO_MAC, rtnl);
+        }
+        Ok(())
+    }
+
+    fn release(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) {
+        // C `bond_3ad_unbind_slave()`, then the transmit array without it.
+        let out = with_machines(bond, |m, p, slots, sink| {
+            let i = sink.slaves.iter().position(|x| Arc::ptr_eq(x, slave))?;
+            Some((i, m.unbind(p, slots, i, sink)))
+        });
+        let b = bond.private();
+        if let Some((i, _)) = out {
+            let mut g = b.ad.lock();
+            let st = &mut *g;
+            if i < st.slots.len() {
+                drop(st.slots.remove(i));
+                drop(st.slaves.remove(i));
+            }
+        }
+        b.republish(rtnl);
+        notify_states(bond, rtnl);
+    }
+
+    fn peers_notifiable(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
+        // C `bond_should_notify_peers()`: the active aggregator has a usable slave.
+        let g = kernel::sync::rcu::read_lock();
+        bond.private()
+            .slaves
+            .read(&g)
+            .is_some_and(|s| !s.usable.is_empty())
+    }
+
+    fn open_slave(_bond: &Dev<BondDriver>, _slave: &Slave, _is_active: bool, _rtnl: &Rtnl) {
+        // C `bond_open()` leaves the flags of an 802.3ad slave to the machines.
+    }
+
+    fn opened(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+        // C `bond_open()`: aggregator selection at the first tick, and LACPDUs received.
+        bond.private().ad.lock().machines.initiate_agg_selection(1);
+        for s in bond.private().slave_list(rtnl) {
+            s.dev.mc_add(&lacp::SLOW_PROTO_MAC, rtnl);
+        }
+    }
+
+    fn addrs_flushed(slave: &NetDevice, rtnl: &Rtnl) {
+        // C `bond_hw_addr_flush()`.
+        slave.mc_del(&lacp::SLOW_PROTO_MAC, rtnl);
+    }
+
+    fn link_flags(bond: &Dev<BondDriver>, slave: &Slave, link: Link, rtnl: &Rtnl) {
+        // C `bond_miimon_commit()`: a slave that comes up is kept from being active until its
+        // port is in the active aggregator; one that goes down is made inactive.
+        if link == Link::Up {
+            slave.set_backup(true, rtnl);
+        } else {
+            let b = bond.private();
+            let asa = b.hot.all_slaves_active.load(Relaxed);
+            slave.set_inactive_flags(Mode::Ieee8023ad, asa, rtnl);
+            // The port's `rx_disabled`, which C's `bond_set_slave_inactive_flags()` sets in
+            // 802.3ad mode.
+            let mut st = b.ad.lock();
+            if let Some(port) = st.index_of(slave).and_then(|i| st.slots.get_mut(i)) {
+                port.port.rx_disabled = true;
+            }
+        }
+    }
+
+    fn link_changed(bond: &Dev<BondDriver>, slave: &Arc<Slave>, link: Link, rtnl: &Rtnl) {
+        // C `bond_3ad_handle_link_change()`, then `bond_update_slave_arr()`.
+        with_machines(bond, |m, p, slots, sink| {
+            if let Some(i) = sink.slaves.iter().position(|x| Arc::ptr_eq(x, slave)) {
+                m.link_change(p, slots, i, link == Link::Up, sink);
+            }
+        });
+        bond.private().republish(rtnl);
+    }
+
+    fn speed_changed(bond: &Dev<BondDriver>, slave: &Slave, read_ok: bool, _rtnl: &Rtnl) {
+        // C `bond_slave_netdev_event()`: unreadable speed or duplex would leave the port in a
+        // weird state: the slave is marked failed (down if it never came up) until the MII
+        // monitor sees right values.
+        if !read_ok {
+            slave.init_link(if slave.last_link_up() != 0 {
+                Link::Fail
+            } else {
+                Link::Down
+            });
+        }
+        // C `bond_3ad_adapter_speed_duplex_changed()`.
+        with_machines(bond, |m, p, slots, sink| {
+            if let Some(i) = sink.slaves.iter().position(|x| core::ptr::eq(&**x, slave)) {
+                m.speed_duplex_changed(p, slots, i, sink);
+            }
+        });
+    }
+
+    fn in_tx_array(bond: &Bond, slave: &Slave) -> bool {
+        // C `bond_update_slave_arr()`: the usable slaves of the active aggregator.
+        if !slave.can_tx() {
+            return false;
+        }
+        let st = bond.ad.lock();
+        st.index_of(slave)
+            .is_some_and(|i| Machines::in_active_agg(&st.slots, i))
+    }
+
+    fn carrier(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
+        // C `bond_3ad_set_carrier()`; no slaves: down (C `bond_set_carrier()`).
+        carrier_now(bond).unwrap_or(false)
+    }
+
+    fn tick(bond: &Dev<BondDriver>) {
+        // C `bond_3ad_state_machine_handler()`.
+        let b = bond.private();
+        let (out, carrier) = with_machines(bond, |m, p, slots, sink| {
+            if slots.is_empty() {
+                return (lacp::Outcome::default(), None);
+            }
+            let out = m.tick(p, slots, sink);
+            let c = out.set_carrier.then(|| Machines::carrier(p, slots));
+            (out, c)
+        });
+        if let Some(c) = carrier {
+            apply_carrier(bond, c);
+        }
+        let (owed, peers) = {
+            let mut st = b.ad.lock();
+            st.pending |= out.update_tx_array || st.slaves.iter().any(|s| s.should_notify_any());
+            (st.pending, st.notify_peers)
+        };
+        if owed || peers {
+            // C `bond_slave_arr_work_rearm()`, `bond_slave_state_notify()` and
+            // `bond_peer_notify_handler()`, each under `rtnl_trylock()`: with RTNL busy, the
+            // next tick tries again.
+            if let Some(rtnl) = Rtnl::try_lock() {
+                {
+                    let mut st = b.ad.lock();
+                    st.pending = false;
+                    st.notify_peers = false;
+                }
+                if owed {
+                    b.republish(&rtnl);
+                    notify_states(bond, &rtnl);
+                }
+                if peers {
+                    crate::monitor::peer_notify_reset(&b, &rtnl);
+                }
+            }
+        }
+    }
+
+    fn proc_bond(m: &SeqFile, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+        // C `bond_info_show_master()`, the 802.3ad part.
+        let b = bond.private();
+        let p = b.params(rtnl);
+        seq_print!(m, "\n802.3ad info\n");
+        seq_print!(
+            m,
+            "LACP active: {}\n",
+            (if p.lacp_active != 0 { "on" } else { "off" })
+        );
+        seq_print!(
+            m,
+            "LACP rate: {}\n",
+            (if p.lacp_fast != 0 { "fast" } else { "slow" })
+        );
+        seq_print!(m, "Min links: {}\n", p.min_links);
+        seq_print!(
+            m,
+            "Aggregator selection policy (ad_select): {}\n",
+            crate::netlink::options::value_name(
+                crate::netlink::options::OptionId::AdSelect,
+                p.ad_select
+            )
+            .unwrap_or("")
+        );
+        if crate::safe::devops::capable_net_admin() {
+            let (prio, mac, info) = {
+                let st = b.ad.lock();
+                (
+                    st.params.sys_priority,
+                    st.params.sys_mac,
+                    Machines::active_agg_info(&st.slots),
+                )
+            };
+            seq_print!(m, "System priority: {}\n", prio);
+            seq_print!(m, "System MAC address: {}\n", Mac(mac));
+            match info {
+                None => seq_print!(
+                    m,
+                    "bond {} has no active aggregator\n",
+                    bond.name(rtnl).to_str().unwrap_or("?")
+                ),
+                Some(a) => {
+                    seq_print!(m, "Active Aggregator Info:\n");
+                    seq_print!(m, "\tAggregator ID: {}\n", a.aggregator_id);
+                    seq_print!(m, "\tNumber of ports: {}\n", a.ports);
+                    seq_print!(m, "\tActor Key: {}\n", a.actor_key);
+                    seq_print!(m, "\tPartner Key: {}\n", a.partner_key);
+                    seq_print!(m, "\tPartner Mac Address: {}\n", Mac(a.partner_system));
+                }
+            }
+        }
+    }
+
+    fn proc_slave(m: &SeqFile, bond: &Dev<BondDriver>, slave: &Slave, _rtnl: &Rtnl) {
+        // C `bond_info_show_slave()`, the 802.3ad part.
+        let b = bond.private();
+        let st = b.ad.lock();
+        let Some(port) = st
+            .index_of(slave)
+            .and_then(|i| st.slots.get(i))
+            .map(|s| &s.port)
+        else {
+            seq_print!(m, "Aggregator ID: N/A\n");
+            return;
+        };
+        let Some(agg) = port.aggregator_id() else {
+            seq_print!(m, "Aggregator ID: N/A\n");
+            return;
+        };
+        seq_print!(m, "Aggregator ID: {}\n", agg);
+        seq_print!(
+            m,
+            "Actor Churn State: {}\n",
+            port.sm_churn_actor_state.desc()
+        );
+        seq_print!(
+            m,
+            "Partner Churn State: {}\n",
+            port.sm_churn_partner_state.desc()
+        );
+        seq_print!(
+            m,
+            "Actor Churned Count: {}\n",
+            port.churn_actor_count as i32
+        );
+        seq_print!(
+            m,
+            "Partner Churned Count: {}\n",
+            port.churn_partner_count as i32
+        );
+        if crate::safe::devops::capable_net_admin() {
+            seq_print!(m, "details actor lacp pdu:\n");
+            seq_print!(m, "    system priority: {}\n", port.actor_system_priority);
+            seq_print!(m, "    system mac address: {}\n", Mac(port.actor_system));
+            seq_print!(m, "    port key: {}\n", port.actor_oper_port_key);
+            seq_print!(m, "    port priority: {}\n", port.actor_port_priority);
+            seq_print!(m, "    port number: {}\n", port.actor_port_number);
+            seq_print!(m, "    port state: {}\n", port.actor_oper_port_state);
+            let po = &port.partner_oper;
+            seq_print!(m, "details partner lacp pdu:\n");
+            seq_print!(m, "    system priority: {}\n", po.system_priority);
+            seq_print!(m, "    system mac address: {}\n", Mac(po.system));
+            seq_print!(m, "    oper key: {}\n", po.key);
+            seq_print!(m, "    port priority: {}\n", po.port_priority);
+            seq_print!(m, "    port number: {}\n", po.port_number);
+            seq_print!(m, "    port state: {}\n", po.port_state);
+        }
+    }
+}
+
+/// C `bond_should_broadcast_neighbor()`'s test: an ARP packet, or an IPv6 neighbour
+/// solicitation or advertisement.
+fn is_neighbor_msg(skb: &SkBuff) -> bool {
+    const ETH_P_ARP: u16 = 0x0806;
+    const ETH_P_IPV6: u16 = 0x86dd;
+    const NEXTHDR_ICMP: u8 = 58;
+    const NDISC_NEIGHBOUR_SOLICITATION: u8 = 135;
+    const NDISC_NEIGHBOUR_ADVERTISEMENT: u8 = 136;
+    match skb.protocol() {
+        ETH_P_ARP => true,
+        ETH_P_IPV6 => {
+            // struct ipv6hdr (40 bytes, `nexthdr` at 6) + struct icmp6hdr (8, `icmp6_type` first).
+            let mut buf = [0u8; 48];
+            skb.header_at(skb.network_offset(), &mut buf)
+                .is_some_and(|h| {
+                    h.get(6) == Some(&NEXTHDR_ICMP)
+                        && matches!(
+                            h.get(40),
+                            Some(&(NDISC_NEIGHBOUR_SOLICITATION | NDISC_NEIGHBOUR_ADVERTISEMENT))
+                        )
+                })
+        }
+        _ => false,
+    }
+}
+
+/// `%pM`.
+pub(crate) struct Mac(pub(crate) [u8; 6]);
+
+impl kernel::fmt::Display for Mac {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
+
+impl core::fmt::Display for Mac {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let m = &self.0;
+        write!(
+            f,
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            m[0], m[1], m[2], m[3], m[4], m[5]
+        )
+    }
+}

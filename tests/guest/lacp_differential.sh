@@ -1,0 +1,78 @@
+#!/bin/bash
+# Differential test of 802.3ad: the same sequence against our module and the C module, one after
+# the other in this guest (tests/guest/lib.sh, `differential`). bond0 (3 veth slaves) aggregates
+# with bond1, a bond of the same module in netns `peer`; after each phase everything a user reads
+# is recorded: `ip -d -j link` of the bond and its slaves (IFLA_BOND_AD_INFO, the slaves'
+# IFLA_BOND_SLAVE_AD_* attributes), every sysfs file of bonding/ and bonding_slave/,
+# /proc/net/bonding/bond0 (802.3ad info, active aggregator, LACP details of each port), the
+# 802.3ad counters of `ip -s` link xstats, plus the exit codes, messages and kernel log lines of
+# each step (compared as sets: two bonds log concurrently). The two transcripts must be equal.
+. "$(dirname "$0")/lib.sh"
+DIFF_SED=(-e 's/"(ifindex|link_index|link|link_netnsid)":[0-9]+/"\1":N/g' -e 's/(eth[0-9])@if[0-9]+/\1@ifN/g')
+DIFF_LOG_SORT=1
+sysw() { echo "$2" > "$1"; }
+both_up() { ip link set bond0 up && ip -n peer link set bond1 up; }
+dump() {
+    echo "--- state"
+    ip -d -j link show bond0 2>&1 | diff_norm | sed -E 's/"(gso|tso|gro)[a-z_0-9]*":[0-9]+,?//g'
+    for s in eth0 eth1 eth2; do ip -d -j link show $s 2>/dev/null | diff_norm | grep -o '"info_slave_data":{[^}]*}'; done
+    grep -r . /sys/class/net/bond0/bonding/ /sys/class/net/eth[0-2]/bonding_slave/ 2>/dev/null | diff_norm
+    cat /proc/net/bonding/bond0 2>&1 | diff_norm
+    echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
+    ip -n peer -d -j link show bond1 2>&1 | diff_norm | grep -o '"ad_info":{[^}]*}'
+}
+# The LACPDU counters move with time; what must hold is that they count (both modules).
+counters() {
+    local j rx tx
+    j=$(ip -j stats show dev "$1" group xstats_slave subgroup bond suite 802.3ad 2>/dev/null)
+    rx=$(jq -r '.[0].linkxstats.bond["802.3ad"].lacpdu_rx // .[0].bond["802.3ad"].lacpdu_rx // empty' <<< "$j" 2>/dev/null)
+    tx=$(jq -r '.[0].linkxstats.bond["802.3ad"].lacpdu_tx // .[0].bond["802.3ad"].lacpdu_tx // empty' <<< "$j" 2>/dev/null)
+    echo "xstats $1: lacpdu rx>0 $([ "${rx:-0}" -gt 0 ] && echo yes || echo no) tx>0 $([ "${tx:-0}" -gt 0 ] && echo yes || echo no)"
+}
+sequence() {
+    local load=$1 i
+    step $load max_bonds=0
+    ip netns add peer
+    for i in 0 1 2; do
+        ip link add eth$i type veth peer name p$i
+        ip link set p$i netns peer
+    done
+    step ip link add bond0 type bond mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy layer3+4
+    step ip -n peer link add bond1 type bond mode 802.3ad miimon 100 lacp_rate fast ad_actor_sys_prio 100 ad_actor_system 02:00:00:00:00:01 ad_user_port_key 3
+    step ip link set bond0 type bond ad_actor_sys_prio 0
+    step ip link set bond0 type bond ad_actor_system 01:00:5e:00:00:01
+    step ip link set bond0 type bond ad_user_port_key 1024
+    step ip link set bond0 type bond arp_interval 100
+    step ip link set bond0 type bond packets_per_slave 3
+    step ip link set bond0 type bond ad_select count
+    step sysw /sys/class/net/bond0/bonding/ad_select bandwidth
+    step sysw /sys/class/net/bond0/bonding/lacp_rate slow
+    step sysw /sys/class/net/bond0/bonding/lacp_rate fast
+    step sysw /sys/class/net/bond0/bonding/ad_actor_sys_prio 65535
+    dump
+    for i in 0 1 2; do
+        step ip link set eth$i master bond0
+        step ip -n peer link set p$i master bond1
+    done
+    step ip link set eth1 type bond_slave actor_port_prio 200
+    step_wait 4 both_up
+    dump
+    counters eth0
+    step_wait 3 ip -n peer link set p1 down
+    dump
+    step_wait 4 ip -n peer link set p1 up
+    dump
+    step_wait 2 ip link set eth2 nomaster
+    dump
+    step ip link set bond0 type bond min_links 3
+    echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
+    step ip link set bond0 type bond min_links 0
+    step ip link del bond0
+    step ip netns del peer
+    for i in 0 1 2; do ip link del eth$i 2>/dev/null; done
+    sleep 0.5
+    step modprobe -r bonding
+}
+
+differential lacp_differential sequence
+finish
