@@ -188,6 +188,8 @@ pub(crate) struct Bond {
     pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
     #[pin]
     pub(crate) mode_work: DevWork<BondDriver, MODE_WORK>,
+    /// When the mode's periodic work is due next (jiffies): it runs at a fixed rate.
+    pub(crate) mode_due: Atomic<usize>,
     #[pin]
     pub(crate) arp_work: DevWork<BondDriver, ARP_WORK>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
@@ -236,6 +238,7 @@ impl Bond {
             mii_work <- DevWork::new(),
             mcast_work <- DevWork::new(),
             mode_work <- DevWork::new(),
+            mode_due: Atomic::new(0),
             arp_work <- DevWork::new(),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             ad <- crate::safe::bhlock::new_spinlock_bh!(crate::policy::lacp::AdState::new(&p), "bond_mode_lock"),

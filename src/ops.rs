@@ -112,6 +112,7 @@ impl Driver for BondDriver {
         }
         crate::policy::opened(mode, dev, rtnl);
         if crate::policy::tick_ms(mode) != 0 {
+            bond.mode_due.store(crate::safe::devops::jiffies(), Relaxed);
             bond.mode_work.queue(0);
         }
         if p.arp_interval != 0 {

@@ -465,31 +465,30 @@ impl BondMode for Lacp {
     }
 
     fn release(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) {
-        // C `bond_3ad_unbind_slave()`, then the transmit array without it.
-        let out = with_machines(bond, |m, p, slots, sink| {
-            let i = sink.slaves.iter().position(|x| Arc::ptr_eq(x, slave))?;
-            Some((i, m.unbind(p, slots, i, sink)))
-        });
+        // C `bond_3ad_unbind_slave()`, then the transmit array without it. The unbind and the
+        // removal of the slot are one critical section: the machines' links between slots are
+        // renumbered for that removal.
         let b = bond.private();
-        if let Some((i, _)) = out {
+        let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
+        {
             let mut g = b.ad.lock();
             let st = &mut *g;
-            if i < st.slots.len() {
+            st.refresh();
+            if let Some(i) = st.index_of(slave) {
+                let mut sink = KernelSink {
+                    bond,
+                    slaves: &st.slaves,
+                    all_slaves_active,
+                    peer_notify: false,
+                };
+                st.machines.unbind(&st.params, &mut st.slots, i, &mut sink);
+                st.notify_peers |= sink.peer_notify;
                 drop(st.slots.remove(i));
                 drop(st.slaves.remove(i));
             }
         }
         b.republish(rtnl);
         notify_states(bond, rtnl);
-    }
-
-    fn peers_notifiable(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
-        // C `bond_should_notify_peers()`: the active aggregator has a usable slave.
-        let g = kernel::sync::rcu::read_lock();
-        bond.private()
-            .slaves
-            .read(&g)
-            .is_some_and(|s| !s.usable.is_empty())
     }
 
     fn open_slave(_bond: &Dev<BondDriver>, _slave: &Slave, _is_active: bool, _rtnl: &Rtnl) {
