@@ -40,6 +40,10 @@ pub(crate) const MCAST_WORK: u8 = 1;
 pub(crate) const MODE_WORK: u8 = 2;
 /// The ARP/NS link monitor (C `arp_work`).
 pub(crate) const ARP_WORK: u8 = 3;
+/// A rebuild of the transmit array owed by a path without RTNL (C `slave_arr_work`).
+pub(crate) const ARR_WORK: u8 = 4;
+/// Peer notifications owed by a path without RTNL (C `peer_notify_work`).
+pub(crate) const PEER_WORK: u8 = 5;
 
 /// What the data path and the MII monitor read of the slaves, without RTNL: one immutable
 /// snapshot, published with RCU and rebuilt from the control-path state ([`Bond::republish`])
@@ -192,6 +196,13 @@ pub(crate) struct Bond {
     pub(crate) mode_due: Atomic<usize>,
     #[pin]
     pub(crate) arp_work: DevWork<BondDriver, ARP_WORK>,
+    #[pin]
+    pub(crate) arr_work: DevWork<BondDriver, ARR_WORK>,
+    #[pin]
+    pub(crate) peer_work: DevWork<BondDriver, PEER_WORK>,
+    /// The mode's receive probe runs (C `bond->recv_probe` set by `bond_open()` for 802.3ad):
+    /// while the bond is up.
+    pub(crate) mode_rx: Atomic<bool>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
@@ -240,6 +251,9 @@ impl Bond {
             mode_work <- DevWork::new(),
             mode_due: Atomic::new(0),
             arp_work <- DevWork::new(),
+            arr_work <- DevWork::new(),
+            peer_work <- DevWork::new(),
+            mode_rx: Atomic::new(false),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             ad <- crate::safe::bhlock::new_spinlock_bh!(crate::policy::lacp::AdState::new(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),
@@ -254,6 +268,8 @@ impl Bond {
         self.mcast_work.attach(dev);
         self.mode_work.attach(dev);
         self.arp_work.attach(dev);
+        self.arr_work.attach(dev);
+        self.peer_work.attach(dev);
     }
 
     /// C `bond_work_cancel_all()`.
@@ -262,6 +278,8 @@ impl Bond {
         self.arp_work.cancel_sync();
         self.mode_work.cancel_sync();
         self.mcast_work.cancel_sync();
+        self.arr_work.cancel_sync();
+        self.peer_work.cancel_sync();
     }
 
     /// `current_arp_slave`, if it is one of `set`'s slaves.

@@ -82,29 +82,7 @@ pub(crate) fn for_rx_slaves(bond: &Dev<BondDriver>, rtnl: &Rtnl, f: impl Fn(&Net
 /// C `bond_set_carrier()`: returns whether the carrier changed (as the mode reports it: C's
 /// `bond_3ad_set_carrier()` says "changed" whenever the bond has slaves).
 pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
-    let b = bond.private();
-    let up = policy::carrier(b.mode(), bond, rtnl);
-    let changed = apply_carrier(bond, up);
-    if b.slave_count(rtnl) != 0 && policy::carrier_always_changed(b.mode()) {
-        return true;
-    }
-    changed
-}
-
-/// Sets the bond's carrier to `up`; returns whether it changed.
-fn apply_carrier(bond: &Dev<BondDriver>, up: bool) -> bool {
-    if up {
-        if !bond.carrier_ok() {
-            bond.carrier_on();
-            return true;
-        }
-        return false;
-    }
-    if bond.carrier_ok() {
-        bond.carrier_off();
-        return true;
-    }
-    false
+    policy::set_carrier(bond.private().mode(), bond, rtnl)
 }
 
 /// C `bond_hw_addr_swap()`.
@@ -251,6 +229,9 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
             }
             n.delay.store(0, Relaxed);
             n.set_link(Link::Up, rtnl);
+            // The mode learns the link change as from the MII monitor's commit (C:
+            // `bond_3ad_handle_link_change()`, `bond_alb_handle_link_change()`).
+            policy::link_changed(mode, bond, n, Link::Up, rtnl);
         } else if mode.uses_primary() {
             slave_pr!(
                 Info,

@@ -4,7 +4,7 @@
 //! `bond_miimon_commit()`), peer notifications and IGMP resends.
 
 use crate::bindings;
-use crate::bond::{Bond, BondDriver, MCAST_WORK, MII_WORK, MODE_WORK};
+use crate::bond::{Bond, BondDriver, ARR_WORK, MCAST_WORK, MII_WORK, MODE_WORK, PEER_WORK};
 use crate::enslave::{select_active_slave, set_carrier};
 use crate::modes::{slaves, slaves::Link};
 use crate::policy;
@@ -266,6 +266,29 @@ impl WorkHandler<MODE_WORK> for BondDriver {
         // Late by less than a period: run again at once to catch up.
         let delay = usize::try_from(next.wrapping_sub(now) as isize).unwrap_or(0);
         b.mode_work.queue(delay);
+    }
+}
+
+impl WorkHandler<ARR_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // C `bond_slave_arr_handler()`: retried a jiffy later while RTNL is busy.
+        let b = dev.private();
+        match Rtnl::try_lock() {
+            Some(rtnl) => b.republish(&rtnl),
+            None => b.arr_work.queue(1),
+        }
+    }
+}
+
+impl WorkHandler<PEER_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // C `bond_peer_notify_handler()`: the notifications restart (the MII monitor sends
+        // them); retried a jiffy later while RTNL is busy.
+        let b = dev.private();
+        match Rtnl::try_lock() {
+            Some(rtnl) => peer_notify_reset(&b, &rtnl),
+            None => b.peer_work.queue(1),
+        }
     }
 }
 

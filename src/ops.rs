@@ -111,6 +111,7 @@ impl Driver for BondDriver {
             bond.mii_work.queue(0);
         }
         crate::policy::opened(mode, dev, rtnl);
+        bond.mode_rx.store(true, Relaxed);
         if crate::policy::tick_ms(mode) != 0 {
             bond.mode_due.store(crate::safe::devops::jiffies(), Relaxed);
             bond.mode_work.queue(0);
@@ -129,6 +130,7 @@ impl Driver for BondDriver {
         bond.cancel_all_work();
         bond.send_peer_notif.store(0, Relaxed);
         bond.arp_rx.store(false, Relaxed);
+        bond.mode_rx.store(false, Relaxed);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
                 crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);

@@ -145,7 +145,6 @@ fn apply(
 ) -> Result {
     let b = dev.private();
     let mut p = b.params(rtnl);
-    let old = p;
     let n = v.unwrap_or(0);
     match id {
         OptionId::Mode => {
@@ -434,8 +433,8 @@ fn apply(
             crate::policy::lacp::set_port_priority(dev, &s, x as u16, rtnl);
         }
     }
-    // The 802.3ad machines keep their own copy of the settings they read without RTNL.
-    crate::policy::lacp::options_changed(dev, &old, &b.params(rtnl), rtnl);
+    // What the option does to the 802.3ad machines' state.
+    crate::policy::lacp::option_set(dev, id, rtnl);
     Ok(())
 }
 

@@ -225,6 +225,12 @@ impl Slave {
         self.inactive.store(false, Relaxed);
     }
 
+    /// Whether a backup-state change made with a `_later` setter is waiting to be announced
+    /// (C `slave->should_notify`).
+    pub(crate) fn should_notify_state(&self) -> bool {
+        self.should_notify.load(Relaxed)
+    }
+
     /// Whether a change made with a `_later` setter is waiting to be announced.
     pub(crate) fn should_notify_any(&self) -> bool {
         self.should_notify.load(Relaxed) || self.should_notify_link.load(Relaxed)
@@ -415,7 +421,7 @@ impl RxHandler for Slave {
             let b = bond.private();
             if b.arp_rx.load(Relaxed) {
                 crate::arpmon::rcv_validate(bond, self, skb);
-            } else if crate::policy::ANY_RX_PROBE {
+            } else if crate::policy::ANY_RX_PROBE && b.mode_rx.load(Relaxed) {
                 if let crate::policy::RxProbe::Consumed =
                     crate::policy::rx_probe(b.mode(), bond, self, skb)
                 {

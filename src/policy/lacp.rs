@@ -14,6 +14,7 @@ use super::{BondMode, LagTxType, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
 use crate::modes::{slaves, slaves::Link, Mode};
+use crate::netlink::options::OptionId;
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::print::{netdev_printk, Level};
@@ -34,10 +35,6 @@ pub(crate) struct AdState {
     /// The slaves whose ports `slots` holds, in the same (enslave) order.
     slaves: KVec<Arc<Slave>>,
     slots: KVec<Slot>,
-    /// A transmit-array rebuild or slave notification is owed (the tick found RTNL busy).
-    pending: bool,
-    /// Peer notifications are owed (C `bond_peer_notify_work_rearm()`).
-    notify_peers: bool,
 }
 
 impl AdState {
@@ -52,8 +49,9 @@ impl AdState {
             lacp_strict: false,
             min_links: 0,
             user_port_key: 0,
-            sys_priority: p.ad_actor_sys_prio,
-            sys_mac: p.ad_actor_system,
+            // C `BOND_AD_INFO(bond).system`: zero until the first slave is bound.
+            sys_priority: 0,
+            sys_mac: [0; 6],
             bond_mac: [0; 6],
         };
         set_options(&mut params, p);
@@ -62,8 +60,6 @@ impl AdState {
             params,
             slaves: KVec::new(),
             slots: KVec::new(),
-            pending: false,
-            notify_peers: false,
         }
     }
 
@@ -213,9 +209,9 @@ impl Sink for KernelSink<'_> {
             Some(s) => netdev_printk(
                 level,
                 self.bond,
-                format_args!("(slave {}): {}", s.dev.name_racy(), msg),
+                format_args!("(slave {}): {}\n", s.dev.name_racy(), msg),
             ),
-            None => netdev_printk(level, self.bond, format_args!("{}", msg)),
+            None => netdev_printk(level, self.bond, format_args!("{}\n", msg)),
         }
     }
 }
@@ -240,24 +236,24 @@ fn with_machines<R>(
         peer_notify: false,
     };
     let r = f(&mut st.machines, &st.params, &mut st.slots, &mut sink);
-    st.notify_peers |= sink.peer_notify;
+    if sink.peer_notify {
+        // C `ad_cond_set_peer_notif()`: `bond_peer_notify_work_rearm(bond, 0)`.
+        b.peer_work.queue(0);
+    }
     r
 }
 
-/// Applies the carrier decision of C `bond_3ad_set_carrier()` (no RTNL needed, as in C).
-fn apply_carrier(bond: &Dev<BondDriver>, up: Option<bool>) {
-    match up {
-        Some(true) if !bond.carrier_ok() => bond.carrier_on(),
-        Some(false) if bond.carrier_ok() => bond.carrier_off(),
-        _ => {}
+/// C `bond_3ad_set_carrier()` with the mode lock held, as C calls it: the carrier follows the
+/// active aggregator and `min_links` (`netif_carrier_on()`/`off()` need no RTNL). Returns
+/// whether the bond has slaves (C's return value).
+fn set_carrier_locked(bond: &Dev<BondDriver>, p: &Params, slots: &[Slot]) -> bool {
+    match Machines::carrier(p, slots) {
+        Some(up) => {
+            super::apply_carrier(bond, up);
+            true
+        }
+        None => false,
     }
-}
-
-/// The carrier decision now (C `bond_3ad_set_carrier()` without acting).
-fn carrier_now(bond: &Dev<BondDriver>) -> Option<bool> {
-    let b = bond.private();
-    let st = b.ad.lock();
-    Machines::carrier(&st.params, &st.slots)
 }
 
 /// Announces the slaves' state changes made without RTNL (C `bond_slave_state_notify()`).
@@ -267,36 +263,40 @@ fn notify_states(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
     }
 }
 
-/// The bond's option values changed (C: the setters of `bond_options.c` that call
-/// `bond_3ad_update_lacp_rate()`, `bond_3ad_update_lacp_active()`,
-/// `bond_3ad_update_ad_actor_settings()`, `bond_3ad_set_carrier()`): the machines' copy follows.
-pub(crate) fn options_changed(
-    bond: &Dev<BondDriver>,
-    old: &BondParams,
-    p: &BondParams,
-    rtnl: &Rtnl,
-) {
-    let mac = bond_mac(bond, rtnl);
+/// An option was set (the 802.3ad part of C's setters in `bond_options.c`): the rate and
+/// activity go to every port's state, the system identity to every port (which then transmits),
+/// `lacp_strict` to the carrier. The other option values reach the machines through
+/// [`AdState::set_options`] (`Bond::set_params`).
+pub(crate) fn option_set(bond: &Dev<BondDriver>, id: OptionId, rtnl: &Rtnl) {
     let b = bond.private();
-    let carrier = {
-        let mut g = b.ad.lock();
-        let st = &mut *g;
-        if old.lacp_fast != p.lacp_fast {
+    match id {
+        // C `bond_3ad_update_lacp_rate()`.
+        OptionId::LacpRate => {
+            let mut st = b.ad.lock();
+            let st = &mut *st;
             Machines::update_lacp_rate(&st.params, &mut st.slots);
         }
-        if old.lacp_active != p.lacp_active {
+        // C `bond_3ad_update_lacp_active()`.
+        OptionId::LacpActive => {
+            let mut st = b.ad.lock();
+            let st = &mut *st;
             Machines::update_lacp_active(&st.params, &mut st.slots);
         }
-        if old.ad_actor_sys_prio != p.ad_actor_sys_prio || old.ad_actor_system != p.ad_actor_system
-        {
-            set_system(&mut st.params, p, mac);
+        // C `bond_3ad_update_ad_actor_settings()`.
+        OptionId::AdActorSysPrio | OptionId::AdActorSystem => {
+            let p = b.params(rtnl);
+            let mac = bond_mac(bond, rtnl);
+            let mut st = b.ad.lock();
+            let st = &mut *st;
+            set_system(&mut st.params, &p, mac);
             Machines::update_actor_settings(&st.params, &mut st.slots);
         }
-        (old.lacp_strict != p.lacp_strict && p.mode == Mode::Ieee8023ad)
-            .then(|| Machines::carrier(&st.params, &st.slots))
-    };
-    if let Some(c) = carrier {
-        apply_carrier(bond, c);
+        // C `bond_option_lacp_strict_set()`: `bond_3ad_set_carrier()`.
+        OptionId::LacpStrict => {
+            let st = b.ad.lock();
+            set_carrier_locked(bond, &st.params, &st.slots);
+        }
+        _ => {}
     }
 }
 
@@ -368,7 +368,6 @@ impl BondMode for Lacp {
     /// C `AD_TIMER_INTERVAL`.
     const TICK_MS: u32 = 100;
     const RX_PROBE: bool = true;
-    const CARRIER_ALWAYS_CHANGED: bool = true;
 
     #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
@@ -379,8 +378,8 @@ impl BondMode for Lacp {
         }
         // C `bond_3ad_xor_xmit()` over the active aggregator's usable slaves.
         let h = xmit_hash(dev, &skb);
-        match slaves::xor_slave_index(h, set.usable.len()) {
-            Some(i) => queue_xmit(skb, &set.usable[i]),
+        match slaves::xor_slave_index(h, set.usable.len()).and_then(|i| set.usable.get(i)) {
+            Some(s) => queue_xmit(skb, s),
             None => drop_skb(dev, skb),
         }
     }
@@ -482,7 +481,9 @@ impl BondMode for Lacp {
                     peer_notify: false,
                 };
                 st.machines.unbind(&st.params, &mut st.slots, i, &mut sink);
-                st.notify_peers |= sink.peer_notify;
+                if sink.peer_notify {
+                    b.peer_work.queue(0);
+                }
                 drop(st.slots.remove(i));
                 drop(st.slaves.remove(i));
             }
@@ -565,47 +566,43 @@ impl BondMode for Lacp {
             .is_some_and(|i| Machines::in_active_agg(&st.slots, i))
     }
 
-    fn carrier(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
-        // C `bond_3ad_set_carrier()`; no slaves: down (C `bond_set_carrier()`).
-        carrier_now(bond).unwrap_or(false)
+    fn set_carrier(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
+        // C `bond_set_carrier()`: no slaves, down; else `bond_3ad_set_carrier()`, which reports
+        // a change whatever happened.
+        let b = bond.private();
+        let st = b.ad.lock();
+        if st.slots.is_empty() {
+            return super::apply_carrier(bond, false);
+        }
+        set_carrier_locked(bond, &st.params, &st.slots)
     }
 
     fn tick(bond: &Dev<BondDriver>) {
         // C `bond_3ad_state_machine_handler()`.
         let b = bond.private();
-        let (out, carrier) = with_machines(bond, |m, p, slots, sink| {
+        let out = with_machines(bond, |m, p, slots, sink| {
             if slots.is_empty() {
-                return (lacp::Outcome::default(), None);
+                return lacp::Outcome::default();
             }
             let out = m.tick(p, slots, sink);
-            let c = out.set_carrier.then(|| Machines::carrier(p, slots));
-            (out, c)
+            if out.set_carrier {
+                set_carrier_locked(bond, p, slots);
+            }
+            out
         });
-        if let Some(c) = carrier {
-            apply_carrier(bond, c);
+        // C `bond_slave_arr_work_rearm(bond, 0)`.
+        if out.update_tx_array {
+            b.arr_work.queue(0);
         }
-        let (owed, peers) = {
-            let mut st = b.ad.lock();
-            st.pending |= out.update_tx_array || st.slaves.iter().any(|s| s.should_notify_any());
-            (st.pending, st.notify_peers)
+        // C: `bond_slave_state_notify()` if a slave's state changed and RTNL is free now (else
+        // the next tick finds it still to do).
+        let notify = {
+            let st = b.ad.lock();
+            st.slaves.iter().any(|s| s.should_notify_state())
         };
-        if owed || peers {
-            // C `bond_slave_arr_work_rearm()`, `bond_slave_state_notify()` and
-            // `bond_peer_notify_handler()`, each under `rtnl_trylock()`: with RTNL busy, the
-            // next tick tries again.
+        if notify {
             if let Some(rtnl) = Rtnl::try_lock() {
-                {
-                    let mut st = b.ad.lock();
-                    st.pending = false;
-                    st.notify_peers = false;
-                }
-                if owed {
-                    b.republish(&rtnl);
-                    notify_states(bond, &rtnl);
-                }
-                if peers {
-                    crate::monitor::peer_notify_reset(&b, &rtnl);
-                }
+                notify_states(bond, &rtnl);
             }
         }
     }
@@ -666,6 +663,7 @@ impl BondMode for Lacp {
 
     fn proc_slave(m: &SeqFile, bond: &Dev<BondDriver>, slave: &Slave, _rtnl: &Rtnl) {
         // C `bond_info_show_slave()`, the 802.3ad part.
+        let admin = crate::safe::devops::capable_net_admin();
         let b = bond.private();
         let st = b.ad.lock();
         let Some(port) = st
@@ -701,7 +699,7 @@ impl BondMode for Lacp {
             "Partner Churned Count: {}\n",
             port.churn_partner_count as i32
         );
-        if crate::safe::devops::capable_net_admin() {
+        if admin {
             seq_print!(m, "details actor lacp pdu:\n");
             seq_print!(m, "    system priority: {}\n", port.actor_system_priority);
             seq_print!(m, "    system mac address: {}\n", Mac(port.actor_system));

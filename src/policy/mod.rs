@@ -193,18 +193,15 @@ pub(crate) trait BondMode {
         slave.can_tx()
     }
 
-    /// The bond's carrier (C `bond_set_carrier()`; 802.3ad: `bond_3ad_set_carrier()`): default,
-    /// up while any slave's link is up.
-    fn carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
-        bond.private()
+    /// Sets the bond's carrier (C `bond_set_carrier()`; 802.3ad: `bond_3ad_set_carrier()`) and
+    /// returns whether it changed, as C reports it. Default: up while any slave's link is up.
+    fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+        let up = bond
+            .private()
             .slave_list(rtnl)
-            .any(|s| s.link() == Link::Up)
+            .any(|s| s.link() == Link::Up);
+        apply_carrier(bond, up)
     }
-
-    /// Whether C's carrier update reports a change whatever happened, as long as the bond has
-    /// slaves (`bond_3ad_set_carrier()` returns 1): then `bond_select_active_slave()` always
-    /// logs the carrier after changing the active slave.
-    const CARRIER_ALWAYS_CHANGED: bool = false;
 
     /// One round of the ARP/NS link monitor, while `arp_interval` is set (C `bond_arp_monitor()`);
     /// returns the delay to the next round in jiffies. Default: the load-balancing monitor (C
@@ -398,11 +395,6 @@ pub(crate) fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool {
     dispatch!(mode, M => M::in_tx_array(bond, slave), false)
 }
 
-/// [`BondMode::CARRIER_ALWAYS_CHANGED`].
-pub(crate) const fn carrier_always_changed(mode: Mode) -> bool {
-    dispatch!(mode, M => M::CARRIER_ALWAYS_CHANGED, false)
-}
-
 /// [`BondMode::peers_notifiable`].
 pub(crate) fn peers_notifiable(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
     dispatch!(mode, M => M::peers_notifiable(bond, rtnl), false)
@@ -429,9 +421,22 @@ pub(crate) fn speed_changed(
     dispatch!(mode, M => M::speed_changed(bond, slave, read_ok, rtnl), ())
 }
 
-/// [`BondMode::carrier`].
-pub(crate) fn carrier(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
-    dispatch!(mode, M => M::carrier(bond, rtnl), false)
+/// [`BondMode::set_carrier`] (a bond of an unregistered mode cannot exist: down).
+pub(crate) fn set_carrier(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
+    dispatch!(mode, M => M::set_carrier(bond, rtnl), apply_carrier(bond, false))
+}
+
+/// Turns the bond's carrier on or off; returns whether it changed.
+pub(crate) fn apply_carrier(bond: &Dev<BondDriver>, up: bool) -> bool {
+    if up == bond.carrier_ok() {
+        return false;
+    }
+    if up {
+        bond.carrier_on();
+    } else {
+        bond.carrier_off();
+    }
+    true
 }
 
 /// [`BondMode::arp_monitor`] (a mode not registered cannot be set; C's default would be the

@@ -410,14 +410,20 @@ impl NetDevice {
 
     /// `dev_mc_add(dev, addr)`: joins a link-layer multicast group (C `dev_mc_add(slave_dev,
     /// lacpdu_mcast_addr)`). The error, if any, is ignored as C ignores it.
+    /// Does nothing on a device whose addresses are not 6 bytes long.
     pub(crate) fn mc_add(&self, addr: &[u8; 6], _rtnl: &Rtnl) {
-        // SAFETY: RTNL held; `addr` has the 6 bytes of an Ethernet address, the slaves' length
-        // (802.3ad slaves are Ethernet devices).
+        if self.addr_len() != 6 {
+            return;
+        }
+        // SAFETY: RTNL held; `dev_mc_add()` reads `addr_len` bytes, 6, which `addr` has.
         unsafe { bindings::dev_mc_add(self.as_ptr(), addr.as_ptr()) };
     }
 
     /// `dev_mc_del(dev, addr)`: leaves a group joined with [`NetDevice::mc_add`].
     pub(crate) fn mc_del(&self, addr: &[u8; 6], _rtnl: &Rtnl) {
+        if self.addr_len() != 6 {
+            return;
+        }
         // SAFETY: As for `mc_add`.
         unsafe { bindings::dev_mc_del(self.as_ptr(), addr.as_ptr()) };
     }

@@ -350,17 +350,19 @@ pub(crate) fn send_frame(
     const ETH_HLEN: usize = 14;
     let len = ETH_HLEN + body.len();
     let total = u32::try_from(len).map_err(|_| EINVAL)?;
+    let alloc = total.checked_add(headroom).ok_or(EINVAL)?;
+    let reserve = i32::try_from(headroom).map_err(|_| EINVAL)?;
     // SAFETY: Allocates a new skb (or returns NULL).
-    let skb = unsafe { bindings::bondrs_dev_alloc_skb(total + headroom) };
+    let skb = unsafe { bindings::bondrs_dev_alloc_skb(alloc) };
     if skb.is_null() {
         return Err(ENOMEM);
     }
-    // SAFETY: `skb` is a new skb we own with `total + headroom` bytes of tailroom: reserving
-    // `headroom` and putting `total` bytes stay within it. `skb_put()` returns a pointer to
+    // SAFETY: `skb` is a new skb we own with `alloc = total + headroom` bytes of tailroom
+    // (checked sums): reserving `headroom` (non-negative) and putting `total` bytes stay within it. `skb_put()` returns a pointer to
     // `total` writable bytes, which the copies fill exactly. `dev` is alive (the caller holds a
     // reference); `dev_queue_xmit()` consumes the skb whatever it returns.
     unsafe {
-        bindings::bondrs_skb_reserve(skb, headroom as i32);
+        bindings::bondrs_skb_reserve(skb, reserve);
         bindings::bondrs_skb_set_dev(skb, dev.as_ptr());
         bindings::bondrs_skb_reset_mac_header(skb);
         bindings::bondrs_skb_set_network_header(skb, ETH_HLEN as i32);
