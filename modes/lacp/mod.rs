@@ -1042,32 +1042,20 @@ impl Port {
             self.sm_churn_partner_timer_counter = CHURN_DETECTION_TICKS;
             return;
         }
-        if self.sm_churn_actor_timer_counter != 0 {
-            self.sm_churn_actor_timer_counter -= 1;
-            if self.sm_churn_actor_timer_counter == 0
-                && self.sm_churn_actor_state == ChurnState::Monitor
-            {
-                if self.actor_state(LACP_STATE_SYNCHRONIZATION) {
-                    self.sm_churn_actor_state = ChurnState::NoChurn;
-                } else {
-                    self.churn_actor_count = self.churn_actor_count.wrapping_add(1);
-                    self.sm_churn_actor_state = ChurnState::Churned;
-                }
-            }
-        }
-        if self.sm_churn_partner_timer_counter != 0 {
-            self.sm_churn_partner_timer_counter -= 1;
-            if self.sm_churn_partner_timer_counter == 0
-                && self.sm_churn_partner_state == ChurnState::Monitor
-            {
-                if self.partner_state(LACP_STATE_SYNCHRONIZATION) {
-                    self.sm_churn_partner_state = ChurnState::NoChurn;
-                } else {
-                    self.churn_partner_count = self.churn_partner_count.wrapping_add(1);
-                    self.sm_churn_partner_state = ChurnState::Churned;
-                }
-            }
-        }
+        let actor_sync = self.actor_state(LACP_STATE_SYNCHRONIZATION);
+        let partner_sync = self.partner_state(LACP_STATE_SYNCHRONIZATION);
+        churn_detect(
+            &mut self.sm_churn_actor_timer_counter,
+            &mut self.sm_churn_actor_state,
+            &mut self.churn_actor_count,
+            actor_sync,
+        );
+        churn_detect(
+            &mut self.sm_churn_partner_timer_counter,
+            &mut self.sm_churn_partner_state,
+            &mut self.churn_partner_count,
+            partner_sync,
+        );
     }
 
     /// C `ad_periodic_machine()`.
@@ -2329,5 +2317,22 @@ impl Lacp {
         };
         let a = slots.get(idx).and_then(|s| s.port.aggregator);
         agg(slots, a).is_some_and(|g| g.aggregator_identifier == info.aggregator_id)
+    }
+}
+
+/// One side (actor or partner) of C `ad_churn_machine()`: when the churn detection timer runs
+/// out while monitoring, the side is in sync ("none") or has churned (counted).
+fn churn_detect(timer: &mut u16, state: &mut ChurnState, count: &mut u32, in_sync: bool) {
+    if *timer == 0 {
+        return;
+    }
+    *timer -= 1;
+    if *timer == 0 && *state == ChurnState::Monitor {
+        if in_sync {
+            *state = ChurnState::NoChurn;
+        } else {
+            *count = count.wrapping_add(1);
+            *state = ChurnState::Churned;
+        }
     }
 }
