@@ -208,11 +208,17 @@ const NDISC_NS: u8 = 135;
 /// `NDISC_NEIGHBOUR_ADVERTISEMENT`.
 const NDISC_NA: u8 = 136;
 
+/// Whether the IPv6 packet `p` (from the IPv6 header on) is an ICMPv6 neighbour solicitation
+/// or advertisement (C `bond_na_rcv()`, `bond_should_broadcast_neighbor()`).
+pub fn is_ndisc(p: &[u8]) -> bool {
+    p.get(6) == Some(&NEXTHDR_ICMP) && matches!(p.get(40), Some(&(NDISC_NS | NDISC_NA)))
+}
+
 /// C `bond_na_rcv()`'s parsing of an IPv6 packet `p` (from the IPv6 header on): the source and
 /// destination addresses of a neighbour solicitation or advertisement, else `None`.
 pub fn parse_ndisc(p: &[u8]) -> Option<([u8; 16], [u8; 16])> {
     let p = p.get(..40 + 4)?;
-    if p[6] != NEXTHDR_ICMP || !(p[40] == NDISC_NS || p[40] == NDISC_NA) {
+    if !is_ndisc(p) {
         return None;
     }
     let mut s = [0u8; 16];

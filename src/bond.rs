@@ -201,7 +201,7 @@ pub(crate) struct Bond {
     #[pin]
     pub(crate) peer_work: DevWork<BondDriver, PEER_WORK>,
     /// The mode's receive probe runs (C `bond->recv_probe` set by `bond_open()` for 802.3ad):
-    /// while the bond is up.
+    /// while the bond is up, if its mode has one.
     pub(crate) mode_rx: Atomic<bool>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]

@@ -841,10 +841,9 @@ pub(crate) fn release(
     if !all && (p.fail_over_mac != FailOverMac::Active || mode != Mode::ActiveBackup) {
         let a = bond.hw_addr(rtnl);
         if a.as_slice() == slave.perm_hwaddr.as_slice() && !no_slaves_left {
-            let m = slave.perm_hwaddr.as_slice();
             slave_pr!(Warning, bond, slave_dev, rtnl,
-                "the permanent HWaddr of slave - {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
-                m[0], m[1], m[2], m[3], m[4], m[5]);
+                "the permanent HWaddr of slave - {} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
+                crate::procfs::Mac(&slave.perm_hwaddr.eth()));
         }
     }
 

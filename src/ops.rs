@@ -111,7 +111,9 @@ impl Driver for BondDriver {
             bond.mii_work.queue(0);
         }
         crate::policy::opened(mode, dev, rtnl);
-        bond.mode_rx.store(true, Relaxed);
+        // Only a mode with a receive probe costs the receive path a look at the mode.
+        bond.mode_rx
+            .store(crate::policy::has_rx_probe(mode), Relaxed);
         if crate::policy::tick_ms(mode) != 0 {
             bond.mode_due.store(crate::safe::devops::jiffies(), Relaxed);
             bond.mode_work.queue(0);

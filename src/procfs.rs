@@ -113,17 +113,31 @@ impl ProcShow for BondDriver {
                 seq_print!(m, "Duplex: {}\n", d);
             }
             seq_print!(m, "Link Failure Count: {}\n", s.link_failure_count());
-            seq_print!(m, "Permanent HW addr: ");
-            for (i, byte) in s.perm_hwaddr.as_slice().iter().enumerate() {
-                if i > 0 {
-                    seq_print!(m, ":");
-                }
-                seq_print!(m, "{:02x}", byte);
-            }
-            seq_print!(m, "\n");
+            seq_print!(m, "Permanent HW addr: {}\n", Mac(s.perm_hwaddr.as_slice()));
             seq_print!(m, "Slave queue ID: {}\n", s.queue_id());
             crate::policy::proc_slave(mode, m, dev, &s, rtnl);
         }
+    }
+}
+
+/// `%pM`, `%*phC`: a hardware address as colon-separated hex bytes.
+pub(crate) struct Mac<'a>(pub(crate) &'a [u8]);
+
+impl kernel::fmt::Display for Mac<'_> {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}
+
+impl core::fmt::Display for Mac<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{:02x}", b)?;
+        }
+        Ok(())
     }
 }
 

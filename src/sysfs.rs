@@ -8,7 +8,7 @@ use crate::bond::BondDriver;
 use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
 use crate::options::{opt_set_notify, Val};
-use crate::policy::lacp::Mac;
+use crate::procfs::Mac;
 use crate::safe::devops::capable_net_admin;
 use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
@@ -144,11 +144,11 @@ impl DevAttrs for BondDriver {
                     b"ad_actor_key" if admin => writeln!(out, "{}", num(|a| a.actor_key)),
                     b"ad_partner_key" if admin => writeln!(out, "{}", num(|a| a.partner_key)),
                     b"ad_partner_mac" if admin => match info {
-                        Some(a) => writeln!(out, "{}", Mac(a.partner_system)),
+                        Some(a) => writeln!(out, "{}", Mac(&a.partner_system)),
                         None => Ok(()),
                     },
                     b"ad_actor_sys_prio" if admin => writeln!(out, "{}", p.ad_actor_sys_prio),
-                    b"ad_actor_system" if admin => writeln!(out, "{}", Mac(p.ad_actor_system)),
+                    b"ad_actor_system" if admin => writeln!(out, "{}", Mac(&p.ad_actor_system)),
                     b"ad_user_port_key" if admin => writeln!(out, "{}", p.ad_user_port_key),
                     _ => Ok(()),
                 };

@@ -13,15 +13,15 @@
 use super::{BondMode, LagTxType, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
-use crate::modes::{slaves, slaves::Link, Mode};
+use crate::modes::{slaves::Link, Mode};
 use crate::netlink::options::OptionId;
 use crate::params::BondParams;
+use crate::procfs::Mac;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::print::{netdev_printk, Level};
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{send_frame, RxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
-use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{prelude::*, seq_file::SeqFile, seq_print, sync::Arc};
 
@@ -40,24 +40,10 @@ pub(crate) struct AdState {
 impl AdState {
     /// The state of a bond without slaves.
     pub(crate) fn new(p: &BondParams) -> Self {
-        let mut params = Params {
-            lacp_fast: false,
-            lacp_active: true,
-            ad_select: lacp::AdSelect::Stable,
-            coupled_control: true,
-            broadcast_neighbor: false,
-            lacp_strict: false,
-            min_links: 0,
-            user_port_key: 0,
-            // C `BOND_AD_INFO(bond).system`: zero until the first slave is bound.
-            sys_priority: 0,
-            sys_mac: [0; 6],
-            bond_mac: [0; 6],
-        };
-        set_options(&mut params, p);
         Self {
             machines: Machines::new(),
-            params,
+            // C `BOND_AD_INFO(bond).system`: zero until the first slave is bound.
+            params: params(p, 0, [0; 6], [0; 6]),
             slaves: KVec::new(),
             slots: KVec::new(),
         }
@@ -65,7 +51,8 @@ impl AdState {
 
     /// The option values the machines read (C `bond->params`), from `p`.
     pub(crate) fn set_options(&mut self, p: &BondParams) {
-        set_options(&mut self.params, p);
+        let q = &self.params;
+        self.params = params(p, q.sys_priority, q.sys_mac, q.bond_mac);
     }
 
     fn index_of(&self, s: &Slave) -> Option<usize> {
@@ -93,21 +80,22 @@ fn refresh_port(s: &Slave, port: &mut lacp::Port) {
     port.duplex = duplex;
 }
 
-/// The option-derived part of the machines' settings (C `bond->params`).
-fn set_options(params: &mut Params, p: &BondParams) {
-    params.lacp_fast = p.lacp_fast != 0;
-    params.lacp_active = p.lacp_active != 0;
-    params.ad_select = match p.ad_select {
-        1 => lacp::AdSelect::Bandwidth,
-        2 => lacp::AdSelect::Count,
-        3 => lacp::AdSelect::ActorPortPrio,
-        _ => lacp::AdSelect::Stable,
-    };
-    params.coupled_control = p.coupled_control != 0;
-    params.broadcast_neighbor = p.broadcast_neighbor != 0;
-    params.lacp_strict = p.lacp_strict != 0;
-    params.min_links = p.min_links as u32;
-    params.user_port_key = p.ad_user_port_key;
+/// The machines' settings: C `bond->params`, the system identity (`BOND_AD_INFO(bond).system`)
+/// and the bond's address.
+fn params(p: &BondParams, sys_priority: u16, sys_mac: [u8; 6], bond_mac: [u8; 6]) -> Params {
+    Params {
+        lacp_fast: p.lacp_fast != 0,
+        lacp_active: p.lacp_active != 0,
+        ad_select: lacp::AdSelect::from_u64(p.ad_select).unwrap_or(lacp::AdSelect::Stable),
+        coupled_control: p.coupled_control != 0,
+        broadcast_neighbor: p.broadcast_neighbor != 0,
+        lacp_strict: p.lacp_strict != 0,
+        min_links: p.min_links as u32,
+        user_port_key: p.ad_user_port_key,
+        sys_priority,
+        sys_mac,
+        bond_mac,
+    }
 }
 
 /// `BOND_AD_INFO(bond).system` from the options (C `bond_3ad_initialize()`,
@@ -122,12 +110,7 @@ fn set_system(params: &mut Params, p: &BondParams, bond_mac: [u8; 6]) {
 }
 
 fn bond_mac(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> [u8; 6] {
-    let a = bond.hw_addr(rtnl);
-    let mut m = [0u8; 6];
-    for (d, s) in m.iter_mut().zip(a.as_slice()) {
-        *d = *s;
-    }
-    m
+    bond.hw_addr(rtnl).eth()
 }
 
 /// Where the machines' effects go: frames out of the slaves, slave flags (announced later, as
@@ -145,10 +128,7 @@ impl KernelSink<'_> {
         let Some(s) = self.slaves.get(slot) else {
             return false;
         };
-        let mut src = [0u8; 6];
-        for (d, b) in src.iter_mut().zip(s.perm_hwaddr.as_slice()) {
-            *d = *b;
-        }
+        let src = s.perm_hwaddr.eth();
         // The source is the slave's permanent address: the receive side recognises its own
         // frames looped back by it (C `ad_lacpdu_send()`).
         send_frame(
@@ -282,14 +262,8 @@ pub(crate) fn option_set(bond: &Dev<BondDriver>, id: OptionId, rtnl: &Rtnl) {
             let st = &mut *st;
             Machines::update_lacp_active(&st.params, &mut st.slots);
         }
-        // C `bond_3ad_update_ad_actor_settings()`.
         OptionId::AdActorSysPrio | OptionId::AdActorSystem => {
-            let p = b.params(rtnl);
-            let mac = bond_mac(bond, rtnl);
-            let mut st = b.ad.lock();
-            let st = &mut *st;
-            set_system(&mut st.params, &p, mac);
-            Machines::update_actor_settings(&st.params, &mut st.slots);
+            update_actor_settings(bond, rtnl, |_| {});
         }
         // C `bond_option_lacp_strict_set()`: `bond_3ad_set_carrier()`.
         OptionId::LacpStrict => {
@@ -302,15 +276,22 @@ pub(crate) fn option_set(bond: &Dev<BondDriver>, id: OptionId, rtnl: &Rtnl) {
 
 /// C `bond_option_actor_port_prio_set()`: a slave's `actor_port_prio`.
 pub(crate) fn set_port_priority(bond: &Dev<BondDriver>, slave: &Slave, prio: u16, rtnl: &Rtnl) {
-    let mac = bond_mac(bond, rtnl);
+    update_actor_settings(bond, rtnl, |st| {
+        if let Some(i) = st.index_of(slave) {
+            Machines::set_port_priority(&mut st.slots, i, prio);
+        }
+    });
+}
+
+/// C `bond_3ad_update_ad_actor_settings()`, after `first` under the same lock: the system
+/// identity from the options again, then into every port, which transmits.
+fn update_actor_settings(bond: &Dev<BondDriver>, rtnl: &Rtnl, first: impl FnOnce(&mut AdState)) {
     let b = bond.private();
     let p = b.params(rtnl);
+    let mac = bond_mac(bond, rtnl);
     let mut g = b.ad.lock();
     let st = &mut *g;
-    if let Some(i) = st.index_of(slave) {
-        Machines::set_port_priority(&mut st.slots, i, prio);
-    }
-    // C `bond_3ad_update_ad_actor_settings()` re-reads the system identity too.
+    first(st);
     set_system(&mut st.params, &p, mac);
     Machines::update_actor_settings(&st.params, &mut st.slots);
 }
@@ -376,12 +357,8 @@ impl BondMode for Lacp {
         if dev.private().hot.broadcast_neighbor.load(Relaxed) && is_neighbor_msg(&skb) {
             return super::broadcast::send_all(dev, &set.usable, skb);
         }
-        // C `bond_3ad_xor_xmit()` over the active aggregator's usable slaves.
-        let h = xmit_hash(dev, &skb);
-        match slaves::xor_slave_index(h, set.usable.len()).and_then(|i| set.usable.get(i)) {
-            Some(s) => queue_xmit(skb, s),
-            None => drop_skb(dev, skb),
-        }
+        // C `bond_3ad_xor_xmit()`: balance-xor's over the active aggregator's usable slaves.
+        super::xor::Xor::xmit(dev, set, skb)
     }
 
     fn rx_probe(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {
@@ -642,7 +619,7 @@ impl BondMode for Lacp {
                 )
             };
             seq_print!(m, "System priority: {}\n", prio);
-            seq_print!(m, "System MAC address: {}\n", Mac(mac));
+            seq_print!(m, "System MAC address: {}\n", Mac(&mac));
             match info {
                 None => seq_print!(
                     m,
@@ -655,7 +632,7 @@ impl BondMode for Lacp {
                     seq_print!(m, "\tNumber of ports: {}\n", a.ports);
                     seq_print!(m, "\tActor Key: {}\n", a.actor_key);
                     seq_print!(m, "\tPartner Key: {}\n", a.partner_key);
-                    seq_print!(m, "\tPartner Mac Address: {}\n", Mac(a.partner_system));
+                    seq_print!(m, "\tPartner Mac Address: {}\n", Mac(&a.partner_system));
                 }
             }
         }
@@ -700,67 +677,42 @@ impl BondMode for Lacp {
             port.churn_partner_count as i32
         );
         if admin {
-            seq_print!(m, "details actor lacp pdu:\n");
-            seq_print!(m, "    system priority: {}\n", port.actor_system_priority);
-            seq_print!(m, "    system mac address: {}\n", Mac(port.actor_system));
-            seq_print!(m, "    port key: {}\n", port.actor_oper_port_key);
-            seq_print!(m, "    port priority: {}\n", port.actor_port_priority);
-            seq_print!(m, "    port number: {}\n", port.actor_port_number);
-            seq_print!(m, "    port state: {}\n", port.actor_oper_port_state);
-            let po = &port.partner_oper;
-            seq_print!(m, "details partner lacp pdu:\n");
-            seq_print!(m, "    system priority: {}\n", po.system_priority);
-            seq_print!(m, "    system mac address: {}\n", Mac(po.system));
-            seq_print!(m, "    oper key: {}\n", po.key);
-            seq_print!(m, "    port priority: {}\n", po.port_priority);
-            seq_print!(m, "    port number: {}\n", po.port_number);
-            seq_print!(m, "    port state: {}\n", po.port_state);
+            let actor = lacp::PortParams {
+                system: port.actor_system,
+                system_priority: port.actor_system_priority,
+                key: port.actor_oper_port_key,
+                port_number: port.actor_port_number,
+                port_priority: port.actor_port_priority,
+                port_state: port.actor_oper_port_state,
+            };
+            proc_lacpdu(m, "actor", "port key", &actor);
+            proc_lacpdu(m, "partner", "oper key", &port.partner_oper);
         }
     }
+}
+
+/// The "details actor/partner lacp pdu" lines of `/proc/net/bonding` (C
+/// `bond_info_show_slave()`).
+fn proc_lacpdu(m: &SeqFile, who: &str, key: &str, p: &lacp::PortParams) {
+    seq_print!(m, "details {} lacp pdu:\n", who);
+    seq_print!(m, "    system priority: {}\n", p.system_priority);
+    seq_print!(m, "    system mac address: {}\n", Mac(&p.system));
+    seq_print!(m, "    {}: {}\n", key, p.key);
+    seq_print!(m, "    port priority: {}\n", p.port_priority);
+    seq_print!(m, "    port number: {}\n", p.port_number);
+    seq_print!(m, "    port state: {}\n", p.port_state);
 }
 
 /// C `bond_should_broadcast_neighbor()`'s test: an ARP packet, or an IPv6 neighbour
-/// solicitation or advertisement.
+/// solicitation or advertisement (C reads `struct ipv6hdr` + `struct icmp6hdr`, 48 bytes).
 fn is_neighbor_msg(skb: &SkBuff) -> bool {
-    const ETH_P_ARP: u16 = 0x0806;
-    const ETH_P_IPV6: u16 = 0x86dd;
-    const NEXTHDR_ICMP: u8 = 58;
-    const NDISC_NEIGHBOUR_SOLICITATION: u8 = 135;
-    const NDISC_NEIGHBOUR_ADVERTISEMENT: u8 = 136;
-    match skb.protocol() {
-        ETH_P_ARP => true,
-        ETH_P_IPV6 => {
-            // struct ipv6hdr (40 bytes, `nexthdr` at 6) + struct icmp6hdr (8, `icmp6_type` first).
+    match u32::from(skb.protocol()) {
+        p if p == crate::bindings::ETH_P_ARP as u32 => true,
+        p if p == crate::bindings::ETH_P_IPV6 as u32 => {
             let mut buf = [0u8; 48];
             skb.header_at(skb.network_offset(), &mut buf)
-                .is_some_and(|h| {
-                    h.get(6) == Some(&NEXTHDR_ICMP)
-                        && matches!(
-                            h.get(40),
-                            Some(&(NDISC_NEIGHBOUR_SOLICITATION | NDISC_NEIGHBOUR_ADVERTISEMENT))
-                        )
-                })
+                .is_some_and(crate::modes::arpmon::is_ndisc)
         }
         _ => false,
-    }
-}
-
-/// `%pM`.
-pub(crate) struct Mac(pub(crate) [u8; 6]);
-
-impl kernel::fmt::Display for Mac {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        core::fmt::Display::fmt(self, f)
-    }
-}
-
-impl core::fmt::Display for Mac {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let m = &self.0;
-        write!(
-            f,
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            m[0], m[1], m[2], m[3], m[4], m[5]
-        )
     }
 }

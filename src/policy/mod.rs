@@ -298,13 +298,18 @@ pub(crate) fn speed(mode: Mode, acc: u32, slave: u32) -> u32 {
     dispatch!(mode, M => M::speed(acc, slave), acc)
 }
 
+/// [`BondMode::RX_PROBE`].
+pub(crate) const fn has_rx_probe(mode: Mode) -> bool {
+    dispatch!(mode, M => M::RX_PROBE, false)
+}
+
 /// Whether any registered mode has a receive probe: while none does, the receive path does not
 /// even look at the bond's mode (C: one `READ_ONCE(bond->recv_probe)`).
 pub(crate) const ANY_RX_PROBE: bool = {
     let mut any = false;
     let mut i = 0;
     while i < Mode::ALL.len() {
-        any |= dispatch!(Mode::ALL[i], M => M::RX_PROBE, false);
+        any |= has_rx_probe(Mode::ALL[i]);
         i += 1;
     }
     any

@@ -28,6 +28,13 @@ impl HwAddr {
             .get(..usize::from(self.len))
             .unwrap_or(&self.bytes)
     }
+
+    /// The first 6 bytes: the address of an Ethernet device (C's `%pM` and 802.3ad read
+    /// `ETH_ALEN` bytes whatever the length).
+    pub(crate) fn eth(&self) -> [u8; 6] {
+        let b = &self.bytes;
+        [b[0], b[1], b[2], b[3], b[4], b[5]]
+    }
 }
 
 /// Link speed and duplex of a device (`ethtool_link_ksettings.base`).

@@ -358,9 +358,9 @@ pub(crate) fn send_frame(
         return Err(ENOMEM);
     }
     // SAFETY: `skb` is a new skb we own with `alloc = total + headroom` bytes of tailroom
-    // (checked sums): reserving `headroom` (non-negative) and putting `total` bytes stay within it. `skb_put()` returns a pointer to
-    // `total` writable bytes, which the copies fill exactly. `dev` is alive (the caller holds a
-    // reference); `dev_queue_xmit()` consumes the skb whatever it returns.
+    // (checked sums): reserving `headroom` (non-negative) and putting `total` bytes stay within
+    // it. `skb_put()` returns `total` writable bytes, which the copies fill exactly. `dev` is
+    // alive (the caller holds a reference); `dev_queue_xmit()` consumes the skb in any case.
     unsafe {
         bindings::bondrs_skb_reserve(skb, reserve);
         bindings::bondrs_skb_set_dev(skb, dev.as_ptr());
