@@ -116,6 +116,9 @@ allow=(
 	--allowlist-function 'ndisc_(ns_create|send_skb|mc_map)' --allowlist-function 'dev_mc_(add|del)'
 	--allowlist-function 'netdev_walk_all_upper_dev_rcu' --allowlist-function netdev_upper_get_next_dev_rcu
 	--allowlist-function 'vlan_dev_vlan_(id|proto)' --allowlist-type netdev_nested_priv
+	# the transmit path's inline reads (C's static inlines, done in Rust), per-CPU counter
+	--allowlist-type netdev_state_t --allowlist-type qdisc_skb_cb --allowlist-function __dev_queue_xmit
+	--allowlist-function free_percpu
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

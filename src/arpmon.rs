@@ -232,7 +232,8 @@ fn arp_rcv(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) {
         return;
     }
     let alen = bond.addr_len();
-    let mut buf = [0u8; arpmon::arp_len(bindings::MAX_ADDR_LEN as usize)];
+    let mut buf =
+        [core::mem::MaybeUninit::uninit(); arpmon::arp_len(bindings::MAX_ADDR_LEN as usize)];
     let Some(h) = buf
         .get_mut(..arpmon::arp_len(alen))
         .and_then(|b| skb.header(b))
@@ -255,7 +256,7 @@ fn na_rcv(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) {
     if not_ours(skb) {
         return;
     }
-    let mut buf = [0u8; 44];
+    let mut buf = [core::mem::MaybeUninit::uninit(); 44];
     let Some((saddr, daddr)) = skb.header(&mut buf).and_then(arpmon::parse_ndisc) else {
         return;
     };

@@ -40,6 +40,8 @@
 #include <net/addrconf.h>
 #include <net/arp.h>
 #include <net/ndisc.h>
+#include <net/sch_generic.h>
+#include <linux/percpu.h>
 
 #include "helpers.h"
 

@@ -14,6 +14,7 @@ use crate::dev_pr;
 use crate::modes::{ArpValidate, Mode, XmitHashPolicy};
 use crate::params::BondParams;
 use crate::params::MAX_TARGETS;
+use crate::safe::atomic::Plain;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::netdev::{AllocatedDev, Dev, DevKillList, Net, NetDevice};
 use crate::safe::proc::DevProcEntry;
@@ -59,16 +60,16 @@ pub(crate) struct SlaveSet {
 
 /// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
 pub(crate) struct Hot {
-    pub(crate) mode: Atomic<Mode>,
-    pub(crate) xmit_policy: Atomic<XmitHashPolicy>,
-    pub(crate) packets_per_slave: Atomic<u32>,
+    pub(crate) mode: Plain<Mode>,
+    pub(crate) xmit_policy: Plain<XmitHashPolicy>,
+    pub(crate) packets_per_slave: Plain<u32>,
     pub(crate) miimon: Atomic<i32>,
     pub(crate) updelay: Atomic<i32>,
     pub(crate) downdelay: Atomic<i32>,
     pub(crate) peer_notif_delay: Atomic<i32>,
     pub(crate) all_slaves_active: Atomic<bool>,
     /// `broadcast_neighbor` (802.3ad: ARP and IPv6 ND go out of every usable slave).
-    pub(crate) broadcast_neighbor: Atomic<bool>,
+    pub(crate) broadcast_neighbor: Plain<bool>,
     /// The ARP/NS monitor's settings (C reads `bond->params` racily there too).
     pub(crate) arp: ArpHot,
 }
@@ -173,14 +174,14 @@ pub(crate) struct Bond {
     /// `bond->force_primary`.
     pub(crate) force_primary: RtnlCell<bool>,
     /// `rr_tx_counter`.
-    pub(crate) rr_counter: Atomic<u32>,
+    pub(crate) rr_counter: crate::safe::percpu::PerCpuCounter,
     /// `send_peer_notif`.
     pub(crate) send_peer_notif: Atomic<i32>,
     /// `igmp_retrans`.
     pub(crate) igmp_retrans: Atomic<i32>,
     /// Received frames go through the ARP/NS monitor's validation first (C `bond->recv_probe ==
     /// bond_rcv_validate`): set while the bond is up with `arp_interval`.
-    pub(crate) arp_rx: Atomic<bool>,
+    pub(crate) arp_rx: Plain<bool>,
     /// `current_arp_slave` as a [`Slave::id`] (0: none): the slave the active-backup ARP monitor
     /// probes through while there is no active slave. Written by the monitor without RTNL, as in
     /// C; held as an identity rather than a reference, and resolved against the published
@@ -202,7 +203,7 @@ pub(crate) struct Bond {
     pub(crate) peer_work: DevWork<BondDriver, PEER_WORK>,
     /// The mode's receive probe runs (C `bond->recv_probe` set by `bond_open()` for 802.3ad):
     /// while the bond is up, if its mode has one.
-    pub(crate) mode_rx: Atomic<bool>,
+    pub(crate) mode_rx: Plain<bool>,
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
@@ -224,15 +225,15 @@ impl Bond {
         pin_init!(Bond {
             params: RtnlCell::new(p),
             hot: Hot {
-                mode: Atomic::new(p.mode),
-                xmit_policy: Atomic::new(p.xmit_policy),
-                packets_per_slave: Atomic::new(p.packets_per_slave as u32),
+                mode: Plain::new(p.mode),
+                xmit_policy: Plain::new(p.xmit_policy),
+                packets_per_slave: Plain::new(p.packets_per_slave as u32),
                 miimon: Atomic::new(p.miimon),
                 updelay: Atomic::new(p.updelay),
                 downdelay: Atomic::new(p.downdelay),
                 peer_notif_delay: Atomic::new(p.peer_notif_delay),
                 all_slaves_active: Atomic::new(p.all_slaves_active != 0),
-                broadcast_neighbor: Atomic::new(p.broadcast_neighbor != 0),
+                broadcast_neighbor: Plain::new(p.broadcast_neighbor != 0),
                 arp: ArpHot::new(&p),
             },
             list: RtnlVec::new(),
@@ -241,10 +242,10 @@ impl Bond {
             slaves: RcuArc::new(),
             stale: Atomic::new(false),
             force_primary: RtnlCell::new(false),
-            rr_counter: Atomic::new(0),
+            rr_counter: crate::safe::percpu::PerCpuCounter::new(),
             send_peer_notif: Atomic::new(0),
             igmp_retrans: Atomic::new(0),
-            arp_rx: Atomic::new(false),
+            arp_rx: Plain::new(false),
             current_arp_slave: Atomic::new(0),
             mii_work <- DevWork::new(),
             mcast_work <- DevWork::new(),
@@ -253,7 +254,7 @@ impl Bond {
             arp_work <- DevWork::new(),
             arr_work <- DevWork::new(),
             peer_work <- DevWork::new(),
-            mode_rx: Atomic::new(false),
+            mode_rx: Plain::new(false),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             ad <- crate::safe::bhlock::new_spinlock_bh!(crate::policy::lacp::AdState::new(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),

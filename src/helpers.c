@@ -45,7 +45,6 @@ void bondrs_dev_core_stats_tx_dropped_inc(struct net_device *dev) { dev_core_sta
 void bondrs_dev_kfree_skb_any(struct sk_buff *skb) { dev_kfree_skb_any(skb); }
 void bondrs_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }
 bool bondrs_is_zero_ether_addr(const u8 *addr) { return is_zero_ether_addr(addr); }
-bool bondrs_is_valid_ether_addr(const u8 *addr) { return is_valid_ether_addr(addr); }
 void bondrs_dev_addr_set(struct net_device *dev, const u8 *addr) { dev_addr_set(dev, addr); }
 int bondrs_nla_len(const struct nlattr *nla) { return nla_len(nla); }
 void *bondrs_nla_data(const struct nlattr *nla) { return nla_data(nla); }
@@ -54,8 +53,6 @@ void bondrs_sysfs_attr_init(struct attribute *attr) { sysfs_attr_init(attr); }
 const struct ns_common *bondrs_net_ns_common(const struct net *net) { return to_ns_common(net); }
 
 /* netdev state */
-bool bondrs_netif_running(const struct net_device *dev) { return netif_running(dev); }
-bool bondrs_netif_carrier_ok(const struct net_device *dev) { return netif_carrier_ok(dev); }
 void bondrs_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev); }
 void bondrs_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
 void bondrs_netdev_lock_ops(struct net_device *dev) { netdev_lock_ops(dev); }
@@ -67,8 +64,6 @@ void *bondrs_rx_handler(const struct net_device *dev) { return rcu_dereference_r
 struct net_device *bondrs_notifier_info_to_dev(void *ptr) { return netdev_notifier_info_to_dev(ptr); }
 /* sk_buff */
 struct sk_buff *bondrs_skb_share_check(struct sk_buff *skb) { return skb_share_check(skb, GFP_ATOMIC); }
-const u8 *bondrs_eth_hdr_dest(const struct sk_buff *skb) { return eth_hdr(skb)->h_dest; }
-u8 bondrs_skb_pkt_type(const struct sk_buff *skb) { return skb->pkt_type; }
 void bondrs_skb_set_dev(struct sk_buff *skb, struct net_device *dev) { skb->dev = dev; }
 struct sk_buff *bondrs_dev_alloc_skb(unsigned int len) { return dev_alloc_skb(len); }
 void bondrs_skb_reserve(struct sk_buff *skb, int len) { skb_reserve(skb, len); }
@@ -79,20 +74,7 @@ void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio) { skb->priority = pr
 void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
 int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
 void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
-struct net_device *bondrs_skb_dev(const struct sk_buff *skb) { return skb->dev; }
-u16 bondrs_skb_protocol(const struct sk_buff *skb) { return ntohs(skb->protocol); }
 int bondrs_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
-unsigned int bondrs_skb_len(const struct sk_buff *skb) { return skb->len; }
-const void *bondrs_skb_header_pointer(const struct sk_buff *skb, int off, int len, void *buf) { return skb_header_pointer(skb, off, len, buf); }
-bool bondrs_skb_l4_hash(const struct sk_buff *skb) { return skb->l4_hash; }
-u32 bondrs_skb_hash(const struct sk_buff *skb) { return skb->hash; }
-bool bondrs_skb_vlan_tag_present(const struct sk_buff *skb) { return skb_vlan_tag_present(skb); }
-u16 bondrs_skb_vlan_tag_get(const struct sk_buff *skb) { return skb_vlan_tag_get(skb); }
-bool bondrs_skb_rx_queue_recorded(const struct sk_buff *skb) { return skb_rx_queue_recorded(skb); }
-u16 bondrs_skb_get_rx_queue(const struct sk_buff *skb) { return skb_get_rx_queue(skb); }
-u16 bondrs_skb_get_queue_mapping(const struct sk_buff *skb) { return skb_get_queue_mapping(skb); }
-void bondrs_skb_save_queue_mapping(struct sk_buff *skb) { qdisc_skb_cb(skb)->slave_dev_queue_mapping = skb_get_queue_mapping(skb); }
-void bondrs_skb_restore_queue_mapping(struct sk_buff *skb) { skb_set_queue_mapping(skb, qdisc_skb_cb(skb)->slave_dev_queue_mapping); }
 int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }
 struct sk_buff *bondrs_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
@@ -145,3 +127,7 @@ bool bondrs_is_vlan_dev(const struct net_device *dev) { return is_vlan_dev(dev);
 struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid) { return vlan_insert_tag_set_proto(skb, proto, vid); }
 void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid) { __vlan_hwaccel_put_tag(skb, proto, vid); }
 bool bondrs_ipv6_mod_enabled(void) { return ipv6_mod_enabled(); }
+
+/* per-CPU counter (balance-rr) */
+u32 __percpu *bondrs_alloc_percpu_u32(void) { return alloc_percpu(u32); }
+u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p) { return this_cpu_inc_return(*p); }

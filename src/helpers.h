@@ -9,6 +9,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/percpu.h>
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -25,7 +26,6 @@ void bondrs_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void bondrs_dev_kfree_skb_any(struct sk_buff *skb);
 void bondrs_eth_hw_addr_random(struct net_device *dev);
 bool bondrs_is_zero_ether_addr(const u8 *addr);
-bool bondrs_is_valid_ether_addr(const u8 *addr);
 void bondrs_dev_addr_set(struct net_device *dev, const u8 *addr);
 int bondrs_nla_len(const struct nlattr *nla);
 void *bondrs_nla_data(const struct nlattr *nla);
@@ -34,8 +34,6 @@ void bondrs_sysfs_attr_init(struct attribute *attr);
 const struct ns_common *bondrs_net_ns_common(const struct net *net);
 
 /* netdev state */
-bool bondrs_netif_running(const struct net_device *dev);
-bool bondrs_netif_carrier_ok(const struct net_device *dev);
 void bondrs_netif_addr_lock_bh(struct net_device *dev);
 void bondrs_netif_addr_unlock_bh(struct net_device *dev);
 void bondrs_netdev_lock_ops(struct net_device *dev);
@@ -47,8 +45,6 @@ void *bondrs_rx_handler(const struct net_device *dev);
 struct net_device *bondrs_notifier_info_to_dev(void *ptr);
 /* sk_buff */
 struct sk_buff *bondrs_skb_share_check(struct sk_buff *skb);
-const u8 *bondrs_eth_hdr_dest(const struct sk_buff *skb);
-u8 bondrs_skb_pkt_type(const struct sk_buff *skb);
 void bondrs_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
 struct sk_buff *bondrs_dev_alloc_skb(unsigned int len);
 void bondrs_skb_reserve(struct sk_buff *skb, int len);
@@ -60,20 +56,7 @@ void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio);
 void bondrs_spin_lock_bh(spinlock_t *l);
 int bondrs_spin_trylock_bh(spinlock_t *l);
 void bondrs_spin_unlock_bh(spinlock_t *l);
-struct net_device *bondrs_skb_dev(const struct sk_buff *skb);
-u16 bondrs_skb_protocol(const struct sk_buff *skb);
 int bondrs_skb_network_offset(const struct sk_buff *skb);
-unsigned int bondrs_skb_len(const struct sk_buff *skb);
-const void *bondrs_skb_header_pointer(const struct sk_buff *skb, int off, int len, void *buf);
-bool bondrs_skb_l4_hash(const struct sk_buff *skb);
-u32 bondrs_skb_hash(const struct sk_buff *skb);
-bool bondrs_skb_vlan_tag_present(const struct sk_buff *skb);
-u16 bondrs_skb_vlan_tag_get(const struct sk_buff *skb);
-bool bondrs_skb_rx_queue_recorded(const struct sk_buff *skb);
-u16 bondrs_skb_get_rx_queue(const struct sk_buff *skb);
-u16 bondrs_skb_get_queue_mapping(const struct sk_buff *skb);
-void bondrs_skb_save_queue_mapping(struct sk_buff *skb);
-void bondrs_skb_restore_queue_mapping(struct sk_buff *skb);
 int bondrs_dev_queue_xmit(struct sk_buff *skb);
 struct sk_buff *bondrs_skb_clone(struct sk_buff *skb);
 void bondrs_consume_skb(struct sk_buff *skb);
@@ -127,5 +110,8 @@ bool bondrs_is_vlan_dev(const struct net_device *dev);
 struct sk_buff *bondrs_vlan_insert_tag_set_proto(struct sk_buff *skb, __be16 proto, u16 vid);
 void bondrs_vlan_hwaccel_put_tag(struct sk_buff *skb, __be16 proto, u16 vid);
 bool bondrs_ipv6_mod_enabled(void);
+
+u32 __percpu *bondrs_alloc_percpu_u32(void);
+u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p);
 
 #endif

@@ -15,6 +15,7 @@ use crate::safe::netdev::{
     Dev, Driver, DriverTables, DrvInfo, HwTstamp, NetDevice, NewLinkDev, SetupConfig, SkBuff,
     TsInfo, TxStatus,
 };
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
@@ -100,6 +101,7 @@ impl Driver for BondDriver {
         let bond = dev.private();
         let mode = bond.mode();
         let p = bond.params(rtnl);
+        crate::policy::opening(mode, dev, rtnl)?;
         let active = bond.active(rtnl);
         for s in bond.slave_list(rtnl) {
             let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &s));
@@ -145,8 +147,8 @@ impl Driver for BondDriver {
         Ok(())
     }
 
-    fn start_xmit(dev: &Dev<Self>, skb: SkBuff) -> TxStatus {
-        crate::xmit::start_xmit(dev, skb)
+    fn start_xmit(dev: &Dev<Self>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
+        crate::xmit::start_xmit(dev, skb, rcu)
     }
 
     fn set_mac_address(dev: &Dev<Self>, addr: &[u8], rtnl: &Rtnl) -> Result {

@@ -12,6 +12,7 @@
 use crate::bond::BondDriver;
 use crate::modes::{slaves::Link, Mode};
 use crate::params::MAX_TARGETS;
+use crate::safe::atomic::Plain;
 use crate::safe::devops::{HwAddr, Stats64, STATS64_LEN};
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::pernet::SysfsBuf;
@@ -43,13 +44,13 @@ pub(crate) struct Slave {
     pub(crate) dev: ARef<NetDevice>,
     /// The bond device.
     pub(crate) bond: ARef<NetDevice>,
-    link: Atomic<Link>,
+    link: Plain<Link>,
     /// The proposed link state (`link_new_state`), `LINK_NOCHANGE` for none.
     new_link: Atomic<i8>,
     /// `slave->backup` (BOND_STATE_BACKUP).
-    backup: Atomic<bool>,
+    backup: Plain<bool>,
     /// `slave->inactive`: frames received are not delivered to the bond.
-    inactive: Atomic<bool>,
+    inactive: Plain<bool>,
     /// `slave->delay` (MII monitor countdown).
     pub(crate) delay: Atomic<i32>,
     link_failure_count: Atomic<u32>,
@@ -60,7 +61,7 @@ pub(crate) struct Slave {
     pub(crate) perm_hwaddr: HwAddr,
     /// The slave's MTU before enslaving.
     pub(crate) original_mtu: u32,
-    queue_id: Atomic<i32>,
+    queue_id: Plain<i32>,
     prio: Atomic<i32>,
     last_link_up: Atomic<usize>,
     /// `slave->last_rx`: when the ARP/NS monitor last counted a received frame (jiffies).
@@ -96,17 +97,17 @@ impl Slave {
                 id: NEXT_ID.fetch_add(1, Relaxed),
                 dev: ARef::from(dev),
                 bond: ARef::from(bond),
-                link: Atomic::new(Link::Down),
+                link: Plain::new(Link::Down),
                 new_link: Atomic::new(LINK_NOCHANGE),
-                backup: Atomic::new(false),
-                inactive: Atomic::new(false),
+                backup: Plain::new(false),
+                inactive: Plain::new(false),
                 delay: Atomic::new(0),
                 link_failure_count: Atomic::new(0),
                 speed: Atomic::new(SPEED_UNKNOWN),
                 duplex: Atomic::new(DUPLEX_UNKNOWN as i8),
                 perm_hwaddr: perm,
                 original_mtu,
-                queue_id: Atomic::new(0),
+                queue_id: Plain::new(0),
                 prio: Atomic::new(0),
                 last_link_up: Atomic::new(0),
                 last_rx: Atomic::new(0),

@@ -8,8 +8,10 @@ use crate::bond::BondDriver;
 use crate::modes::{hash, slaves::Link};
 use crate::policy;
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::slave::Slave;
-use kernel::{sync::rcu, sync::Arc};
+use core::mem::MaybeUninit;
+use kernel::sync::Arc;
 
 /// C `bond_dev_queue_xmit()`: through the slave's netpoll while netpoll
 /// transmits on the bond.
@@ -55,7 +57,9 @@ pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
     } else {
         None
     };
-    let mut buf = [0u8; hash::HASH_HEADER_BYTES];
+    // Not zeroed: the bytes are read in place when linear, as C does, and copied here only
+    // when not (`skb_header_pointer()`).
+    let mut buf = [MaybeUninit::<u8>::uninit(); hash::HASH_HEADER_BYTES];
     let want = hash::header_bytes(policy);
     let data = skb.headers(&mut buf[..want]);
     let p = hash::Packet {
@@ -84,11 +88,10 @@ fn slave_override(all: &[Arc<Slave>], skb: SkBuff) -> Result<TxStatus, SkBuff> {
     Err(skb)
 }
 
-/// `ndo_start_xmit` of bonds.
-pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
+/// `ndo_start_xmit` of bonds, in the read-side critical section `rcu` of the transmit.
+pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
     let b = dev.private();
-    let g = rcu::read_lock();
-    let Some(set) = b.slaves.read(&g).filter(|s| !s.all.is_empty()) else {
+    let Some(set) = b.slaves.read(rcu).filter(|s| !s.all.is_empty()) else {
         return drop_skb(dev, skb);
     };
     let mode = b.mode();

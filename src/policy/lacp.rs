@@ -366,7 +366,7 @@ impl BondMode for Lacp {
         if skb.protocol() != lacp::ETH_P_SLOW || skb.dest() != lacp::SLOW_PROTO_MAC {
             return RxProbe::Pass;
         }
-        let mut buf = [0u8; lacp::LACPDU_LEN];
+        let mut buf = [core::mem::MaybeUninit::uninit(); lacp::LACPDU_LEN];
         let body: &[u8] = skb.header(&mut buf).unwrap_or(&[]);
         let consumed = with_machines(bond, |m, p, slots, sink| {
             let Some(i) = sink.slaves.iter().position(|x| core::ptr::eq(&**x, slave)) else {
@@ -709,7 +709,7 @@ fn is_neighbor_msg(skb: &SkBuff) -> bool {
     match u32::from(skb.protocol()) {
         p if p == crate::bindings::ETH_P_ARP as u32 => true,
         p if p == crate::bindings::ETH_P_IPV6 as u32 => {
-            let mut buf = [0u8; 48];
+            let mut buf = [core::mem::MaybeUninit::uninit(); 48];
             skb.header_at(skb.network_offset(), &mut buf)
                 .is_some_and(crate::modes::arpmon::is_ndisc)
         }

@@ -125,6 +125,12 @@ pub(crate) trait BondMode {
     /// `bond_alb_deinit_slave()`), after it left the published set.
     fn release(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _rtnl: &Rtnl) {}
 
+    /// What the mode needs before the bond opens (C `bond_open()`: balance-rr's per-CPU
+    /// transmit counter); an error fails the open.
+    fn opening(_bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
+
     /// The slave's flags when the bond opens (the loop of C `bond_open()`): `is_active` tells
     /// whether it is `curr_active_slave`. Default: active.
     fn open_slave(_bond: &Dev<BondDriver>, slave: &Slave, _is_active: bool, rtnl: &Rtnl) {
@@ -403,6 +409,11 @@ pub(crate) fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool {
 /// [`BondMode::peers_notifiable`].
 pub(crate) fn peers_notifiable(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
     dispatch!(mode, M => M::peers_notifiable(bond, rtnl), false)
+}
+
+/// [`BondMode::opened`].
+pub(crate) fn opening(mode: Mode, bond: &Dev<BondDriver>, rtnl: &Rtnl) -> Result {
+    dispatch!(mode, M => M::opening(bond, rtnl), Ok(()))
 }
 
 /// [`BondMode::opened`].

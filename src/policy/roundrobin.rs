@@ -8,7 +8,9 @@ use super::{BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{hash, slaves, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rtnl::Rtnl;
 use crate::xmit::{drop_skb, queue_xmit};
+use kernel::prelude::*;
 use kernel::sync::atomic::Relaxed;
 
 /// `IPPROTO_IGMP`.
@@ -20,7 +22,7 @@ fn is_igmp(skb: &SkBuff) -> bool {
         return false;
     }
     let off = skb.network_offset() + 9;
-    let mut buf = [0u8; 1];
+    let mut buf = [core::mem::MaybeUninit::uninit(); 1];
     skb.header_at(off, &mut buf) == Some(&[IPPROTO_IGMP][..])
 }
 
@@ -35,6 +37,10 @@ impl BondMode for RoundRobin {
     fn igmp_on_active_change(_has_new: bool) -> bool {
         // IGMP goes out on the active slave (see `xmit`), whichever it is.
         true
+    }
+
+    fn opening(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> Result {
+        bond.private().rr_counter.ensure(rtnl)
     }
 
     #[inline]
@@ -52,7 +58,7 @@ impl BondMode for RoundRobin {
             let v = if pps == 0 {
                 crate::safe::devops::random_u32()
             } else {
-                b.rr_counter.fetch_add(1, Relaxed).wrapping_add(1)
+                b.rr_counter.inc_return()
             };
             let id = slaves::rr_slave_id(pps, v) % (n as u32);
             slaves::slave_by_id(id as usize, n, can_tx)

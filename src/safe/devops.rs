@@ -69,16 +69,27 @@ impl NetDevice {
         self.flags() & bindings::IFF_UP != 0
     }
 
+    /// `test_bit(bit, &dev->state)`, in line (the data path reads it per packet).
+    #[inline(always)]
+    fn state_bit(&self, bit: bindings::netdev_state_t) -> bool {
+        // SAFETY: Valid device; `state` is an `unsigned long` (`usize`-sized and aligned) that
+        // the kernel changes only with atomic bit operations, so an atomic load may read it.
+        let state = unsafe {
+            core::sync::atomic::AtomicUsize::from_ptr((&raw mut (*self.as_ptr()).state).cast())
+        };
+        state.load(core::sync::atomic::Ordering::Relaxed) & (1 << bit) != 0
+    }
+
     /// `netif_running()`.
+    #[inline(always)]
     pub(crate) fn running(&self) -> bool {
-        // SAFETY: Valid device; atomic bit test.
-        unsafe { bindings::bondrs_netif_running(self.as_ptr()) }
+        self.state_bit(bindings::netdev_state_t___LINK_STATE_START)
     }
 
     /// `netif_carrier_ok()`.
+    #[inline(always)]
     pub(crate) fn carrier_ok(&self) -> bool {
-        // SAFETY: Valid device; atomic bit test.
-        unsafe { bindings::bondrs_netif_carrier_ok(self.as_ptr()) }
+        !self.state_bit(bindings::netdev_state_t___LINK_STATE_NOCARRIER)
     }
 
     /// `netif_carrier_on()`.

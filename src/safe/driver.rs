@@ -9,6 +9,7 @@ use crate::safe::devops::Stats64;
 use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice, NewLinkDev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use core::{cell::UnsafeCell, ptr::NonNull};
 use kernel::{
@@ -66,8 +67,8 @@ pub(crate) trait Driver: Sized + 'static {
     fn open(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
     /// `ndo_stop` (RTNL held).
     fn stop(dev: &Dev<Self>, rtnl: &Rtnl) -> Result;
-    /// `ndo_start_xmit` (any context, BH disabled).
-    fn start_xmit(dev: &Dev<Self>, skb: SkBuff) -> TxStatus;
+    /// `ndo_start_xmit` (any context, BH disabled: an RCU read-side critical section, `rcu`).
+    fn start_xmit(dev: &Dev<Self>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus;
     /// `ndo_set_mac_address` (RTNL held): `addr` is the new hardware address
     /// (`dev->addr_len` bytes).
     fn set_mac_address(_dev: &Dev<Self>, _addr: &[u8], _rtnl: &Rtnl) -> Result {
@@ -570,7 +571,10 @@ impl DriverTables {
         let Some(skb) = NonNull::new(skb) else {
             return bindings::netdev_tx_NETDEV_TX_OK;
         };
-        match T::start_xmit(dev, SkBuff(skb)) {
+        // SAFETY: The core calls `ndo_start_xmit` with bottom halves (or, netpoll, interrupts)
+        // disabled, for the whole call.
+        let rcu = unsafe { XmitReadSide::new() };
+        match T::start_xmit(dev, SkBuff(skb), &rcu) {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
             TxStatus::Code(c) => c as bindings::netdev_tx_t,

@@ -17,6 +17,7 @@ pub(crate) mod netdev;
 pub(crate) mod netpoll;
 pub(crate) mod notifier;
 pub(crate) mod param;
+pub(crate) mod percpu;
 pub(crate) mod pernet;
 pub(crate) mod print;
 pub(crate) mod proc;

@@ -93,7 +93,29 @@ impl NetDevice {
 }
 
 /// C `netpoll_tx_running()`: netpoll transmits with interrupts disabled.
+#[inline(always)]
 pub(crate) fn netpoll_tx_running() -> bool {
+    irqs_disabled()
+}
+
+/// `irqs_disabled()` on x86_64 without paravirtualised interrupt flags: C's `pushf; pop`, in line.
+#[cfg(all(CONFIG_X86_64, not(CONFIG_UML), not(CONFIG_PARAVIRT_XXL)))]
+#[inline(always)]
+fn irqs_disabled() -> bool {
+    /// `X86_EFLAGS_IF`.
+    const IF: u64 = 1 << 9;
+    let flags: u64;
+    // SAFETY: Reads the flags register through the stack; touches no other memory.
+    unsafe {
+        core::arch::asm!("pushfq", "pop {}", out(reg) flags, options(nomem, preserves_flags));
+    }
+    flags & IF == 0
+}
+
+/// `irqs_disabled()` elsewhere (User-mode Linux, paravirtualised x86, other architectures).
+#[cfg(not(all(CONFIG_X86_64, not(CONFIG_UML), not(CONFIG_PARAVIRT_XXL))))]
+#[inline(always)]
+fn irqs_disabled() -> bool {
     // SAFETY: Reads the CPU's interrupt flag.
     unsafe { bindings::bondrs_irqs_disabled() }
 }

@@ -11,14 +11,48 @@
 
 use crate::bindings;
 use crate::safe::rtnl::Rtnl;
-use core::{cell::UnsafeCell, ops::Deref, ptr};
-use kernel::{
-    prelude::*,
-    sync::atomic::{Acquire, Atomic, Full},
-    sync::rcu,
-    sync::Arc,
-    types::Opaque,
-};
+use core::sync::atomic::{AtomicPtr, Ordering};
+use core::{cell::UnsafeCell, marker::PhantomData, ops::Deref, ptr};
+use kernel::{prelude::*, sync::rcu, sync::Arc, types::Opaque};
+
+/// Proof that the current context is an RCU read-side critical section for as long as a value of
+/// the implementing type lives.
+///
+/// # Safety
+///
+/// A value of the implementing type exists only inside an RCU read-side critical section, which
+/// lasts at least as long as the value.
+pub(crate) unsafe trait ReadSide {}
+
+// SAFETY: `rcu::Guard` holds `rcu_read_lock()` from its creation to its drop.
+unsafe impl ReadSide for rcu::Guard {}
+
+/// The RCU read-side critical section a transmit runs in: the core calls `ndo_start_xmit` with
+/// bottom halves disabled (`rcu_read_lock_bh()` in `__dev_queue_xmit()`, `local_bh_disable()` in
+/// pktgen and `dev_direct_xmit()`) or, for netpoll, with interrupts disabled; since the RCU
+/// flavours were consolidated, either is a read-side critical section. C's `bond_start_xmit()`
+/// takes `rcu_read_lock()` on top, which costs two calls per packet with `CONFIG_PREEMPT_RCU`;
+/// the transmit path uses this proof instead.
+///
+/// # Invariants
+///
+/// Created only by [`XmitReadSide::new`], whose caller guarantees the context above; neither
+/// `Send` nor `Sync`, so it stays in the call it was made for.
+pub(crate) struct XmitReadSide(PhantomData<*mut ()>);
+
+impl XmitReadSide {
+    /// # Safety
+    ///
+    /// The caller runs with bottom halves or interrupts disabled (as `ndo_start_xmit` does) for
+    /// as long as the value lives.
+    pub(super) unsafe fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+// SAFETY: By the type invariant, a value exists only while bottom halves or interrupts are
+// disabled, which is an RCU read-side critical section.
+unsafe impl ReadSide for XmitReadSide {}
 
 /// A value with the `rcu_head` used to release its publisher reference.
 #[pin_data]
@@ -74,17 +108,22 @@ impl<T> Deref for Unpublished<T> {
 /// A non-null pointer came from `Arc::into_raw` of an [`Unpublished`] node and owns one
 /// reference (the publisher's), released by `call_rcu()` on the node's `head` once the pointer
 /// is unpublished; that `call_rcu()` is the only one ever made on that `head`.
-pub(crate) struct RcuArc<T: Send + Sync + 'static>(Atomic<*mut RcuNode<T>>);
+///
+/// The pointer is a `core::sync::atomic::AtomicPtr`: its acquire load is the `mov` of C's
+/// `rcu_dereference()` on x86_64, where the kernel crate's `Atomic` would call a C helper per
+/// packet from a module built out of tree (see [`crate::safe::atomic::Plain`]).
+pub(crate) struct RcuArc<T: Send + Sync + 'static>(AtomicPtr<RcuNode<T>>);
 
 impl<T: Send + Sync + 'static> RcuArc<T> {
     /// An empty pointer.
     pub(crate) const fn new() -> Self {
-        Self(Atomic::new(ptr::null_mut()))
+        Self(AtomicPtr::new(ptr::null_mut()))
     }
 
     /// `rcu_dereference()`: the current snapshot, valid while `_guard` lives.
-    pub(crate) fn read<'a>(&self, _guard: &'a rcu::Guard) -> Option<&'a T> {
-        let p = self.0.load(Acquire);
+    #[inline(always)]
+    pub(crate) fn read<'a, G: ReadSide>(&self, _guard: &'a G) -> Option<&'a T> {
+        let p = self.0.load(Ordering::Acquire);
         // SAFETY: A published pointer is a live `RcuNode<T>`; it is released
         // only by an RCU callback queued after it was unpublished, which cannot
         // run before this read-side critical section (`_guard`) ends.
@@ -95,7 +134,7 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
     /// publisher reference is dropped after a grace period.
     pub(crate) fn replace(&self, new: Option<Unpublished<T>>, _rtnl: &Rtnl) {
         let np = new.map_or(ptr::null_mut(), |a| Arc::into_raw(a.0).cast_mut());
-        let old = self.0.xchg(np, Full);
+        let old = self.0.swap(np, Ordering::SeqCst);
         Self::release(old);
     }
 

@@ -4,98 +4,174 @@
 
 use crate::bindings;
 use crate::safe::netdev::{NetDevice, SkBuff};
-use core::ptr::NonNull;
+use core::{mem::MaybeUninit, ptr::NonNull};
 use kernel::prelude::*;
 
+// The fields of `struct sk_buff` the data paths read are read here in line, as C's static
+// inlines read them: a C helper per field would cost a call each (see `src/helpers.c`).
+
+/// The `struct_group(headers)` members of `skb`.
+///
+/// # Safety
+///
+/// `skb` is a valid skb.
+#[inline(always)]
+unsafe fn hdrs(
+    skb: *const bindings::sk_buff,
+) -> *const bindings::sk_buff__bindgen_ty_4__bindgen_ty_1 {
+    // SAFETY: In-bounds projection (caller); the anonymous member of the group union is at its
+    // start.
+    unsafe { (&raw const (*skb).__bindgen_anon_4).cast() }
+}
+
+/// `ntohs(skb->protocol)`.
+///
+/// # Safety
+///
+/// `skb` is a valid skb.
+#[inline(always)]
+unsafe fn protocol_of(skb: *const bindings::sk_buff) -> u16 {
+    // SAFETY: Valid skb (caller).
+    u16::from_be(unsafe { (*hdrs(skb)).protocol })
+}
+
+/// C `skb_header_pointer()`: `buf.len()` bytes at `off` from `skb->data`, in place when they
+/// are in the linear part, else copied into `buf`; `None` if the packet is shorter.
+///
+/// # Safety
+///
+/// `skb` is a valid skb that stays unchanged for `'a`.
+#[inline(always)]
+unsafe fn header_pointer<'a>(
+    skb: *const bindings::sk_buff,
+    off: usize,
+    buf: &'a mut [MaybeUninit<u8>],
+) -> Option<&'a [u8]> {
+    let len = buf.len();
+    let end = off.checked_add(len)?;
+    // SAFETY: Valid skb (caller).
+    let (skb_len, data_len, data) = unsafe { ((*skb).len, (*skb).data_len, (*skb).data) };
+    if end > skb_len as usize {
+        return None;
+    }
+    // `skb_headlen()`.
+    if end <= skb_len.wrapping_sub(data_len) as usize {
+        // SAFETY: `off + len` bytes from `skb->data` are in the linear part, unchanged for `'a`.
+        return Some(unsafe { core::slice::from_raw_parts(data.add(off), len) });
+    }
+    // SAFETY: `buf` has room for `len` bytes; the skb holds `off + len` (checked).
+    let r = unsafe {
+        bindings::skb_copy_bits(
+            skb,
+            c_int::try_from(off).ok()?,
+            buf.as_mut_ptr().cast(),
+            c_int::try_from(len).ok()?,
+        )
+    };
+    if r < 0 {
+        return None;
+    }
+    // SAFETY: `skb_copy_bits()` succeeded: it wrote all `len` bytes of `buf`.
+    Some(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), len) })
+}
+
+/// `skb->dev = dev`.
+///
+/// # Safety
+///
+/// `skb` is a valid skb its caller may retarget.
+#[inline(always)]
+unsafe fn set_skb_dev(skb: *mut bindings::sk_buff, dev: *mut bindings::net_device) {
+    // SAFETY: In-bounds write of the `dev` member of a valid skb (caller).
+    unsafe {
+        (&raw mut (*skb)
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev)
+            .write(dev)
+    }
+}
+
 impl SkBuff {
+    #[inline(always)]
     fn raw(&self) -> *mut bindings::sk_buff {
         self.0.as_ptr()
     }
 
     /// `ntohs(skb->protocol)`.
+    #[inline(always)]
     pub(crate) fn protocol(&self) -> u16 {
         // SAFETY: We own a valid skb.
-        unsafe { bindings::bondrs_skb_protocol(self.raw()) }
+        unsafe { protocol_of(self.raw()) }
     }
 
     /// `skb_network_offset()` (negative offsets read as 0).
+    #[inline(always)]
     pub(crate) fn network_offset(&self) -> usize {
-        // SAFETY: We own a valid skb.
-        usize::try_from(unsafe { bindings::bondrs_skb_network_offset(self.raw()) }).unwrap_or(0)
+        let skb = self.raw();
+        // SAFETY: We own a valid skb. `skb_network_header(skb) - skb->data`, in addresses.
+        let (head, nh, data) = unsafe {
+            (
+                (*skb).head as usize,
+                (*hdrs(skb)).network_header,
+                (*skb).data as usize,
+            )
+        };
+        usize::try_from((head + usize::from(nh)) as isize - data as isize).unwrap_or(0)
     }
 
     /// `skb->hash` if `skb->l4_hash`.
+    #[inline(always)]
     pub(crate) fn l4_hash(&self) -> Option<u32> {
         // SAFETY: We own a valid skb.
-        unsafe {
-            bindings::bondrs_skb_l4_hash(self.raw()).then(|| bindings::bondrs_skb_hash(self.raw()))
-        }
+        let h = unsafe { &*hdrs(self.raw()) };
+        (h.l4_hash() != 0).then_some(h.hash)
     }
 
-    /// The accelerated VLAN tag, if present.
+    /// The accelerated VLAN tag, if present (`skb_vlan_tag_present()`, `skb_vlan_tag_get()`).
+    #[inline(always)]
     pub(crate) fn vlan_tag(&self) -> Option<u16> {
-        // SAFETY: We own a valid skb.
-        unsafe {
-            bindings::bondrs_skb_vlan_tag_present(self.raw())
-                .then(|| bindings::bondrs_skb_vlan_tag_get(self.raw()))
-        }
+        // SAFETY: We own a valid skb; `vlan_all` overlays `vlan_proto` and `vlan_tci`.
+        let v = unsafe { &(*hdrs(self.raw())).__bindgen_anon_2 };
+        // SAFETY: Both members of the union are plain integers.
+        unsafe { (v.vlan_all != 0).then_some(v.__bindgen_anon_1.vlan_tci) }
     }
 
-    /// The first bytes of the packet (from `skb->data`), copied into `buf`
-    /// where not linear (`skb_header_pointer()`); at most `buf.len()` bytes.
-    pub(crate) fn headers<'a>(&'a self, buf: &'a mut [u8]) -> &'a [u8] {
+    /// The first bytes of the packet (from `skb->data`), at most `buf.len()`: in place when they
+    /// are linear, else copied into `buf` (`skb_header_pointer()`).
+    #[inline(always)]
+    pub(crate) fn headers<'a>(&'a self, buf: &'a mut [MaybeUninit<u8>]) -> &'a [u8] {
         // SAFETY: We own a valid skb.
-        let len = (unsafe { bindings::bondrs_skb_len(self.raw()) } as usize).min(buf.len());
-        // SAFETY: `buf` has room for `len` bytes; the skb holds at least `len`.
-        let p = unsafe {
-            bindings::bondrs_skb_header_pointer(
-                self.raw(),
-                0,
-                len as c_int,
-                buf.as_mut_ptr().cast(),
-            )
-        };
-        if p.is_null() {
-            return &[];
-        }
-        // SAFETY: `p` points to `len` bytes valid while the skb (or `buf`) is.
-        unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) }
+        let len = (unsafe { (*self.raw()).len } as usize).min(buf.len());
+        // SAFETY: We own the skb, unchanged while borrowed.
+        unsafe { header_pointer(self.raw(), 0, &mut buf[..len]) }.unwrap_or(&[])
     }
 
-    /// `buf.len()` bytes of the packet at offset `off` (from `skb->data`), copied into `buf`
-    /// where not linear (`skb_header_pointer()`); `None` if the packet is shorter.
-    pub(crate) fn header_at<'a>(&'a self, off: usize, buf: &'a mut [u8]) -> Option<&'a [u8]> {
-        let len = buf.len();
-        // SAFETY: We own a valid skb.
-        if off.checked_add(len)? > unsafe { bindings::bondrs_skb_len(self.raw()) } as usize {
-            return None;
-        }
-        // SAFETY: `buf` has room for `len` bytes; the skb holds at least `off + len` (checked).
-        let p = unsafe {
-            bindings::bondrs_skb_header_pointer(
-                self.raw(),
-                c_int::try_from(off).ok()?,
-                c_int::try_from(len).ok()?,
-                buf.as_mut_ptr().cast(),
-            )
-        };
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: `p` points to `len` bytes valid while the skb (or `buf`) is.
-        Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    /// `buf.len()` bytes of the packet at offset `off` (from `skb->data`), in place or copied
+    /// into `buf` (`skb_header_pointer()`); `None` if the packet is shorter.
+    #[inline(always)]
+    pub(crate) fn header_at<'a>(
+        &'a self,
+        off: usize,
+        buf: &'a mut [MaybeUninit<u8>],
+    ) -> Option<&'a [u8]> {
+        // SAFETY: We own the skb, unchanged while borrowed.
+        unsafe { header_pointer(self.raw(), off, buf) }
     }
 
     /// `skb_rx_queue_recorded()`.
+    #[inline(always)]
     pub(crate) fn rx_queue_recorded(&self) -> bool {
         // SAFETY: We own a valid skb.
-        unsafe { bindings::bondrs_skb_rx_queue_recorded(self.raw()) }
+        unsafe { (*self.raw()).queue_mapping != 0 }
     }
 
     /// `skb_get_queue_mapping()`.
+    #[inline(always)]
     pub(crate) fn queue_mapping(&self) -> u16 {
         // SAFETY: We own a valid skb.
-        unsafe { bindings::bondrs_skb_get_queue_mapping(self.raw()) }
+        unsafe { (*self.raw()).queue_mapping }
     }
 
     /// `skb_clone(GFP_ATOMIC)`.
@@ -107,15 +183,19 @@ impl SkBuff {
     /// C `bond_dev_queue_xmit()`: restores the queue mapping saved by
     /// `ndo_select_queue` and hands the skb to `dev` (`dev_queue_xmit()`).
     /// Returns the `NET_XMIT_*` code.
+    #[inline(always)]
     pub(crate) fn queue_xmit(self, dev: &NetDevice) -> c_int {
         let skb = self.raw();
         core::mem::forget(self);
-        // SAFETY: We own the skb and give it away; `dev` is alive (the caller
-        // holds RCU over a slave reference). `dev_queue_xmit()` consumes it.
+        // SAFETY: We own the skb and give it away; `dev` is alive (the caller holds RCU over
+        // a slave reference). `skb->cb` is the qdisc control block while the skb is in the
+        // transmit path (`qdisc_skb_cb()`), 8-byte aligned. `__dev_queue_xmit()` (what
+        // `dev_queue_xmit()` calls) consumes the skb.
         unsafe {
-            bindings::bondrs_skb_set_dev(skb, dev.as_ptr());
-            bindings::bondrs_skb_restore_queue_mapping(skb);
-            bindings::bondrs_dev_queue_xmit(skb)
+            set_skb_dev(skb, dev.as_ptr());
+            let cb = (&raw const (*skb).cb).cast::<bindings::qdisc_skb_cb>();
+            (*skb).queue_mapping = (*cb).slave_dev_queue_mapping;
+            bindings::__dev_queue_xmit(skb, core::ptr::null_mut())
         }
     }
 }
@@ -130,14 +210,13 @@ pub(crate) unsafe fn select_queue(
     skb: *mut bindings::sk_buff,
     dev: *mut bindings::net_device,
 ) -> u16 {
-    // SAFETY: Valid skb and device (function requirements).
+    // SAFETY: Valid skb and device (function requirements); `skb->cb` is the qdisc control
+    // block in the transmit path, 8-byte aligned.
     unsafe {
-        let mut txq = if bindings::bondrs_skb_rx_queue_recorded(skb) {
-            bindings::bondrs_skb_get_rx_queue(skb)
-        } else {
-            0
-        };
-        bindings::bondrs_skb_save_queue_mapping(skb);
+        let qm = (*skb).queue_mapping;
+        // `skb_rx_queue_recorded()`, `skb_get_rx_queue()`.
+        let mut txq = qm.saturating_sub(1);
+        (*(&raw mut (*skb).cb).cast::<bindings::qdisc_skb_cb>()).slave_dev_queue_mapping = qm;
         let n = (*dev).real_num_tx_queues;
         if n > 0 && u32::from(txq) >= n {
             txq = (u32::from(txq) % n) as u16;
@@ -171,9 +250,7 @@ impl RxSkb {
     pub(crate) fn dest_is_link_local(&self) -> bool {
         // SAFETY: Valid skb with a MAC header (rx handlers run after
         // `eth_type_trans()`); `h_dest` has 6 bytes.
-        let d = unsafe {
-            core::slice::from_raw_parts(bindings::bondrs_eth_hdr_dest(self.0.as_ptr()), 6)
-        };
+        let d = unsafe { core::slice::from_raw_parts(self.eth_hdr(), 6) };
         d[..5] == [0x01, 0x80, 0xc2, 0x00, 0x00] && d[5] & 0xf0 == 0
     }
 
@@ -182,52 +259,45 @@ impl RxSkb {
         let mut d = [0u8; 6];
         // SAFETY: Valid skb with a MAC header (rx handlers run after `eth_type_trans()`);
         // `h_dest` has 6 bytes.
-        d.copy_from_slice(unsafe {
-            core::slice::from_raw_parts(bindings::bondrs_eth_hdr_dest(self.0.as_ptr()), 6)
-        });
+        d.copy_from_slice(unsafe { core::slice::from_raw_parts(self.eth_hdr(), 6) });
         d
     }
 
+    /// `eth_hdr(skb)`: `skb->head + skb->mac_header`.
+    #[inline(always)]
+    fn eth_hdr(&self) -> *const u8 {
+        let skb = self.0.as_ptr();
+        // SAFETY: Valid skb with a MAC header (rx handlers run after `eth_type_trans()`).
+        unsafe { (*skb).head.add(usize::from((*hdrs(skb)).mac_header)) }
+    }
+
     /// `ntohs(skb->protocol)`.
+    #[inline(always)]
     pub(crate) fn protocol(&self) -> u16 {
         // SAFETY: Valid skb.
-        unsafe { bindings::bondrs_skb_protocol(self.0.as_ptr()) }
+        unsafe { protocol_of(self.0.as_ptr()) }
     }
 
     /// `skb->pkt_type` (`PACKET_*`).
+    #[inline(always)]
     pub(crate) fn pkt_type(&self) -> u8 {
         // SAFETY: Valid skb.
-        unsafe { bindings::bondrs_skb_pkt_type(self.0.as_ptr()) }
+        unsafe { (*hdrs(self.0.as_ptr())).pkt_type() }
     }
 
-    /// `buf.len()` bytes from `skb->data` (the network header, in an rx handler), copied into
-    /// `buf` where not linear (`skb_header_pointer()`); `None` if the packet is shorter.
-    pub(crate) fn header<'a>(&'a self, buf: &'a mut [u8]) -> Option<&'a [u8]> {
-        let len = buf.len();
-        // SAFETY: Valid skb.
-        if len > unsafe { bindings::bondrs_skb_len(self.0.as_ptr()) } as usize {
-            return None;
-        }
-        // SAFETY: `buf` has room for `len` bytes; the skb holds at least `len` (checked).
-        let p = unsafe {
-            bindings::bondrs_skb_header_pointer(
-                self.0.as_ptr(),
-                0,
-                c_int::try_from(len).ok()?,
-                buf.as_mut_ptr().cast(),
-            )
-        };
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: `p` points to `len` bytes valid while the skb (or `buf`) is.
-        Some(unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len) })
+    /// `buf.len()` bytes from `skb->data` (the network header, in an rx handler), in place or
+    /// copied into `buf` (`skb_header_pointer()`); `None` if the packet is shorter.
+    #[inline(always)]
+    pub(crate) fn header<'a>(&'a self, buf: &'a mut [MaybeUninit<u8>]) -> Option<&'a [u8]> {
+        // SAFETY: Valid skb, unchanged while borrowed (the handler holds it).
+        unsafe { header_pointer(self.0.as_ptr(), 0, buf) }
     }
 
     /// `skb->dev = dev`.
+    #[inline(always)]
     pub(crate) fn set_dev(&mut self, dev: &NetDevice) {
         // SAFETY: Valid skb; the handler may retarget it (RX_HANDLER_ANOTHER).
-        unsafe { bindings::bondrs_skb_set_dev(self.0.as_ptr(), dev.as_ptr()) }
+        unsafe { set_skb_dev(self.0.as_ptr(), dev.as_ptr()) }
     }
 }
 
@@ -245,17 +315,34 @@ unsafe extern "C" fn rx_cb<H: RxHandler>(
     pskb: *mut *mut bindings::sk_buff,
 ) -> bindings::rx_handler_result_t {
     // SAFETY: The stack passes a valid skb pointer slot.
-    let skb = unsafe { bindings::bondrs_skb_share_check(*pskb) };
+    let mut skb = unsafe { *pskb };
+    // C `skb_share_check()`: a clone only if the skb is shared (`skb_shared()`, read in line).
+    // SAFETY: Valid skb; `users` is only changed atomically.
+    let users = unsafe {
+        core::sync::atomic::AtomicI32::from_ptr(&raw mut (*skb).users.refs.counter)
+            .load(core::sync::atomic::Ordering::Relaxed)
+    };
+    if users != 1 {
+        // SAFETY: Valid skb, ours to replace by an unshared clone (the original is released).
+        skb = unsafe { bindings::bondrs_skb_share_check(skb) };
+        // SAFETY: As above; the unshared copy (or NULL) goes back.
+        unsafe { *pskb = skb };
+    }
     let Some(skb) = NonNull::new(skb) else {
         return bindings::rx_handler_result_RX_HANDLER_CONSUMED;
     };
-    // SAFETY: As above; the (possibly unshared copy of the) skb goes back.
-    unsafe { *pskb = skb.as_ptr() };
-    // SAFETY: `skb->dev` is the device this handler is registered on (RCU held
-    // by the stack): its handler data is an `Arc<H>` given by `rx_register`,
-    // released only after `netdev_rx_handler_unregister()` waited for us.
+    // SAFETY: `skb->dev` is the device this handler is registered on (RCU held by the stack):
+    // its handler data (`rcu_dereference(dev->rx_handler_data)`) is an `Arc<H>` given by
+    // `rx_register`, released only after `netdev_rx_handler_unregister()` waited for us.
     let data = unsafe {
-        &*bindings::bondrs_rx_handler_data(bindings::bondrs_skb_dev(skb.as_ptr())).cast::<H>()
+        let dev = (*skb.as_ptr())
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .__bindgen_anon_1
+            .dev;
+        let p = core::sync::atomic::AtomicPtr::from_ptr(&raw mut (*dev).rx_handler_data)
+            .load(core::sync::atomic::Ordering::Acquire);
+        &*p.cast::<H>()
     };
     let mut rx = RxSkb(skb);
     match data.handle(&mut rx) {
