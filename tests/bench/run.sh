@@ -1,0 +1,71 @@
+#!/bin/bash
+# The benchmark's guest side (scripts/bench boots the guest and runs this): the C bonding module
+# and ours, loaded in turn in this one guest, over several rounds; round r runs C then ours when r
+# is even, ours then C when odd, so that neither always runs first (warm caches, a guest that
+# slows down over time). Every measurement is a line of BENCH_OUT/bench.csv:
+#   group,row,module,round,metric,value
+# usage: run.sh [--rounds=N] [--first-round=K] [--count=N] [--groups=tx,scale,rx,iperf,failover,ctl]
+#               [--quick]
+#   --first-round=K  start at round K (0-based): the rest of a run whose guest died (scripts/bench
+#               retries once in a new guest; rounds-done says how many rounds were complete)
+#   --count=N   packets per pktgen run (tx, scale, rx)
+#   --quick     a short development run: shorter iperf3 and failover streams, 20 bonds in ctl
+set -eEuo pipefail
+. "$(dirname "$0")/lib.sh"
+trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
+
+ROUNDS=3 FIRST=0 COUNT=300000 GROUPS_LIST=tx,scale,rx,iperf,failover,ctl
+IPERF_SECS=3 FAILOVER_SECS=3 BENCH_OUT=${BENCH_OUT:-/brs/run}
+for a in "$@"; do
+    case $a in
+        --rounds=*) ROUNDS=${a#*=} ;;
+        --first-round=*) FIRST=${a#*=} ;;
+        --count=*) COUNT=${a#*=} ;;
+        --groups=*) GROUPS_LIST=${a#*=} ;;
+        --quick) IPERF_SECS=1 FAILOVER_SECS=2 CTL_QUICK=1 ;;
+        *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
+    esac
+done
+export BENCH_OUT
+IFS=, read -ra groups <<< "$GROUPS_LIST"
+for g in "${groups[@]}"; do
+    [ -f "$BENCH_DIR/$g.sh" ] || { echo "run.sh: no benchmark group $g" >&2; exit 2; }
+    # shellcheck source=/dev/null
+    . "$BENCH_DIR/$g.sh"
+done
+# shellcheck disable=SC2034 # ctl.sh's
+[ -z "${CTL_QUICK:-}" ] || CTL_BONDS=20
+
+: > "$BENCH_OUT/bench.csv"
+{
+    echo "guest_kernel=$(uname -r)"
+    echo "guest_cpus=$NCPU"
+    echo "guest_cpu_model=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+    echo "rounds=$ROUNDS"
+    echo "count=$COUNT"
+    echo "groups=$GROUPS_LIST"
+    echo "iperf_secs=$IPERF_SECS"
+    echo "failover_secs=$FAILOVER_SECS"
+} > "$BENCH_OUT/guest.env"
+
+setup_common
+for g in "${groups[@]}"; do
+    if declare -F "setup_$g" > /dev/null; then "setup_$g"; fi
+done
+
+for ((r = FIRST; r < ROUNDS; r++)); do
+    if ((r % 2 == 0)); then order="c ours"; else order="ours c"; fi
+    for m in $order; do
+        blog "round $((r + 1))/$ROUNDS: $m"
+        load_module "$m"
+        for g in "${groups[@]}"; do
+            s=$SECONDS
+            "bench_$g" "$m" "$r"
+            blog "  $g: $((SECONDS - s)) s"
+        done
+        unload_module
+    done
+    # The rounds complete so far: what a retry after a crash keeps.
+    echo $((r + 1)) > "$BENCH_OUT/rounds-done"
+done
+blog "done: $(wc -l < "$BENCH_OUT/bench.csv") measurements"
