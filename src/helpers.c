@@ -74,7 +74,6 @@ void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio) { skb->priority = pr
 void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
 int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
 void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
-int bondrs_skb_network_offset(const struct sk_buff *skb) { return skb_network_offset(skb); }
 int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }
 struct sk_buff *bondrs_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
@@ -96,9 +95,6 @@ void *bondrs_seq_private(struct seq_file *m) { return m->private; }
 struct proc_dir_entry *bondrs_net_proc_net(const struct net *net) { return net->proc_net; }
 bool bondrs_capable_net_admin(void) { return capable(CAP_NET_ADMIN); }
 const char *bondrs_uts_release(void) { return UTS_RELEASE; }
-const void *bondrs_skb_data(const struct sk_buff *skb) { return skb->data; }
-unsigned int bondrs_skb_headlen(const struct sk_buff *skb) { return skb_headlen(skb); }
-__be16 bondrs_skb_protocol_raw(const struct sk_buff *skb) { return skb->protocol; }
 bool bondrs_linkwatch_pending(const struct net_device *dev) { return test_bit(__LINK_STATE_LINKWATCH_PENDING, &dev->state); }
 bool bondrs_has_set_mac_address(const struct net_device *dev) { return dev->netdev_ops->ndo_set_mac_address != NULL; }
 void bondrs_eth_random_addr(u8 *addr) { eth_random_addr(addr); }

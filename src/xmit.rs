@@ -48,7 +48,7 @@ pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
         return h;
     }
     let encap = if hash::needs_dissector(policy) {
-        skb.flow_keys(dev)
+        skb.flow_keys()
     } else {
         None
     };

@@ -5,7 +5,7 @@
 
 use crate::bindings;
 use crate::modes::hash::FlowKeys;
-use crate::safe::netdev::{NetDevice, SkBuff};
+use crate::safe::netdev::SkBuff;
 use core::cell::UnsafeCell;
 use kernel::prelude::*;
 
@@ -81,24 +81,28 @@ pub(crate) fn init() {
 }
 
 impl SkBuff {
-    /// C `__skb_flow_dissect(dev_net(bond), skb, &flow_keys_bonding, ...)`
-    /// and the fields `__bond_xmit_hash()` uses; `None` if dissection failed.
-    pub(crate) fn flow_keys(&self, dev: &NetDevice) -> Option<FlowKeys> {
-        let skb = self.0.as_ptr();
+    /// C `__skb_flow_dissect(NULL, skb, &flow_keys_bonding, fk, skb->data, skb->protocol,
+    /// skb_network_offset(skb), skb_headlen(skb), 0)` (`bond_flow_dissect()`; the dissector
+    /// takes the namespace from `skb->dev`, the bond) and the fields `__bond_xmit_hash()` uses;
+    /// `None` if dissection failed.
+    #[inline]
+    pub(crate) fn flow_keys(&self) -> Option<FlowKeys> {
+        let skb = self.raw();
+        let nhoff = c_int::try_from(self.network_offset_raw()).ok()?;
         // SAFETY: All-zero is valid (`memset(fk, 0, ...)` in C).
         let mut fk: bindings::flow_keys = unsafe { core::mem::zeroed() };
-        // SAFETY: We own a valid skb; the dissector was initialised at module
-        // load; `fk` is a `struct flow_keys` matching the key offsets.
+        // SAFETY: We own a valid skb (its fields read in line, as C's inlines do); the dissector
+        // was initialised at module load; `fk` is a `struct flow_keys` matching the key offsets.
         let ok = unsafe {
             bindings::__skb_flow_dissect(
-                bindings::bondrs_dev_net(dev.as_ptr()),
+                core::ptr::null(),
                 skb,
                 DISSECTOR.0.get(),
                 (&raw mut fk).cast(),
-                bindings::bondrs_skb_data(skb),
-                bindings::bondrs_skb_protocol_raw(skb),
-                bindings::bondrs_skb_network_offset(skb),
-                bindings::bondrs_skb_headlen(skb) as c_int,
+                (*skb).data.cast(),
+                (*crate::safe::skb::hdrs(skb)).protocol,
+                nhoff,
+                (*skb).len.wrapping_sub((*skb).data_len) as c_int,
                 0,
             )
         };

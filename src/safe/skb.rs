@@ -16,7 +16,7 @@ use kernel::prelude::*;
 ///
 /// `skb` is a valid skb.
 #[inline(always)]
-unsafe fn hdrs(
+pub(super) unsafe fn hdrs(
     skb: *const bindings::sk_buff,
 ) -> *const bindings::sk_buff__bindgen_ty_4__bindgen_ty_1 {
     // SAFETY: In-bounds projection (caller); the anonymous member of the group union is at its
@@ -95,7 +95,7 @@ unsafe fn set_skb_dev(skb: *mut bindings::sk_buff, dev: *mut bindings::net_devic
 
 impl SkBuff {
     #[inline(always)]
-    fn raw(&self) -> *mut bindings::sk_buff {
+    pub(super) fn raw(&self) -> *mut bindings::sk_buff {
         self.0.as_ptr()
     }
 
@@ -106,9 +106,9 @@ impl SkBuff {
         unsafe { protocol_of(self.raw()) }
     }
 
-    /// `skb_network_offset()` (negative offsets read as 0).
+    /// `skb_network_offset()`, signed as C's.
     #[inline(always)]
-    pub(crate) fn network_offset(&self) -> usize {
+    pub(super) fn network_offset_raw(&self) -> isize {
         let skb = self.raw();
         // SAFETY: We own a valid skb. `skb_network_header(skb) - skb->data`, in addresses.
         let (head, nh, data) = unsafe {
@@ -118,7 +118,13 @@ impl SkBuff {
                 (*skb).data as usize,
             )
         };
-        usize::try_from((head + usize::from(nh)) as isize - data as isize).unwrap_or(0)
+        (head + usize::from(nh)) as isize - data as isize
+    }
+
+    /// `skb_network_offset()` (negative offsets read as 0).
+    #[inline(always)]
+    pub(crate) fn network_offset(&self) -> usize {
+        usize::try_from(self.network_offset_raw()).unwrap_or(0)
     }
 
     /// `skb->hash` if `skb->l4_hash`.
