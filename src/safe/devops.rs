@@ -72,12 +72,9 @@ impl NetDevice {
     /// `test_bit(bit, &dev->state)`, in line (the data path reads it per packet).
     #[inline(always)]
     fn state_bit(&self, bit: bindings::netdev_state_t) -> bool {
-        // SAFETY: Valid device; `state` is an `unsigned long` (`usize`-sized and aligned) that
-        // the kernel changes only with atomic bit operations, so an atomic load may read it.
-        let state = unsafe {
-            core::sync::atomic::AtomicUsize::from_ptr((&raw mut (*self.as_ptr()).state).cast())
-        };
-        state.load(core::sync::atomic::Ordering::Relaxed) & (1 << bit) != 0
+        // SAFETY: Valid device; C's `test_bit()` reads `state` with a volatile load too.
+        let state = unsafe { core::ptr::read_volatile(&raw const (*self.as_ptr()).state) };
+        state & (1 << bit) != 0
     }
 
     /// `netif_running()`.

@@ -5,10 +5,11 @@
 //! CPUs at once shares no cache line and takes no locked instruction.
 
 use crate::bindings;
+use crate::safe::atomic::Plain;
 use crate::safe::rtnl::Rtnl;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::prelude::*;
+use kernel::sync::atomic::{Relaxed, Release};
 
 /// A `u32` per CPU, allocated on first use (C allocates `rr_tx_counter` in `bond_open()`).
 ///
@@ -16,17 +17,17 @@ use kernel::prelude::*;
 ///
 /// The pointer is null or a per-CPU allocation of a `u32` (`alloc_percpu(u32)`) owned by this
 /// value and freed by its `Drop`; it changes only from null to an allocation.
-pub(crate) struct PerCpuCounter(AtomicPtr<u32>);
+pub(crate) struct PerCpuCounter(Plain<*mut u32>);
 
 impl PerCpuCounter {
     /// No counter yet (holds no resource).
     pub(crate) const fn new() -> Self {
-        Self(AtomicPtr::new(ptr::null_mut()))
+        Self(Plain::new(ptr::null_mut()))
     }
 
     /// Allocates the counter if it is not there yet (RTNL serialises the allocation).
     pub(crate) fn ensure(&self, _rtnl: &Rtnl) -> Result {
-        if !self.0.load(Ordering::Relaxed).is_null() {
+        if !self.0.load(Relaxed).is_null() {
             return Ok(());
         }
         // SAFETY: Plain allocation (GFP_KERNEL, RTNL context may sleep).
@@ -36,14 +37,14 @@ impl PerCpuCounter {
         }
         // INVARIANT: Null before (checked above, RTNL held by every writer), an allocation now.
         // Release: a reader that sees the pointer sees the zeroed allocation.
-        self.0.store(p, Ordering::Release);
+        self.0.atomic().store(p, Release);
         Ok(())
     }
 
     /// `this_cpu_inc_return()`: this CPU's counter, incremented; 0 before [`Self::ensure`].
     #[inline(always)]
     pub(crate) fn inc_return(&self) -> u32 {
-        let p = self.0.load(Ordering::Acquire);
+        let p = self.0.load(Relaxed);
         if p.is_null() {
             return 0;
         }
@@ -81,7 +82,7 @@ fn inc_return(p: *mut u32) -> u32 {
 
 impl Drop for PerCpuCounter {
     fn drop(&mut self) {
-        let p = *self.0.get_mut();
+        let p = self.0.load(Relaxed);
         if !p.is_null() {
             // SAFETY: Our allocation (type invariant); nothing can use it any more (`&mut self`).
             unsafe { bindings::free_percpu(p.cast()) };

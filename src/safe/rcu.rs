@@ -10,9 +10,10 @@
 //! control-path reader still holds a counted reference to it.
 
 use crate::bindings;
+use crate::safe::atomic::Plain;
 use crate::safe::rtnl::Rtnl;
-use core::sync::atomic::{AtomicPtr, Ordering};
 use core::{cell::UnsafeCell, marker::PhantomData, ops::Deref, ptr};
+use kernel::sync::atomic::{Full, Relaxed};
 use kernel::{prelude::*, sync::rcu, sync::Arc, types::Opaque};
 
 /// Proof that the current context is an RCU read-side critical section for as long as a value of
@@ -109,21 +110,20 @@ impl<T> Deref for Unpublished<T> {
 /// reference (the publisher's), released by `call_rcu()` on the node's `head` once the pointer
 /// is unpublished; that `call_rcu()` is the only one ever made on that `head`.
 ///
-/// The pointer is a `core::sync::atomic::AtomicPtr`: its acquire load is the `mov` of C's
-/// `rcu_dereference()` on x86_64, where the kernel crate's `Atomic` would call a C helper per
-/// packet from a module built out of tree (see [`crate::safe::atomic::Plain`]).
-pub(crate) struct RcuArc<T: Send + Sync + 'static>(AtomicPtr<RcuNode<T>>);
+/// The pointer is a [`Plain`] atomic: `rcu_dereference()` is its in-line `READ_ONCE()`, where
+/// the kernel crate's `Atomic::load` would be a C helper call per packet out of tree.
+pub(crate) struct RcuArc<T: Send + Sync + 'static>(Plain<*mut RcuNode<T>>);
 
 impl<T: Send + Sync + 'static> RcuArc<T> {
     /// An empty pointer.
     pub(crate) const fn new() -> Self {
-        Self(AtomicPtr::new(ptr::null_mut()))
+        Self(Plain::new(ptr::null_mut()))
     }
 
     /// `rcu_dereference()`: the current snapshot, valid while `_guard` lives.
     #[inline(always)]
     pub(crate) fn read<'a, G: ReadSide>(&self, _guard: &'a G) -> Option<&'a T> {
-        let p = self.0.load(Ordering::Acquire);
+        let p = self.0.load(Relaxed);
         // SAFETY: A published pointer is a live `RcuNode<T>`; it is released
         // only by an RCU callback queued after it was unpublished, which cannot
         // run before this read-side critical section (`_guard`) ends.
@@ -134,7 +134,7 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
     /// publisher reference is dropped after a grace period.
     pub(crate) fn replace(&self, new: Option<Unpublished<T>>, _rtnl: &Rtnl) {
         let np = new.map_or(ptr::null_mut(), |a| Arc::into_raw(a.0).cast_mut());
-        let old = self.0.swap(np, Ordering::SeqCst);
+        let old = self.0.atomic().xchg(np, Full);
         Self::release(old);
     }
 
@@ -172,7 +172,7 @@ impl<T: Send + Sync + 'static> RcuArc<T> {
 
 impl<T: Send + Sync + 'static> Drop for RcuArc<T> {
     fn drop(&mut self) {
-        Self::release(*self.0.get_mut());
+        Self::release(self.0.load(Relaxed));
     }
 }
 

@@ -193,10 +193,9 @@ impl SkBuff {
     pub(crate) fn queue_xmit(self, dev: &NetDevice) -> c_int {
         let skb = self.raw();
         core::mem::forget(self);
-        // SAFETY: We own the skb and give it away; `dev` is alive (the caller holds RCU over
-        // a slave reference). `skb->cb` is the qdisc control block while the skb is in the
-        // transmit path (`qdisc_skb_cb()`), 8-byte aligned. `__dev_queue_xmit()` (what
-        // `dev_queue_xmit()` calls) consumes the skb.
+        // `skb->cb` is the qdisc control block on the transmit path (`qdisc_skb_cb()`).
+        // SAFETY: We own the skb and give it away (`__dev_queue_xmit()` consumes it); `dev` is
+        // alive (caller's RCU over a slave); `cb` is 8-byte aligned and holds a `qdisc_skb_cb`.
         unsafe {
             set_skb_dev(skb, dev.as_ptr());
             let cb = (&raw const (*skb).cb).cast::<bindings::qdisc_skb_cb>();
@@ -323,11 +322,8 @@ unsafe extern "C" fn rx_cb<H: RxHandler>(
     // SAFETY: The stack passes a valid skb pointer slot.
     let mut skb = unsafe { *pskb };
     // C `skb_share_check()`: a clone only if the skb is shared (`skb_shared()`, read in line).
-    // SAFETY: Valid skb; `users` is only changed atomically.
-    let users = unsafe {
-        core::sync::atomic::AtomicI32::from_ptr(&raw mut (*skb).users.refs.counter)
-            .load(core::sync::atomic::Ordering::Relaxed)
-    };
+    // SAFETY: Valid skb; `refcount_read()` is `READ_ONCE()`, a volatile load.
+    let users = unsafe { core::ptr::read_volatile(&raw const (*skb).users.refs.counter) };
     if users != 1 {
         // SAFETY: Valid skb, ours to replace by an unshared clone (the original is released).
         skb = unsafe { bindings::bondrs_skb_share_check(skb) };
@@ -346,8 +342,8 @@ unsafe extern "C" fn rx_cb<H: RxHandler>(
             .__bindgen_anon_1
             .__bindgen_anon_1
             .dev;
-        let p = core::sync::atomic::AtomicPtr::from_ptr(&raw mut (*dev).rx_handler_data)
-            .load(core::sync::atomic::Ordering::Acquire);
+        // `rcu_dereference()`: `READ_ONCE()`, a volatile load.
+        let p = core::ptr::read_volatile(&raw const (*dev).rx_handler_data);
         &*p.cast::<H>()
     };
     let mut rx = RxSkb(skb);
@@ -450,10 +446,9 @@ pub(crate) fn send_frame(
     if skb.is_null() {
         return Err(ENOMEM);
     }
-    // SAFETY: `skb` is a new skb we own with `alloc = total + headroom` bytes of tailroom
-    // (checked sums): reserving `headroom` (non-negative) and putting `total` bytes stay within
-    // it. `skb_put()` returns `total` writable bytes, which the copies fill exactly. `dev` is
-    // alive (the caller holds a reference); `dev_queue_xmit()` consumes the skb in any case.
+    // `skb` has `alloc = total + headroom` bytes of tailroom (checked sums): reserving
+    // `headroom` and putting `total` stay within it; `dev_queue_xmit()` consumes the skb.
+    // SAFETY: New skb we own; `skb_put()` gives `total` writable bytes, filled exactly; `dev` alive.
     unsafe {
         bindings::bondrs_skb_reserve(skb, reserve);
         bindings::bondrs_skb_set_dev(skb, dev.as_ptr());
