@@ -60,3 +60,13 @@ apt_failure() {
 }
 
 brs_nproc() { nproc 2>/dev/null || echo 2; }
+
+# copy_sources DEST: the work tree's sources as they are (uncommitted changes included) into DEST,
+# for a build against another kernel: everything .gitignore names is neither copied nor deleted
+# in DEST, so DEST keeps its own build products, and above all its own generated bindings
+# (src/bindings_generated.rs depends on the kernel's configuration: the work tree's are the UML
+# debug kernel's, and Kbuild, seeing DEST's own command line unchanged, would keep a copied file).
+# /tests is left out (DEST builds, it runs nothing).
+copy_sources() {
+    rsync -a --delete --filter=':- .gitignore' --exclude /.git --exclude /tests "$BRS_TOP/" "$1/"
+}

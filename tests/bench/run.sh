@@ -1,8 +1,13 @@
 #!/bin/bash
 # The benchmark's guest side (scripts/bench boots the guest and runs this): the C bonding module
-# and ours, loaded in turn in this one guest, over several rounds; round r runs C then ours when r
-# is even, ours then C when odd, so that neither always runs first (warm caches, a guest that
-# slows down over time). Every measurement is a line of BENCH_OUT/bench.csv:
+# and ours, loaded in turn in this one guest, over several rounds.
+# - A paired group (tx, scale: it defines GROUP_configs and bench_GROUP_one) measures each of its
+#   configurations on both modules back to back, the module swapped in between, so that the two
+#   numbers a row compares are seconds apart, not a whole pass (minutes of host drift) apart. The
+#   module that goes first alternates from one configuration to the next and between rounds.
+# - Any other group runs in a pass per module: round r runs C then ours when r is even, ours then
+#   C when odd, so that neither always runs first (warm caches, a guest that slows down over time).
+# Every measurement is a line of BENCH_OUT/bench.csv:
 #   group,row,module,round,metric,value
 # usage: run.sh [--rounds=N] [--first-round=K] [--count=N] [--groups=tx,scale,rx,iperf,failover,ctl]
 #               [--quick]
@@ -53,12 +58,35 @@ for g in "${groups[@]}"; do
     if declare -F "setup_$g" > /dev/null; then "setup_$g"; fi
 done
 
+# paired GROUP ROUND: every configuration of GROUP on both modules, back to back.
+paired() {
+    local g=$1 r=$2 k=0 cfg order m s cfgs
+    mapfile -t cfgs < <("${g}_configs")
+    s=$SECONDS
+    for cfg in "${cfgs[@]}"; do
+        if (((k + r) % 2 == 0)); then order="c ours"; else order="ours c"; fi
+        for m in $order; do
+            load_module "$m"
+            "bench_${g}_one" "$cfg" "$m" "$r"
+            unload_module
+        done
+        k=$((k + 1))
+    done
+    blog "  $g (paired, ${#cfgs[@]} configurations): $((SECONDS - s)) s"
+}
+
 for ((r = FIRST; r < ROUNDS; r++)); do
+    blog "round $((r + 1))/$ROUNDS"
+    passes=()
+    for g in "${groups[@]}"; do
+        if declare -F "${g}_configs" > /dev/null; then paired "$g" "$r"; else passes+=("$g"); fi
+    done
     if ((r % 2 == 0)); then order="c ours"; else order="ours c"; fi
+    [ ${#passes[@]} -gt 0 ] || order=''
     for m in $order; do
         blog "round $((r + 1))/$ROUNDS: $m"
         load_module "$m"
-        for g in "${groups[@]}"; do
+        for g in "${passes[@]}"; do
             s=$SECONDS
             "bench_$g" "$m" "$r"
             blog "  $g: $((SECONDS - s)) s"

@@ -25,22 +25,28 @@ tx_measure() {
     done
 }
 
-bench_tx() {
-    local m=$1 r=$2 mode p
-    tx_measure "mode=dummy;policy=-" "$m" "$r" d0
+# The configurations, one per line ("MODE POLICY"): run.sh measures each on both modules back to
+# back (tx_configs/bench_tx_one: a paired group).
+tx_configs() {
+    local mode p
+    echo "dummy -"
     for mode in $TX_MODES; do
-        if ! bond_create bond0 "mode $mode miimon 100" d1 d2; then
-            blog "tx: $m refuses mode $mode ($BOND_ERR): not measured"; continue
-        fi
-        wait_carrier bond0 || { bond_del bond0; continue; }
         case $mode in
-            balance-xor|802.3ad)
-                for p in $TX_POLICIES; do
-                    echo "$p" > /sys/class/net/bond0/bonding/xmit_hash_policy
-                    tx_measure "mode=$mode;policy=$p" "$m" "$r" bond0
-                done ;;
-            *) tx_measure "mode=$mode;policy=-" "$m" "$r" bond0 ;;
+            balance-xor|802.3ad) for p in $TX_POLICIES; do echo "$mode $p"; done ;;
+            *) echo "$mode -" ;;
         esac
-        bond_del bond0
     done
+}
+
+# bench_tx_one "MODE POLICY" MODULE ROUND
+bench_tx_one() {
+    local mode=${1% *} p=${1#* } m=$2 r=$3 opts
+    if [ "$mode" = dummy ]; then tx_measure "mode=dummy;policy=-" "$m" "$r" d0; return; fi
+    opts="mode $mode miimon 100"
+    [ "$p" = - ] || opts+=" xmit_hash_policy $p"
+    if ! bond_create bond0 "$opts" d1 d2; then
+        blog "tx: $m refuses $opts ($BOND_ERR): not measured"; return
+    fi
+    wait_carrier bond0 && tx_measure "mode=$mode;policy=$p" "$m" "$r" bond0
+    bond_del bond0
 }
