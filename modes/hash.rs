@@ -15,7 +15,8 @@ use super::XmitHashPolicy;
 pub const ETH_P_IP: u16 = 0x0800;
 /// `ETH_P_IPV6`.
 pub const ETH_P_IPV6: u16 = 0x86dd;
-const ETH_HLEN: usize = 14;
+/// `ETH_HLEN`: the Ethernet header, all the layer-2 hashes read.
+pub const ETH_HLEN: usize = 14;
 const IPPROTO_ICMP: u8 = 1;
 const IPPROTO_ICMPV6: u8 = 58;
 
@@ -61,22 +62,43 @@ fn ne_u32(d: &[u8], off: usize) -> Option<u32> {
     bytes::<4>(d, off).map(u32::from_ne_bytes)
 }
 
-/// C `bond_eth_hash()`.
-pub fn eth_hash(p: &Packet<'_>) -> u32 {
-    let Some(h) = bytes::<ETH_HLEN>(p.data, 0) else {
+/// A frame's Ethernet header (C `struct ethhdr`).
+pub type EthHeader = [u8; ETH_HLEN];
+
+/// The Ethernet header at the start of `data`; `None` if `data` is shorter.
+#[inline]
+pub fn eth_header(data: &[u8]) -> Option<&EthHeader> {
+    data.get(..ETH_HLEN)?.try_into().ok()
+}
+
+/// C `bond_eth_hash()` of a frame's Ethernet header (`None`: the frame is shorter, C's 0).
+#[inline]
+pub fn eth_hash_of(eth: Option<&EthHeader>) -> u32 {
+    let Some(h) = eth else {
         return 0;
     };
     u32::from(h[5] ^ h[11]) ^ u32::from(u16::from_be_bytes([h[12], h[13]]))
 }
 
-/// C `bond_vlan_srcmac_hash()`.
-pub fn vlan_srcmac_hash(p: &Packet<'_>) -> u32 {
-    let Some(h) = bytes::<ETH_HLEN>(p.data, 0) else {
+/// C `bond_eth_hash()`.
+pub fn eth_hash(p: &Packet<'_>) -> u32 {
+    eth_hash_of(eth_header(p.data))
+}
+
+/// C `bond_vlan_srcmac_hash()` of a frame's Ethernet header and accelerated VLAN tag.
+#[inline]
+pub fn vlan_srcmac_hash_of(eth: Option<&EthHeader>, vlan_tag: Option<u16>) -> u32 {
+    let Some(h) = eth else {
         return 0;
     };
     let vendor = u32::from_be_bytes([0, h[6], h[7], h[8]]);
     let dev = u32::from_be_bytes([0, h[9], h[10], h[11]]);
-    u32::from(p.vlan_tag.unwrap_or(0)) ^ vendor ^ dev
+    u32::from(vlan_tag.unwrap_or(0)) ^ vendor ^ dev
+}
+
+/// C `bond_vlan_srcmac_hash()`.
+pub fn vlan_srcmac_hash(p: &Packet<'_>) -> u32 {
+    vlan_srcmac_hash_of(eth_header(p.data), p.vlan_tag)
 }
 
 /// C `proto_ports_offset()`.
@@ -200,39 +222,64 @@ fn ip_hash(mut hash: u32, fk: &FlowKeys, policy: XmitHashPolicy) -> u32 {
     }
 }
 
-/// C `__bond_xmit_hash()` / `bond_xmit_hash()`.
+/// The hash of the flow keys `fk` (C `__bond_xmit_hash()` after a successful dissection):
+/// the Ethernet hash for the 2+3 policies, else the ICMP id or the ports, then the addresses.
+#[inline]
+fn flow_hash(policy: XmitHashPolicy, fk: &FlowKeys, eth: impl FnOnce() -> u32) -> u32 {
+    let hash = match policy {
+        XmitHashPolicy::Layer23 | XmitHashPolicy::Encap23 => eth(),
+        _ if fk.icmp_id != 0 => fk.icmp,
+        _ => fk.ports,
+    };
+    ip_hash(hash, fk, policy)
+}
+
+/// The `layer2+3` and `layer3+4` policies: the headers of `p` parsed here (C
+/// `bond_flow_dissect()`), the Ethernet hash when they are not IP.
+pub fn l3_hash(policy: XmitHashPolicy, p: &Packet<'_>) -> u32 {
+    match flow_dissect(p, policy == XmitHashPolicy::Layer34) {
+        Some(fk) => flow_hash(policy, &fk, || eth_hash(p)),
+        None => eth_hash(p),
+    }
+}
+
+/// The `encap2+3` and `encap3+4` policies with the keys of the kernel flow dissector (`None`:
+/// the dissection failed); `eth` reads the Ethernet header, only when the hash needs it.
+/// (encap3+4 with `skb->l4_hash` set is `skb->hash`, before any of this: [`xmit_hash`].)
+#[inline]
+pub fn encap_hash<'a>(
+    policy: XmitHashPolicy,
+    keys: Option<FlowKeys>,
+    eth: impl FnOnce() -> Option<&'a EthHeader>,
+) -> u32 {
+    match keys {
+        Some(fk) => flow_hash(policy, &fk, || eth_hash_of(eth())),
+        None => eth_hash_of(eth()),
+    }
+}
+
+/// C `__bond_xmit_hash()` / `bond_xmit_hash()`: each policy's hash of the packet `p`.
 ///
 /// `encap_keys` is what the kernel flow dissector returned for the `encap*`
 /// policies (`None`: dissection failed); ignored for the other policies.
-/// `l4_hash` is `skb->hash` if `skb->l4_hash` is set.
+/// `l4_hash` is `skb->hash` if `skb->l4_hash` is set. The kernel side calls the policy's own
+/// function directly ([`eth_hash_of`], [`vlan_srcmac_hash_of`], [`l3_hash`], [`encap_hash`]),
+/// reading only what that policy needs.
 pub fn xmit_hash(
     policy: XmitHashPolicy,
     p: &Packet<'_>,
     encap_keys: Option<FlowKeys>,
     l4_hash: Option<u32>,
 ) -> u32 {
-    if policy == XmitHashPolicy::Encap34 {
-        if let Some(h) = l4_hash {
-            return h;
-        }
+    match policy {
+        XmitHashPolicy::Layer2 => eth_hash(p),
+        XmitHashPolicy::VlanSrcMac => vlan_srcmac_hash(p),
+        XmitHashPolicy::Layer23 | XmitHashPolicy::Layer34 => l3_hash(policy, p),
+        XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => match l4_hash {
+            Some(h) if policy == XmitHashPolicy::Encap34 => h,
+            _ => encap_hash(policy, encap_keys, || eth_header(p.data)),
+        },
     }
-    if policy == XmitHashPolicy::VlanSrcMac {
-        return vlan_srcmac_hash(p);
-    }
-    let fk = match policy {
-        XmitHashPolicy::Layer2 => None,
-        XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => encap_keys,
-        _ => flow_dissect(p, policy == XmitHashPolicy::Layer34),
-    };
-    let Some(fk) = fk else {
-        return eth_hash(p);
-    };
-    let hash = match policy {
-        XmitHashPolicy::Layer23 | XmitHashPolicy::Encap23 => eth_hash(p),
-        _ if fk.icmp_id != 0 => fk.icmp,
-        _ => fk.ports,
-    };
-    ip_hash(hash, &fk, policy)
 }
 
 /// How many bytes of the frame `policy` may read: the Ethernet header for
@@ -243,9 +290,4 @@ pub const fn header_bytes(policy: XmitHashPolicy) -> usize {
         XmitHashPolicy::Layer23 | XmitHashPolicy::Layer34 => HASH_HEADER_BYTES,
         _ => ETH_HLEN,
     }
-}
-
-/// Whether `policy` needs the kernel flow dissector ([`FlowKeys`] input).
-pub const fn needs_dissector(policy: XmitHashPolicy) -> bool {
-    matches!(policy, XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34)
 }

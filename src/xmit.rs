@@ -32,43 +32,42 @@ pub(crate) fn drop_skb(dev: &Dev<BondDriver>, skb: SkBuff) -> TxStatus {
     TxStatus::Dropped
 }
 
-/// C `bond_xmit_hash()` for `skb`: reads only what the policy uses (the
-/// skb hash for encap3+4, the VLAN tag for vlan+srcmac, the Ethernet header
-/// alone for the layer-2 policies).
+/// C `bond_xmit_hash()` for `skb`: the policy's own hash, reading only what it uses (the
+/// Ethernet header for the layer-2 policies, plus the VLAN tag for vlan+srcmac; the skb hash or
+/// the flow dissector's keys for the encap policies; the headers up to the ports for
+/// layer2+3/layer3+4), in place when linear as C does, copied only when not.
 #[inline]
 pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
     use crate::modes::XmitHashPolicy as P;
     let policy = dev.private().xmit_policy();
-    let l4 = if policy == P::Encap34 {
-        skb.l4_hash()
-    } else {
-        None
-    };
-    if let Some(h) = l4 {
-        return h;
+    let mut eth = [MaybeUninit::<u8>::uninit(); hash::ETH_HLEN];
+    match policy {
+        P::Layer2 => hash::eth_hash_of(eth_header(skb, &mut eth)),
+        P::VlanSrcMac => hash::vlan_srcmac_hash_of(eth_header(skb, &mut eth), skb.vlan_tag()),
+        P::Encap23 | P::Encap34 => match skb.l4_hash() {
+            Some(h) if policy == P::Encap34 => h,
+            _ => hash::encap_hash(policy, skb.flow_keys(), || eth_header(skb, &mut eth)),
+        },
+        P::Layer23 | P::Layer34 => {
+            let mut buf = [MaybeUninit::<u8>::uninit(); hash::HASH_HEADER_BYTES];
+            let p = hash::Packet {
+                data: skb.headers(&mut buf),
+                l2_proto: skb.protocol(),
+                nhoff: skb.network_offset(),
+                vlan_tag: None,
+            };
+            hash::l3_hash(policy, &p)
+        }
     }
-    let encap = if hash::needs_dissector(policy) {
-        skb.flow_keys()
-    } else {
-        None
-    };
-    let vlan_tag = if policy == P::VlanSrcMac {
-        skb.vlan_tag()
-    } else {
-        None
-    };
-    // Not zeroed: the bytes are read in place when linear, as C does, and copied here only
-    // when not (`skb_header_pointer()`).
-    let mut buf = [MaybeUninit::<u8>::uninit(); hash::HASH_HEADER_BYTES];
-    let want = hash::header_bytes(policy);
-    let data = skb.headers(&mut buf[..want]);
-    let p = hash::Packet {
-        data,
-        l2_proto: skb.protocol(),
-        nhoff: skb.network_offset(),
-        vlan_tag,
-    };
-    hash::xmit_hash(policy, &p, encap, l4)
+}
+
+/// The Ethernet header of `skb` (C `bond_pull_data()` for `ETH_HLEN` bytes), `None` if shorter.
+#[inline(always)]
+fn eth_header<'a>(
+    skb: &'a SkBuff,
+    buf: &'a mut [MaybeUninit<u8>; hash::ETH_HLEN],
+) -> Option<&'a hash::EthHeader> {
+    skb.header_at(0, buf)?.try_into().ok()
 }
 
 /// C `bond_slave_override()`: `Err(skb)` to continue with the mode's choice.

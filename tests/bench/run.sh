@@ -15,6 +15,7 @@
 #               retries once in a new guest; rounds-done says how many rounds were complete)
 #   --count=N   packets per pktgen run (tx, scale, rx)
 #   --quick     a short development run: shorter iperf3 and failover streams, 20 bonds in ctl
+#   --max-threads=N  pktgen threads at most (tx; default: one per CPU)
 set -eEuo pipefail
 . "$(dirname "$0")/lib.sh"
 trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
@@ -27,11 +28,14 @@ for a in "$@"; do
         --first-round=*) FIRST=${a#*=} ;;
         --count=*) COUNT=${a#*=} ;;
         --groups=*) GROUPS_LIST=${a#*=} ;;
+        --max-threads=*) MAX_THREADS=${a#*=} ;;
         --quick) IPERF_SECS=1 FAILOVER_SECS=2 CTL_QUICK=1 ;;
         *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done
 export BENCH_OUT
+# shellcheck disable=SC2034 # tx.sh's
+MAX_THREADS=${MAX_THREADS:-$NCPU}
 IFS=, read -ra groups <<< "$GROUPS_LIST"
 for g in "${groups[@]}"; do
     [ -f "$BENCH_DIR/$g.sh" ] || { echo "run.sh: no benchmark group $g" >&2; exit 2; }

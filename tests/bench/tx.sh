@@ -14,7 +14,7 @@ TX_POLICIES="layer2 layer2+3 layer3+4 encap2+3 encap3+4 vlan+srcmac"
 tx_measure() {
     local row=$1 m=$2 r=$3 dev=$4 size t
     for t in 1 2; do
-        [ "$t" -le "$NCPU" ] || continue
+        [ "$t" -le "$NCPU" ] && [ "$t" -le "${MAX_THREADS:-$NCPU}" ] || continue
         for size in 64 1500; do
             if ! pktgen_run --threads="$t" --count="$COUNT" --size="$size" "$dev"; then
                 blog "tx $row size=$size threads=$t on $m: pktgen failed"; continue
