@@ -64,7 +64,7 @@ allow=(
 	--allowlist-var __this_module
 	# net_device lifetime and ops
 	--allowlist-type net_device --allowlist-type net_device_ops --allowlist-type ethtool_ops
-	--allowlist-type ethtool_drvinfo --allowlist-type header_ops --allowlist-type ifreq --allowlist-type mii_ioctl_data --allowlist-type netpoll --allowlist-function '__netpoll_(setup|free)' --allowlist-function netpoll_send_skb --allowlist-function netpoll_poll_dev --allowlist-type device_attribute --allowlist-type attribute_group --allowlist-type kobj_type --allowlist-type sysfs_ops --allowlist-function 'kobject_(init_and_add|put)' --allowlist-function 'sysfs_(create|remove)_files' --allowlist-function notifier_to_errno --allowlist-type device_type --allowlist-type 'netdev_tx(_t)?'
+	--allowlist-type ethtool_drvinfo --allowlist-type header_ops --allowlist-type ifreq --allowlist-type mii_ioctl_data --allowlist-type netpoll --allowlist-function '__netpoll_(setup|free)' --allowlist-function netpoll_send_skb --allowlist-function skb_clone --allowlist-function netpoll_poll_dev --allowlist-type device_attribute --allowlist-type attribute_group --allowlist-type kobj_type --allowlist-type sysfs_ops --allowlist-function 'kobject_(init_and_add|put)' --allowlist-function 'sysfs_(create|remove)_files' --allowlist-function notifier_to_errno --allowlist-type device_type --allowlist-type 'netdev_tx(_t)?'
 	--allowlist-function alloc_netdev_mqs --allowlist-function free_netdev
 	--allowlist-function register_netdevice --allowlist-function unregister_netdevice_queue
 	--allowlist-function ether_setup --allowlist-function netif_carrier_off

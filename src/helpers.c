@@ -75,7 +75,6 @@ void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
 int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
 void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
 int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }
-struct sk_buff *bondrs_skb_clone(struct sk_buff *skb) { return skb_clone(skb, GFP_ATOMIC); }
 void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 /* work */
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn) { INIT_DELAYED_WORK(w, fn); }

@@ -57,7 +57,6 @@ void bondrs_spin_lock_bh(spinlock_t *l);
 int bondrs_spin_trylock_bh(spinlock_t *l);
 void bondrs_spin_unlock_bh(spinlock_t *l);
 int bondrs_dev_queue_xmit(struct sk_buff *skb);
-struct sk_buff *bondrs_skb_clone(struct sk_buff *skb);
 void bondrs_consume_skb(struct sk_buff *skb);
 /* work */
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn);

@@ -183,7 +183,7 @@ impl SkBuff {
     /// `skb_clone(GFP_ATOMIC)`.
     pub(crate) fn try_clone(&self) -> Option<SkBuff> {
         // SAFETY: We own a valid skb; the clone is a new owned skb.
-        NonNull::new(unsafe { bindings::bondrs_skb_clone(self.raw()) }).map(SkBuff)
+        NonNull::new(unsafe { bindings::skb_clone(self.raw(), bindings::GFP_ATOMIC) }).map(SkBuff)
     }
 
     /// C `bond_dev_queue_xmit()`: restores the queue mapping saved by
