@@ -8,7 +8,7 @@ use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::slave::Slave;
-use crate::xmit::queue_xmit;
+use crate::xmit::{drop_skb, queue_xmit};
 use kernel::sync::Arc;
 
 /// broadcast.
@@ -37,35 +37,29 @@ impl BondMode for Broadcast {
 /// C `bond_xmit_broadcast()`: `skb` to each of `slaves` whose link is up (the last one gets
 /// the original, the others clones).
 pub(crate) fn send_all(dev: &Dev<BondDriver>, slaves: &[Arc<Slave>], skb: SkBuff) -> TxStatus {
-    let count = slaves.len();
+    let usable = |s: &Slave| s.is_up() && s.link() == Link::Up;
     let mut ok = false;
-    let mut skb = Some(skb);
-    for (i, s) in slaves.iter().enumerate() {
-        if !(s.is_up() && s.link() == Link::Up) {
+    let Some((last, rest)) = slaves.split_last() else {
+        return drop_skb(dev, skb);
+    };
+    for s in rest.iter().filter(|s| usable(s)) {
+        let Some(clone) = skb.try_clone() else {
+            if crate::safe::devops::net_ratelimit() {
+                bare_pr!(
+                    Err,
+                    "{}: Error: bond_xmit_broadcast: skb_clone() failed\n",
+                    dev.name_racy()
+                );
+            }
             continue;
-        }
-        let this = if i + 1 == count {
-            skb.take()
-        } else {
-            match skb.as_ref().and_then(|k| k.try_clone()) {
-                Some(c) => Some(c),
-                None => {
-                    bare_pr!(
-                        Err,
-                        "{}: Error: bond_xmit_broadcast: skb_clone() failed\n",
-                        dev.name_racy()
-                    );
-                    continue;
-                }
-            }
         };
-        if let Some(k) = this {
-            if matches!(queue_xmit(k, s), TxStatus::Code(0)) {
-                ok = true;
-            }
-        }
+        ok |= matches!(queue_xmit(clone, s), TxStatus::Code(0));
     }
-    drop(skb);
+    if usable(last) {
+        ok |= matches!(queue_xmit(skb, last), TxStatus::Code(0));
+    } else {
+        drop(skb);
+    }
     if ok {
         TxStatus::Ok
     } else {
