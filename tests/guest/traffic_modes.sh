@@ -45,6 +45,20 @@ for mode in balance-rr active-backup balance-xor broadcast; do
         balance-xor) expect_ok "$mode: one flow stays on one slave" test $(( d0 >= 40 && d1 < 3 || d1 >= 40 && d0 < 3 )) = 1 ;;
         broadcast) expect_ok "$mode: every slave transmits every packet" test "$d0" -ge 40 -a "$d1" -ge 40 ;;
     esac
+    if [ "$mode" = broadcast ]; then
+        # The last slave down: what would have been its (uncloned) packet is freed, the other slave
+        # still sends every packet, and nothing goes to the down one (not even to be dropped).
+        ip -n peer link set p1 down
+        for _ in $(seq 40); do grep -A1 '^Slave Interface: eth1' /proc/net/bonding/bond0 | grep -q 'MII Status: down' && break; sleep 0.1; done
+        a0=$(txp eth0); a1=$(txp eth1); x1=$(cat /sys/class/net/eth1/statistics/tx_dropped)
+        ping -c 20 -i 0.01 -q -W 1 10.0.0.2 >/dev/null 2>&1
+        d0=$(( $(txp eth0) - a0 )); d1=$(( $(txp eth1) - a1 )); dx=$(( $(cat /sys/class/net/eth1/statistics/tx_dropped) - x1 ))
+        echo "     $mode, eth1 down: 20 pings -> eth0 +$d0, eth1 +$d1 tx packets, +$dx tx dropped"
+        expect_ok "$mode: last slave down: the other transmits every packet, the down one nothing" \
+            test "$d0" -ge 20 -a "$d1" = 0 -a "$dx" = 0
+        ip -n peer link set p1 up
+        for _ in $(seq 40); do grep -A1 '^Slave Interface: eth1' /proc/net/bonding/bond0 | grep -q 'MII Status: up' && break; sleep 0.1; done
+    fi
     # iperf3 is part of the guest rootfs (scripts/rootfs.sh): its absence is a failure.
     ip netns exec peer iperf3 -s -1 -D >/dev/null 2>&1; sleep 0.5
     if out=$(iperf3 -c 10.0.0.2 -t 2 2>&1); then ok "$mode: iperf3 ($(echo "$out" | awk '/sender/ {print $7, $8}'))"
