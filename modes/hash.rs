@@ -282,9 +282,9 @@ pub fn xmit_hash(
     }
 }
 
-/// How many bytes of the frame `policy` may read: the Ethernet header for
-/// the layer-2 policies (and the encap ones, whose L3/L4 keys come from the
-/// dissector), [`HASH_HEADER_BYTES`] for the others.
+/// How many bytes of the frame `policy` reads (the window the kernel side hands over): the
+/// Ethernet header for the layer-2 policies (and the encap ones, whose L3/L4 keys come from the
+/// dissector), [`HASH_HEADER_BYTES`] for layer2+3 and layer3+4.
 pub const fn header_bytes(policy: XmitHashPolicy) -> usize {
     match policy {
         XmitHashPolicy::Layer23 | XmitHashPolicy::Layer34 => HASH_HEADER_BYTES,

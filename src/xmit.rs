@@ -51,7 +51,7 @@ pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
         P::Layer23 | P::Layer34 => {
             let mut buf = [MaybeUninit::<u8>::uninit(); hash::HASH_HEADER_BYTES];
             let p = hash::Packet {
-                data: skb.headers(&mut buf),
+                data: skb.headers(&mut buf[..hash::header_bytes(policy)]),
                 l2_proto: skb.protocol(),
                 nhoff: skb.network_offset(),
                 vlan_tag: None,
