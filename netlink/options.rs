@@ -861,6 +861,24 @@ pub fn strip_at_newline(s: &[u8]) -> &[u8] {
     }
 }
 
+/// Kernel `mac_pton()`: `XX:XX:XX:XX:XX:XX` at the start of `s` (hex digits of either case,
+/// colons only); whatever follows the 17th character is ignored, as C's sysfs store relies on
+/// for the newline `echo` adds. `None` for anything shorter or malformed.
+pub fn mac_pton(s: &[u8]) -> Option<[u8; 6]> {
+    let s = c_str(s);
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut mac = [0u8; 6];
+    for (i, m) in mac.iter_mut().enumerate() {
+        let hi = hex(*s.get(i * 3)?)?;
+        let lo = hex(*s.get(i * 3 + 1)?)?;
+        if i != 5 && *s.get(i * 3 + 2)? != b':' {
+            return None;
+        }
+        *m = hi << 4 | lo;
+    }
+    Some(mac)
+}
+
 fn skip_spaces(s: &[u8]) -> &[u8] {
     let n = s.iter().take_while(|&&b| c_isspace(b)).count();
     s.get(n..).unwrap_or(&[])

@@ -7,6 +7,23 @@ BRS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=versions.env
 . "$BRS_TOP/scripts/versions.env"
 
+# host_debian_mirror: the Debian archive this host's apt uses (the first `URIs:` of a deb822
+# .sources file, or `deb` line of a one-line list, whose path ends in /debian), so that no
+# mirror's name is committed here.
+host_debian_mirror() {
+    local f
+    for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        awk '
+            /^[[:space:]]*#/ { next }
+            $1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }
+            $1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }
+        ' "$f"
+    done | sed 's:/*$::' | grep -m1 -E '^[a-z]+://.*/debian$'
+}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(host_debian_mirror || true)}
+[ -n "$DEBIAN_MIRROR" ] || { printf '[%s] error: no Debian archive in /etc/apt (sources.list or sources.list.d): set DEBIAN_MIRROR=URL\n' "$(basename "$0")" >&2; exit 1; }
+
 BRS_CACHE=${BRS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bonding-rs}
 mkdir -p "$BRS_CACHE"
 

@@ -31,5 +31,5 @@ if ! bindgen --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then
     log "cargo install bindgen-cli $BINDGEN_VERSION (a few minutes)"
     logf="$BRS_CACHE/bindgen-install.log"
     LIBCLANG_PATH=$(llvm-config$LLVM --libdir) cargo install --locked bindgen-cli --version "$BINDGEN_VERSION" > "$logf" 2>&1 \
-        || die "cargo install bindgen-cli failed (crates.io reachable?); log: $logf"
+        || die "cargo install bindgen-cli failed (is the crate registry reachable?); log: $logf"
 fi

@@ -3,12 +3,12 @@
 //! The bond device (C `struct bonding`, `bond_setup()`, `bond_init()`,
 //! `bond_create()`, `bond_open()`/`bond_close()`, `bond_link_ops`).
 //!
-//! State model: configuration lives in [`BondParams`] behind an
-//! [`RtnlCell`] (every writer holds RTNL, like C), mirrored into atomics for
-//! the few values the data path and the MII monitor read without RTNL. The
-//! slave list, the active and primary slaves and the transmit array form one
-//! immutable [`SlaveSet`] snapshot, published with RCU and rebuilt whenever
-//! any of them changes.
+//! State model: configuration lives in [`BondParams`] behind a spinlock (every writer also holds
+//! RTNL, like C; readers that must not take RTNL, sysfs and procfs, copy it out under the
+//! spinlock), mirrored into atomics for the few values the data path and the MII monitor read
+//! without any lock. The slave list, the active and primary slaves and the transmit array form
+//! one immutable [`SlaveSet`] snapshot, published with RCU and rebuilt whenever any of them
+//! changes: the data path, the monitors and the sysfs/procfs readers read that.
 
 use crate::dev_pr;
 use crate::modes::{ArpValidate, Mode, XmitHashPolicy};
@@ -56,6 +56,8 @@ pub(crate) struct SlaveSet {
     pub(crate) usable: KVec<Arc<Slave>>,
     /// `curr_active_slave`.
     pub(crate) active: Option<Arc<Slave>>,
+    /// `primary_slave`.
+    pub(crate) primary: Option<Arc<Slave>>,
 }
 
 /// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
@@ -158,7 +160,10 @@ impl ArpHot {
 /// private area.
 #[pin_data]
 pub(crate) struct Bond {
-    params: RtnlCell<BondParams>,
+    /// The configuration: written under RTNL and this lock, read under either (C reads
+    /// `bond->params` under RTNL, or racily with `READ_ONCE()` in sysfs/procfs).
+    #[pin]
+    params: SpinLock<BondParams>,
     pub(crate) hot: Hot,
     /// The slaves in enslave order (C's slave list): the control path's, under RTNL.
     list: RtnlVec<Arc<Slave>>,
@@ -223,7 +228,7 @@ impl Bond {
     /// `bonding_defaults` copy).
     pub(crate) fn new(p: BondParams) -> impl PinInit<Bond> {
         pin_init!(Bond {
-            params: RtnlCell::new(p),
+            params <- new_spinlock!(p, "bond_params"),
             hot: Hot {
                 mode: Plain::new(p.mode),
                 xmit_policy: Plain::new(p.xmit_policy),
@@ -304,14 +309,20 @@ impl Bond {
         self.current_arp_slave.store(s.map_or(0, |s| s.id), Relaxed);
     }
 
-    /// The configuration.
-    pub(crate) fn params(&self, rtnl: &Rtnl) -> BondParams {
-        self.params.get(rtnl)
+    /// The configuration (control path: stable while `_rtnl` is held).
+    pub(crate) fn params(&self, _rtnl: &Rtnl) -> BondParams {
+        *self.params.lock()
+    }
+
+    /// A consistent copy of the configuration without RTNL, for the readers that must not take
+    /// it (sysfs and procfs `show`: `ip link del` holds RTNL while it waits for them).
+    pub(crate) fn params_shown(&self) -> BondParams {
+        *self.params.lock()
     }
 
     /// Replaces the configuration and refreshes the lock-free mirror.
-    pub(crate) fn set_params(&self, p: BondParams, rtnl: &Rtnl) {
-        self.params.set(rtnl, p);
+    pub(crate) fn set_params(&self, p: BondParams, _rtnl: &Rtnl) {
+        *self.params.lock() = p;
         self.hot.mode.store(p.mode, Relaxed);
         self.hot.xmit_policy.store(p.xmit_policy, Relaxed);
         self.hot
@@ -455,6 +466,7 @@ impl Bond {
             all,
             usable,
             active: self.active(rtnl),
+            primary: self.primary(rtnl),
         })
     }
 

@@ -41,6 +41,8 @@ void bondrs_dev_net_set(struct net_device *dev, struct net *net) { dev_net_set(d
 void *bondrs_net_generic(const struct net *net, unsigned int id) { return net_generic(net, id); }
 struct net_device *bondrs_first_net_device(struct net *net) { return first_net_device(net); }
 struct net_device *bondrs_next_net_device(struct net_device *dev) { return next_net_device(dev); }
+struct net_device *bondrs_first_net_device_rcu(struct net *net) { return list_first_or_null_rcu(&net->dev_base_head, struct net_device, dev_list); }
+struct net_device *bondrs_next_net_device_rcu(struct net_device *dev) { return next_net_device_rcu(dev); }
 void bondrs_dev_core_stats_tx_dropped_inc(struct net_device *dev) { dev_core_stats_tx_dropped_inc(dev); }
 void bondrs_dev_kfree_skb_any(struct sk_buff *skb) { dev_kfree_skb_any(skb); }
 void bondrs_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }

@@ -22,6 +22,8 @@ void bondrs_dev_net_set(struct net_device *dev, struct net *net);
 void *bondrs_net_generic(const struct net *net, unsigned int id);
 struct net_device *bondrs_first_net_device(struct net *net);
 struct net_device *bondrs_next_net_device(struct net_device *dev);
+struct net_device *bondrs_first_net_device_rcu(struct net *net);
+struct net_device *bondrs_next_net_device_rcu(struct net_device *dev);
 void bondrs_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void bondrs_dev_kfree_skb_any(struct sk_buff *skb);
 void bondrs_eth_hw_addr_random(struct net_device *dev);

@@ -4,11 +4,11 @@
 //! `bonding_store_bonds()`), one per network namespace.
 
 use crate::bindings;
-use crate::bond::{bond_create, for_each_bond, unregister_all};
-use crate::safe::netdev::{DevKillList, Net};
+use crate::bond::{bond_create, for_each_bond, unregister_all, BondDriver};
+use crate::safe::netdev::{Dev, DevKillList, Net};
 use crate::safe::pernet::{Pernet, PernetTables, SysfsBuf};
 use crate::safe::rtnl::Rtnl;
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::rcu};
 
 /// The per-namespace part of bonding.
 pub(crate) struct BondNet;
@@ -58,8 +58,12 @@ impl Pernet for BondNet {
     }
 
     fn show(net: &Net, out: &mut SysfsBuf<'_>) {
-        let rtnl = Rtnl::lock();
-        for_each_bond(net, &rtnl, |bond| {
+        // C `bonding_show_bonds()`: under RCU, never RTNL (as the bonds' own files).
+        let guard = rcu::read_lock();
+        net.for_each_dev_rcu(&guard, |d| {
+            let Some(bond) = Dev::<BondDriver>::try_from_dev(d) else {
+                return true;
+            };
             if out.len() > out.capacity() - IFNAMSIZ {
                 // Not enough space for another interface name.
                 if out.capacity() - out.len() > 10 {
@@ -68,7 +72,7 @@ impl Pernet for BondNet {
                 out.push(b"++more++ ");
                 return false;
             }
-            out.push(bond.name(&rtnl).to_bytes());
+            out.push(bond.name_racy().as_bytes());
             out.push(b" ");
             true
         });

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Setting options (C `__bond_opt_set()` and the `bond_option_*_set()`
-//! functions of `bond_options.c`) and their rtnetlink interface (C
-//! `bond_changelink()`, `bond_slave_changelink()`, `bond_fill_info()`,
-//! `bond_fill_slave_info()` and the size functions of `bond_netlink.c`).
+//! functions of `bond_options.c`), for every interface: rtnetlink
+//! ([`crate::rtnetlink`]), sysfs ([`crate::sysfs`]), the ioctls and the
+//! module parameters.
 //!
 //! Parsing, validation, dependency checks and error texts come from the
 //! shared option table ([`crate::netlink::options`]); this file holds what
@@ -397,17 +397,20 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::AdActorSystem => {
-            let mac: [u8; 6] = match val {
+            // C `bond_option_ad_actor_system_set()`: a string (sysfs) through mac_pton(), a
+            // number (netlink) as the address's bytes.
+            let mac = match val {
                 Val::Num(x) => {
                     let b8 = x.to_ne_bytes();
-                    [b8[0], b8[1], b8[2], b8[3], b8[4], b8[5]]
+                    Some([b8[0], b8[1], b8[2], b8[3], b8[4], b8[5]])
                 }
-                _ => return Err(EINVAL),
+                Val::Str(s) => options::mac_pton(s),
+                _ => None,
             };
-            if mac[0] & 1 != 0 {
+            let Some(mac) = mac.filter(|m| m[0] & 1 == 0) else {
                 dev_pr!(Err, dev, "Invalid ad_actor_system MAC address.\n");
                 return Err(EINVAL);
-            }
+            };
             p.ad_actor_system = mac;
             b.set_params(p, rtnl);
         }

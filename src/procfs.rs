@@ -1,25 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! `/proc/net/bonding/<bond>` (C `bond_procfs.c`), for the implemented modes.
+//!
+//! Read as C reads it, under RCU and without RTNL: the bond's entry is removed under RTNL
+//! (`ip link del`, a rename), and the removal waits for the file's readers, so a reader that
+//! waited for RTNL here would deadlock the delete.
 
 use crate::bond::BondDriver;
 use crate::modes::{FailOverMac, Mode};
 use crate::safe::devops::uts_release;
 use crate::safe::netdev::Dev;
 use crate::safe::proc::ProcShow;
-use crate::safe::rtnl::Rtnl;
 use crate::slave::{DUPLEX_UNKNOWN, SPEED_UNKNOWN};
+use kernel::sync::rcu;
 use kernel::{seq_file::SeqFile, seq_print};
 
 impl ProcShow for BondDriver {
     fn show(m: &SeqFile, dev: &Dev<Self>) {
-        // C reads under RCU with READ_ONCE(); RTNL gives a consistent view.
-        let rtnl = Rtnl::lock();
-        let rtnl: &Rtnl = &rtnl;
+        // C `bond_info_seq_start()`: under RCU, the configuration read with READ_ONCE(); here
+        // one consistent copy of it, and the published slave set.
         let b = dev.private();
-        let p = b.params(rtnl);
+        let p = b.params_shown();
         let mode = p.mode;
-        let curr = b.active(rtnl);
+        let guard = rcu::read_lock();
+        let set = b.slaves.read(&guard);
+        let curr = set.and_then(|s| s.active.as_ref());
 
         seq_print!(
             m,
@@ -40,12 +45,11 @@ impl ProcShow for BondDriver {
             );
         }
         if mode.uses_primary() {
-            let primary = b.primary(rtnl);
-            match &primary {
+            match set.and_then(|s| s.primary.as_ref()) {
                 Some(pr) => seq_print!(
                     m,
                     "Primary Slave: {} (primary_reselect {})",
-                    pr.dev.name(rtnl).to_str().unwrap_or("?"),
+                    pr.dev.name_racy().as_str(),
                     p.primary_reselect.name()
                 ),
                 None => seq_print!(m, "Primary Slave: None"),
@@ -53,8 +57,9 @@ impl ProcShow for BondDriver {
             seq_print!(
                 m,
                 "\nCurrently Active Slave: {}\n",
-                curr.as_ref()
-                    .map_or("None", |c| c.dev.name(rtnl).to_str().unwrap_or("?"))
+                curr.map(|c| c.dev.name_racy())
+                    .as_ref()
+                    .map_or("None", |n| n.as_str())
             );
         }
         let st = if dev.carrier_ok() { "up" } else { "down" };
@@ -91,14 +96,10 @@ impl ProcShow for BondDriver {
             }
             seq_print!(m, "\n");
         }
-        crate::policy::proc_bond(mode, m, dev, rtnl);
+        crate::policy::proc_bond(mode, m, dev, &p);
 
-        for s in b.slave_list(rtnl) {
-            seq_print!(
-                m,
-                "\nSlave Interface: {}\n",
-                s.dev.name(rtnl).to_str().unwrap_or("?")
-            );
+        for s in set.iter().flat_map(|set| set.all.iter()) {
+            seq_print!(m, "\nSlave Interface: {}\n", s.dev.name_racy().as_str());
             seq_print!(m, "MII Status: {}\n", s.link().status_name());
             let (speed, duplex) = s.speed_duplex();
             if speed == SPEED_UNKNOWN {
@@ -115,7 +116,7 @@ impl ProcShow for BondDriver {
             seq_print!(m, "Link Failure Count: {}\n", s.link_failure_count());
             seq_print!(m, "Permanent HW addr: {}\n", Mac(s.perm_hwaddr.as_slice()));
             seq_print!(m, "Slave queue ID: {}\n", s.queue_id());
-            crate::policy::proc_slave(mode, m, dev, &s, rtnl);
+            crate::policy::proc_slave(mode, m, dev, s);
         }
     }
 }

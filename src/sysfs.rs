@@ -3,8 +3,14 @@
 //! `/sys/class/net/<bond>/bonding/` (C `bond_sysfs.c`): every option as a
 //! file, written through the option layer ([`crate::options::opt_set`])
 //! exactly as C's `bonding_sysfs_store_option()` does.
+//!
+//! `show` never takes RTNL, as C's: `ip link del` removes these files under RTNL and waits for
+//! their readers to leave, so a reader waiting for RTNL would deadlock it. The configuration is
+//! read as one consistent copy ([`crate::bond::Bond::params_shown`]), the slaves from the
+//! published slave set under RCU. `store` only tries RTNL and restarts the write otherwise, as
+//! C's `bond_opt_tryset_rtnl()`.
 
-use crate::bond::BondDriver;
+use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
 use crate::options::{opt_set_notify, Val};
@@ -14,8 +20,9 @@ use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::sysfs::{dev_attr_group, restart_syscall, AttrDef, DevAttrs};
+use crate::slave::Slave;
 use core::fmt::Write;
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::rcu, sync::Arc};
 
 macro_rules! attrs {
     ($($name:literal $mode:literal),* $(,)?) => {
@@ -67,28 +74,46 @@ fn list(
     out.replace_last(b'\n');
 }
 
+/// Calls `f` with the published slave set under RCU (C `rcu_read_lock()` around
+/// `bond_for_each_slave_rcu()`); `None` while none is published.
+fn with_slaves<R>(dev: &Dev<BondDriver>, f: impl FnOnce(Option<&SlaveSet>) -> R) -> R {
+    let guard = rcu::read_lock();
+    f(dev.private().slaves.read(&guard))
+}
+
+/// The slaves of `set`, in enslave order.
+fn all(set: Option<&SlaveSet>) -> impl Iterator<Item = &Arc<Slave>> {
+    set.into_iter().flat_map(|s| s.all.iter())
+}
+
+/// A slave's name followed by a newline, or nothing.
+fn name_line(out: &mut SysfsBuf<'_>, s: Option<&Arc<Slave>>) {
+    if let Some(s) = s {
+        out.push(s.dev.name_racy().as_bytes());
+        out.push(b"\n");
+    }
+}
+
 impl DevAttrs for BondDriver {
     const ATTRS: &'static [AttrDef] = ATTRS;
 
     fn show(dev: &Dev<Self>, idx: usize, out: &mut SysfsBuf<'_>) -> Result {
-        let rtnl = Rtnl::lock();
-        let rtnl: &Rtnl = &rtnl;
         let b = dev.private();
-        let p = b.params(rtnl);
+        let p = b.params_shown();
         let mode = p.mode;
         let name = ATTRS.get(idx).ok_or(EINVAL)?.name.to_bytes();
         match name {
-            b"slaves" => {
+            b"slaves" => with_slaves(dev, |set| {
                 list(
                     out,
-                    b.slave_list(rtnl).map(|s| {
+                    all(set).map(|s| {
                         (16, move |o: &mut SysfsBuf<'_>| {
-                            o.push(s.dev.name(rtnl).to_bytes());
+                            o.push(s.dev.name_racy().as_bytes());
                             o.push(b" ");
                         })
                     }),
-                );
-            }
+                )
+            }),
             b"mode" => named(out, OptionId::Mode, p.mode.as_u64()),
             b"fail_over_mac" => named(out, OptionId::FailOverMac, p.fail_over_mac.as_u64()),
             b"arp_validate" => named(out, OptionId::ArpValidate, p.arp_validate.as_u64()),
@@ -109,22 +134,17 @@ impl DevAttrs for BondDriver {
             b"xmit_hash_policy" => named(out, OptionId::XmitHashPolicy, p.xmit_policy.as_u64()),
             b"num_grat_arp" | b"num_unsol_na" => drop(writeln!(out, "{}", p.num_peer_notif)),
             b"miimon" => drop(writeln!(out, "{}", p.miimon)),
-            b"primary" => {
-                if let Some(pr) = b.primary(rtnl) {
-                    out.push(pr.dev.name(rtnl).to_bytes());
-                    out.push(b"\n");
-                }
-            }
+            b"primary" => with_slaves(dev, |set| {
+                name_line(out, set.and_then(|s| s.primary.as_ref()))
+            }),
             b"primary_reselect" => {
                 named(out, OptionId::PrimaryReselect, p.primary_reselect.as_u64())
             }
             b"use_carrier" => out.push(b"1\n"),
-            b"active_slave" => {
-                if let Some(a) = b.active(rtnl).filter(|_| mode.uses_primary()) {
-                    out.push(a.dev.name(rtnl).to_bytes());
-                    out.push(b"\n");
-                }
-            }
+            b"active_slave" if mode.uses_primary() => with_slaves(dev, |set| {
+                name_line(out, set.and_then(|s| s.active.as_ref()))
+            }),
+            b"active_slave" => {}
             b"mii_status" => out.push(if dev.carrier_ok() { b"up\n" } else { b"down\n" }),
             // 802.3ad only; empty in the other modes (and the keys, addresses and settings for
             // readers without CAP_NET_ADMIN), as C.
@@ -156,17 +176,17 @@ impl DevAttrs for BondDriver {
             b"ad_aggregator" | b"ad_num_ports" | b"ad_actor_key" | b"ad_partner_key"
             | b"ad_partner_mac" | b"ad_actor_sys_prio" | b"ad_actor_system"
             | b"ad_user_port_key" => {}
-            b"queue_id" => {
+            b"queue_id" => with_slaves(dev, |set| {
                 list(
                     out,
-                    b.slave_list(rtnl).map(|s| {
+                    all(set).map(|s| {
                         (16 + 6, move |o: &mut SysfsBuf<'_>| {
-                            o.push(s.dev.name(rtnl).to_bytes());
+                            o.push(s.dev.name_racy().as_bytes());
                             let _ = write!(o, ":{} ", s.queue_id());
                         })
                     }),
-                );
-            }
+                )
+            }),
             b"all_slaves_active" => drop(writeln!(out, "{}", p.all_slaves_active)),
             b"resend_igmp" => drop(writeln!(out, "{}", p.resend_igmp)),
             b"min_links" => drop(writeln!(out, "{}", p.min_links as u32)),

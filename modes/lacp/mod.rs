@@ -1,25 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 
-// API CHANGES (additions to the agreed API; nothing agreed was renamed or removed):
-// - `Port::dev_up`: C `bond_slave_is_up(slave)` (netif_running && netif_carrier_ok), which C's
-//   `agg_device_up()` reads without looking at `slave->link`. Refresh it with `slave_up`;
-//   `bind()` sets it to `slave_up`.
-// - `Port::rx_disabled`: C `slave->rx_disabled`, read by the mux COLLECTING state
-//   (`bond_is_slave_rx_disabled()`). The machines keep it right through `Sink::set_flags`; when
-//   the kernel side applies `bond_set_slave_inactive_flags()` itself (enslave, MII link down in
-//   `bond_miimon_commit()`), it sets `rx_disabled = true` and `slave_active = false` too.
-// - `bind()` cannot log nor set flags (no sink): C's `bond_3ad_bind_slave()` calls
-//   `__disable_port()`, so the caller applies `Flags::Inactive` (C's `bond_enslave()` does so
-//   anyway, just before). `Lacp::bind_with()` is `bind()` plus a sink: it also logs C's
-//   "speed changed to 0"/"unknown ethtool speed" lines and calls `set_flags(slot, Inactive)`.
-// - `AdSelect` lives in `modes/lib.rs` (a `value_enum!` with C's names and `from_u64()`), and is
-//   re-exported here.
-// - `set_port_priority()` takes no `Params`: C's `bond_option_actor_port_prio_set()` is
-//   `set_port_priority()` followed by `update_actor_settings()` (idempotent).
-// - `link_change()` and `speed_duplex_changed()` return nothing: C's `bond_3ad_set_carrier()`
-//   from `ad_agg_selection_logic()` is the caller's `bond_set_carrier()`, which C's
-//   `bond_miimon_commit()` runs after the link change anyway.
-
 //! 802.3ad (LACP): the state machines of C `drivers/net/bonding/bond_3ad.c` and the types of
 //! `include/net/bond_3ad.h`, as pure `core` Rust driven by the kernel side
 //! (`src/policy/lacp.rs`).
@@ -30,6 +10,26 @@
 //! `port->next_port_in_aggregator`) are slot indices here, in C's list order, fixed up by
 //! [`Lacp::unbind`] for the slot the caller removes right after. Every walk of these lists is
 //! bounded by the number of slots.
+//!
+//! Where the kernel side drives these machines differently from a literal reading of C:
+//! - `Port::dev_up`: C `bond_slave_is_up(slave)` (netif_running && netif_carrier_ok), which C's
+//!   `agg_device_up()` reads without looking at `slave->link`. Refresh it with `slave_up`;
+//!   `bind()` sets it to `slave_up`.
+//! - `Port::rx_disabled`: C `slave->rx_disabled`, read by the mux COLLECTING state
+//!   (`bond_is_slave_rx_disabled()`). The machines keep it right through `Sink::set_flags`; when
+//!   the kernel side applies `bond_set_slave_inactive_flags()` itself (enslave, MII link down in
+//!   `bond_miimon_commit()`), it sets `rx_disabled = true` and `slave_active = false` too.
+//! - `bind()` cannot log nor set flags (no sink): C's `bond_3ad_bind_slave()` calls
+//!   `__disable_port()`, so the caller applies `Flags::Inactive` (C's `bond_enslave()` does so
+//!   anyway, just before). `Lacp::bind_with()` is `bind()` plus a sink: it also logs C's
+//!   "speed changed to 0"/"unknown ethtool speed" lines and calls `set_flags(slot, Inactive)`.
+//! - `AdSelect` lives in `modes/lib.rs` (a `value_enum!` with C's names and `from_u64()`), and is
+//!   re-exported here.
+//! - `set_port_priority()` takes no `Params`: C's `bond_option_actor_port_prio_set()` is
+//!   `set_port_priority()` followed by `update_actor_settings()` (idempotent).
+//! - `link_change()` and `speed_duplex_changed()` return nothing: C's `bond_3ad_set_carrier()`
+//!   from `ad_agg_selection_logic()` is the caller's `bond_set_carrier()`, which C's
+//!   `bond_miimon_commit()` runs after the link change anyway.
 
 pub mod pdu;
 

@@ -647,3 +647,24 @@ fn ipv4_targets_parse_like_in4_pton() {
     t[0] = 0xff;
     assert!(!bonding_netlink::options::ipv6_target_ok(&t), "multicast");
 }
+
+#[test]
+fn mac_pton_as_the_kernel() {
+    let m = [0x02, 0x00, 0xab, 0xCD, 0x0e, 0xf1];
+    assert_eq!(mac_pton(b"02:00:ab:CD:0e:f1"), Some(m));
+    // sysfs hands over what `echo` wrote, newline included; anything after 17 characters is
+    // ignored, as by C's mac_pton().
+    assert_eq!(mac_pton(b"02:00:ab:cd:0e:f1\n"), Some(m));
+    assert_eq!(mac_pton(b"02:00:ab:cd:0e:f1xyz"), Some(m));
+    for bad in [
+        &b""[..],
+        b"02:00:ab:cd:0e:f",
+        b"02-00-ab-cd-0e-f1",
+        b"2:00:ab:cd:0e:f1x",
+        b"02:00:ab:cd:0e:g1",
+        b"02:00:ab:cd\x000e:f1",
+        b" 02:00:ab:cd:0e:f1",
+    ] {
+        assert_eq!(mac_pton(bad), None, "{:?}", bad);
+    }
+}

@@ -584,10 +584,9 @@ impl BondMode for Lacp {
         }
     }
 
-    fn proc_bond(m: &SeqFile, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+    fn proc_bond(m: &SeqFile, bond: &Dev<BondDriver>, p: &BondParams) {
         // C `bond_info_show_master()`, the 802.3ad part.
         let b = bond.private();
-        let p = b.params(rtnl);
         seq_print!(m, "\n802.3ad info\n");
         seq_print!(
             m,
@@ -624,7 +623,7 @@ impl BondMode for Lacp {
                 None => seq_print!(
                     m,
                     "bond {} has no active aggregator\n",
-                    bond.name(rtnl).to_str().unwrap_or("?")
+                    bond.name_racy().as_str()
                 ),
                 Some(a) => {
                     seq_print!(m, "Active Aggregator Info:\n");
@@ -638,7 +637,7 @@ impl BondMode for Lacp {
         }
     }
 
-    fn proc_slave(m: &SeqFile, bond: &Dev<BondDriver>, slave: &Slave, _rtnl: &Rtnl) {
+    fn proc_slave(m: &SeqFile, bond: &Dev<BondDriver>, slave: &Slave) {
         // C `bond_info_show_slave()`, the 802.3ad part.
         let admin = crate::safe::devops::capable_net_admin();
         let b = bond.private();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The bonding modes as policy objects: one type per mode, implementing [`BondMode`], and one
-//! registration list ([`modes!`] below) from which every per-mode dispatch is generated.
+//! registration list (the `dispatch!` macro below: a `Mode` to policy type match) from which
+//! every per-mode dispatch function is generated.
 //!
 //! Every place where C's bonding driver branches on `BOND_MODE(bond)` to do something a mode
 //! owns is a hook here; the rest of the driver calls the hook through the dispatch functions of
@@ -15,10 +16,11 @@
 //!
 //! Adding a mode: write `policy/<mode>.rs` with a type implementing [`BondMode`] (override the
 //! hooks the mode needs; the defaults are C's behaviour for modes without the feature), and add
-//! one line to the [`modes!`] list. A mode not in the list is refused ("not implemented yet").
+//! its arm to `dispatch!`. A mode not in it is refused ("not implemented yet").
 
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};
+use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::RxSkb;
@@ -223,11 +225,11 @@ pub(crate) trait BondMode {
 
     /// The mode's lines of `/proc/net/bonding/<bond>` after the common bond part (C
     /// `bond_info_show_master()`: the 802.3ad info).
-    fn proc_bond(_m: &SeqFile, _bond: &Dev<BondDriver>, _rtnl: &Rtnl) {}
+    fn proc_bond(_m: &SeqFile, _bond: &Dev<BondDriver>, _p: &BondParams) {}
 
     /// The mode's lines of a slave's `/proc` section (C `bond_info_show_slave()`: aggregator,
     /// LACP details).
-    fn proc_slave(_m: &SeqFile, _bond: &Dev<BondDriver>, _slave: &Slave, _rtnl: &Rtnl) {}
+    fn proc_slave(_m: &SeqFile, _bond: &Dev<BondDriver>, _slave: &Slave) {}
 }
 
 /// The registered modes, one line each: `dispatch!(mode, M => expr, otherwise)` evaluates `expr`
@@ -467,17 +469,11 @@ pub(crate) fn tick(mode: Mode, bond: &Dev<BondDriver>) {
 }
 
 /// [`BondMode::proc_bond`].
-pub(crate) fn proc_bond(mode: Mode, m: &SeqFile, bond: &Dev<BondDriver>, rtnl: &Rtnl) {
-    dispatch!(mode, M => M::proc_bond(m, bond, rtnl), ())
+pub(crate) fn proc_bond(mode: Mode, m: &SeqFile, bond: &Dev<BondDriver>, p: &BondParams) {
+    dispatch!(mode, M => M::proc_bond(m, bond, p), ())
 }
 
 /// [`BondMode::proc_slave`].
-pub(crate) fn proc_slave(
-    mode: Mode,
-    m: &SeqFile,
-    bond: &Dev<BondDriver>,
-    slave: &Slave,
-    rtnl: &Rtnl,
-) {
-    dispatch!(mode, M => M::proc_slave(m, bond, slave, rtnl), ())
+pub(crate) fn proc_slave(mode: Mode, m: &SeqFile, bond: &Dev<BondDriver>, slave: &Slave) {
+    dispatch!(mode, M => M::proc_slave(m, bond, slave), ())
 }

@@ -697,11 +697,16 @@ pub(crate) fn random_u32() -> u32 {
 pub(crate) struct IfName([u8; bindings::IFNAMSIZ as usize]);
 
 impl IfName {
+    /// The name's bytes up to its NUL.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        let n = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
+        self.0.get(..n).unwrap_or(&[])
+    }
+
     /// The name up to its NUL, or `"?"` if it is not UTF-8 (a rename caught half-way can mix
     /// bytes of two names).
     pub(crate) fn as_str(&self) -> &str {
-        let n = self.0.iter().position(|&b| b == 0).unwrap_or(self.0.len());
-        core::str::from_utf8(&self.0[..n]).unwrap_or("?")
+        core::str::from_utf8(self.as_bytes()).unwrap_or("?")
     }
 }
 

@@ -22,6 +22,7 @@
 use crate::bindings;
 pub(crate) use crate::safe::driver::{Driver, DriverTables, SetupConfig};
 pub(crate) use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
+use crate::safe::rcu::ReadSide;
 use crate::safe::rtnl::Rtnl;
 use core::{marker::PhantomData, ops::Deref, ptr::NonNull};
 use kernel::{error::to_result, prelude::*, types::Opaque};
@@ -76,6 +77,34 @@ impl Net {
             }
             // SAFETY: `dev` is still listed: `f` cannot unlist it.
             dev = unsafe { bindings::bondrs_next_net_device(dev) };
+        }
+    }
+}
+
+impl Net {
+    /// Calls `f` on each device of the namespace under RCU (C `for_each_netdev_rcu()`), in
+    /// registration order; stops early if `f` returns `false`. A device being unregistered
+    /// meanwhile may or may not be seen; a device seen stays allocated for the borrow.
+    pub(crate) fn for_each_dev_rcu<'a, G: ReadSide>(
+        &'a self,
+        _guard: &'a G,
+        mut f: impl FnMut(&'a NetDevice) -> bool,
+    ) {
+        // SAFETY: The namespace is alive (`&self`); `_guard` proves an RCU read-side critical
+        // section, in which the RCU-protected device list may be walked.
+        let mut dev = unsafe { bindings::bondrs_first_net_device_rcu(self.as_ptr()) };
+        while !dev.is_null() {
+            // SAFETY: `dev` was reached on the RCU list inside the read-side critical section
+            // `_guard` proves for `'a`; a device unlisted meanwhile is freed only after a grace
+            // period (`synchronize_net()` in `unregister_netdevice_many()`, then the last
+            // reference), which cannot end before `'a` does.
+            let d = unsafe { NetDevice::from_raw(dev) };
+            if !f(d) {
+                break;
+            }
+            // SAFETY: As above: `dev` is an element reached on the RCU list, still in the
+            // read-side critical section.
+            dev = unsafe { bindings::bondrs_next_net_device_rcu(dev) };
         }
     }
 }
