@@ -13,10 +13,10 @@
 
 use crate::bond::{Bond, BondDriver, SlaveSet, ARP_WORK};
 use crate::enslave::select_active_slave;
+use crate::fmt::{ip4, Ipv6};
 use crate::modes::arpmon::{self, AbSlave, LbVerdict, RxAction, Trust, TrustIn};
 use crate::modes::{slaves::Link, ArpValidate, Mode};
 use crate::params::MAX_TARGETS;
-use crate::procfs::Ipv6;
 use crate::safe::devops::{jiffies, msecs_to_jiffies};
 use crate::safe::inet::{self, Ip4, Ip6, Route4, Route6};
 use crate::safe::netdev::{Dev, NetDevice};
@@ -99,7 +99,7 @@ fn arp_send_all(bond: &Dev<BondDriver>, slave: &Slave) {
                         Warning,
                         "{}: no route to arp_ip_target {} and arp_validate is set\n",
                         bond.name_racy(),
-                        crate::options::ip4(t)
+                        ip4(t)
                     )
                 }
             }

@@ -17,6 +17,7 @@ mod arpmon;
 mod bindings;
 mod bond;
 mod enslave;
+mod fmt;
 #[cfg(CONFIG_XFRM_OFFLOAD)]
 mod ipsec;
 mod masters;

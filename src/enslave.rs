@@ -843,7 +843,7 @@ pub(crate) fn release(
         if a.as_slice() == slave.perm_hwaddr.as_slice() && !no_slaves_left {
             slave_pr!(Warning, bond, slave_dev, rtnl,
                 "the permanent HWaddr of slave - {} - is still in use by bond - set the HWaddr of slave to a different address to avoid conflicts\n",
-                crate::procfs::Mac(&slave.perm_hwaddr.eth()));
+                crate::fmt::Mac(&slave.perm_hwaddr.eth()));
         }
     }
 

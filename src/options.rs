@@ -12,6 +12,7 @@
 use crate::bindings;
 use crate::bond::BondDriver;
 use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
+use crate::fmt::{ip4, Ipv6};
 use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
 use crate::netlink::options::{self, OptInput, OptionId};
 use crate::params::MAX_TARGETS;
@@ -107,17 +108,6 @@ fn str_of(val: Val<'_>) -> &[u8] {
         Val::Str(s) => options::strip_at_newline(s),
         _ => &[],
     }
-}
-
-/// `%pI4`.
-pub(crate) fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
-    struct D([u8; 4]);
-    impl core::fmt::Display for D {
-        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-            write!(f, "{}.{}.{}.{}", self.0[0], self.0[1], self.0[2], self.0[3])
-        }
-    }
-    D(t)
 }
 
 /// Refuses a valid value whose effect bonding-rs does not have yet: `-EOPNOTSUPP`, with the
@@ -588,17 +578,12 @@ fn ns_target_add(dev: &Dev<BondDriver>, t: [u8; 16], rtnl: &Rtnl) -> Result {
             Err,
             dev,
             "invalid NS target {} specified for addition\n",
-            crate::procfs::Ipv6(t)
+            Ipv6(t)
         );
         return Err(EINVAL);
     }
     if p.ns_targets.contains(&t) {
-        dev_pr!(
-            Err,
-            dev,
-            "NS target {} is already present\n",
-            crate::procfs::Ipv6(t)
-        );
+        dev_pr!(Err, dev, "NS target {} is already present\n", Ipv6(t));
         return Err(EINVAL);
     }
     let Some(slot) = p.ns_targets.iter().position(|x| *x == [0; 16]) else {

@@ -7,6 +7,7 @@
 //! waited for RTNL here would deadlock the delete.
 
 use crate::bond::BondDriver;
+use crate::fmt::{Ipv6, Mac};
 use crate::modes::{FailOverMac, Mode};
 use crate::safe::devops::uts_release;
 use crate::safe::netdev::Dev;
@@ -118,72 +119,5 @@ impl ProcShow for BondDriver {
             seq_print!(m, "Slave queue ID: {}\n", s.queue_id());
             crate::policy::proc_slave(mode, m, dev, s);
         }
-    }
-}
-
-/// `%pM`, `%*phC`: a hardware address as colon-separated hex bytes.
-pub(crate) struct Mac<'a>(pub(crate) &'a [u8]);
-
-impl kernel::fmt::Display for Mac<'_> {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        core::fmt::Display::fmt(self, f)
-    }
-}
-
-impl core::fmt::Display for Mac<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        for (i, b) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(":")?;
-            }
-            write!(f, "{:02x}", b)?;
-        }
-        Ok(())
-    }
-}
-
-/// `%pI6c`: compressed IPv6 notation (RFC 5952).
-pub(crate) struct Ipv6(pub(crate) [u8; 16]);
-
-impl kernel::fmt::Display for Ipv6 {
-    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
-        core::fmt::Display::fmt(self, f)
-    }
-}
-
-impl core::fmt::Display for Ipv6 {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let w: [u16; 8] =
-            core::array::from_fn(|i| u16::from_be_bytes([self.0[2 * i], self.0[2 * i + 1]]));
-        // Longest run (>= 2) of zero words.
-        let (mut best, mut best_len, mut i) = (8usize, 0usize, 0usize);
-        while i < 8 {
-            if w[i] == 0 {
-                let s = i;
-                while i < 8 && w[i] == 0 {
-                    i += 1;
-                }
-                if i - s > best_len && i - s >= 2 {
-                    best = s;
-                    best_len = i - s;
-                }
-            } else {
-                i += 1;
-            }
-        }
-        let mut i = 0;
-        while i < 8 {
-            if i == best {
-                write!(f, "::")?;
-                i += best_len;
-                continue;
-            }
-            if i > 0 && i != best + best_len {
-                write!(f, ":")?;
-            }
-            write!(f, "{:x}", w[i])?;
-            i += 1;
-        }
-        Ok(())
     }
 }

@@ -472,7 +472,7 @@ impl KobjAttrs for SlaveRef {
             0 => writeln!(out, "{}", if s.is_active() { "active" } else { "backup" }),
             1 => writeln!(out, "{}", s.link().status_name()),
             2 => writeln!(out, "{}", s.link_failure_count() as i32),
-            3 => writeln!(out, "{}", crate::procfs::Mac(s.perm_hwaddr.as_slice())),
+            3 => writeln!(out, "{}", crate::fmt::Mac(s.perm_hwaddr.as_slice())),
             4 => writeln!(out, "{}", s.queue_id()),
             // 802.3ad only: the port's aggregator and states while it has an aggregator.
             _ => {

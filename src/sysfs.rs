@@ -11,10 +11,10 @@
 //! C's `bond_opt_tryset_rtnl()`.
 
 use crate::bond::{BondDriver, SlaveSet};
+use crate::fmt::Mac;
 use crate::modes::Mode;
 use crate::netlink::options::{self, OptionId};
 use crate::options::{opt_set_notify, Val};
-use crate::procfs::Mac;
 use crate::safe::devops::capable_net_admin;
 use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;

@@ -12,11 +12,11 @@
 
 use super::{BondMode, LagTxType, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
+use crate::fmt::Mac;
 use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
 use crate::modes::{slaves::Link, Mode};
 use crate::netlink::options::OptionId;
 use crate::params::BondParams;
-use crate::procfs::Mac;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::print::{netdev_printk, Level};
 use crate::safe::rtnl::Rtnl;
