@@ -135,6 +135,8 @@ impl Driver for BondDriver {
         bond.send_peer_notif.store(0, Relaxed);
         bond.arp_rx.store(false, Relaxed);
         bond.mode_rx.store(false, Relaxed);
+        // Wait for any in-flight receive handler (it may still be running a probe).
+        crate::safe::rcu::synchronize_net(rtnl);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
                 crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);

@@ -409,6 +409,13 @@ fn apply(
             b.set_params(p, rtnl);
         }
         OptionId::CoupledControl => {
+            dev_pr!(
+                Info,
+                dev,
+                "Setting coupled_control to {} ({})\n",
+                options::value_name(id, n).unwrap_or(""),
+                n
+            );
             p.coupled_control = n as u8;
             b.set_params(p, rtnl);
         }

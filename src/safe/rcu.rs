@@ -55,6 +55,15 @@ impl XmitReadSide {
 // disabled, which is an RCU read-side critical section.
 unsafe impl ReadSide for XmitReadSide {}
 
+/// `synchronize_net()`: returns once every RCU reader that had started by the call has finished
+/// (among them the receive handlers of the bond's slaves). Sleeps: RTNL, held here, proves a
+/// context that may.
+pub(crate) fn synchronize_net(_rtnl: &Rtnl) {
+    // SAFETY: `synchronize_net()` has no precondition on memory; it may sleep, which the
+    // caller's context allows (it holds RTNL, a mutex).
+    unsafe { bindings::synchronize_net() }
+}
+
 /// A value with the `rcu_head` used to release its publisher reference.
 #[pin_data]
 pub(crate) struct RcuNode<T> {
