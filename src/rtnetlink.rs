@@ -465,11 +465,22 @@ const fn nla_total_size(payload: usize) -> usize {
     (4 + payload + 3) & !3
 }
 
+/// `nla_total_size_64bit()`: a 64-bit attribute, with room for the pad attribute that aligns it
+/// on architectures without efficient unaligned access.
+const fn nla_total_size_64bit(payload: usize) -> usize {
+    nla_total_size(payload)
+        + if cfg!(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) {
+            0
+        } else {
+            nla_total_size(0)
+        }
+}
+
 /// C `bond_get_linkxstats_size()`: the `LINK_XSTATS_TYPE_BOND` nest with room
-/// for the nine 802.3ad counters (`bond_3ad_stats_size()`; no 64-bit
-/// alignment padding on x86-64).
+/// for the nine 802.3ad counters (`bond_3ad_stats_size()`), each padded where
+/// the architecture needs it.
 pub(crate) fn linkxstats_size() -> usize {
-    9 * nla_total_size(8) + nla_total_size(0)
+    9 * nla_total_size_64bit(8) + nla_total_size(0)
 }
 
 /// C `bond_fill_linkxstats()`: the `LINK_XSTATS_TYPE_BOND` nest of a bond or
