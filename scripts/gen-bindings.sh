@@ -104,7 +104,7 @@ allow=(
 	--allowlist-type kernel_ethtool_ts_info --allowlist-function ethtool_get_ts_info_by_layer
 	--allowlist-type kernel_hwtstamp_config --allowlist-function 'generic_hwtstamp_(get|set)_lower'
 	# RCU, work, procfs
-	--allowlist-function call_rcu --allowlist-function synchronize_net --allowlist-type callback_head --allowlist-function cancel_delayed_work_sync
+	--allowlist-function call_rcu --allowlist-function synchronize_net --allowlist-function destroy_workqueue --allowlist-type callback_head --allowlist-function cancel_delayed_work_sync
 	--allowlist-type delayed_work --allowlist-function 'proc_(mkdir|create_single_data|remove)'
 	--allowlist-function remove_proc_entry --allowlist-function 'seq_(write|puts)' --allowlist-type seq_file
 	--allowlist-function 'single_open' --allowlist-var 'NLA_.*' --allowlist-type nla_policy

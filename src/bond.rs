@@ -20,7 +20,7 @@ use crate::safe::netdev::{AllocatedDev, Dev, DevKillList, Net, NetDevice};
 use crate::safe::proc::DevProcEntry;
 use crate::safe::rcu::{RcuArc, RtnlCell, RtnlVec, Unpublished};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::work::DevWork;
+use crate::safe::work::{DevWork, OrderedWq};
 use crate::slave::Slave;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{new_spinlock, prelude::*, sync::Arc, sync::SetOnce, sync::SpinLock};
@@ -268,14 +268,18 @@ impl Bond {
         })
     }
 
-    /// Attaches the work items to their device (`ndo_init`).
-    pub(crate) fn attach_work(&self, dev: &Dev<BondDriver>) {
-        self.mii_work.attach(dev);
-        self.mcast_work.attach(dev);
-        self.mode_work.attach(dev);
-        self.arp_work.attach(dev);
-        self.arr_work.attach(dev);
-        self.peer_work.attach(dev);
+    /// Creates the bond's ordered workqueue, named after it, and attaches the work items to it
+    /// and to their device (`ndo_init`; C `bond_init()`'s `bond->wq`: one item at a time, in
+    /// order, with a rescuer under memory pressure).
+    pub(crate) fn attach_work(&self, dev: &Dev<BondDriver>, rtnl: &Rtnl) -> Result {
+        let wq = OrderedWq::new(dev.name(rtnl))?;
+        self.mii_work.attach(dev, &wq);
+        self.mcast_work.attach(dev, &wq);
+        self.mode_work.attach(dev, &wq);
+        self.arp_work.attach(dev, &wq);
+        self.arr_work.attach(dev, &wq);
+        self.peer_work.attach(dev, &wq);
+        Ok(())
     }
 
     /// C `bond_work_cancel_all()`.

@@ -78,7 +78,7 @@ impl Driver for BondDriver {
 
     fn init(dev: &Dev<Self>, rtnl: &Rtnl) -> Result {
         let bond = dev.private();
-        bond.attach_work(dev);
+        bond.attach_work(dev, rtnl)?;
         dev.lockdep_set_classes(rtnl);
         dev.ensure_valid_addr(rtnl);
         Ok(())
@@ -107,8 +107,8 @@ impl Driver for BondDriver {
             let is_curr = active.as_ref().is_some_and(|a| Arc::ptr_eq(a, &s));
             crate::policy::open_slave(mode, dev, &s, is_curr, rtnl);
         }
-        // In C's order: C runs the bond's work items on one ordered workqueue, so at open
-        // the MII monitor's first round comes before the mode's first tick.
+        // In C's order: the bond's work items run one at a time on its ordered workqueue, so
+        // at open the MII monitor's first round comes before the mode's first tick.
         if p.miimon != 0 {
             bond.mii_work.queue(0);
         }

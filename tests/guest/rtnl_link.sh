@@ -1,6 +1,6 @@
 #!/bin/bash
 # rtnetlink: `ip link add type bond` autoloads the module (rtnl-link-bond alias), creates and
-# deletes bonds; netns exit and rmmod clean up.
+# deletes bonds, each with its own workqueue; netns exit and rmmod clean up.
 . "$(dirname "$0")/lib.sh"
 unload
 expect_eq "module not loaded" "" "$(lsmod | awk '$1=="bonding"')"
@@ -10,6 +10,10 @@ expect_ok "bond1 exists" ip link show bond1
 expect_eq "autoload creates the default bond too" "bond0 bond1" "$(bonds)"
 expect_err "duplicate name" "File exists" ip link add bond1 type bond
 expect_ok "ip link set up" ip link set bond1 up
+# Each bond runs its work on a workqueue of its own, ordered, with a rescuer thread (C
+# alloc_ordered_workqueue(name, WQ_MEM_RECLAIM) in bond_init()): the rescuer thread carries its name.
+expect_eq "bond1's own workqueue (rescuer thread kworker/R-bond1)" "bond1" \
+    "$(ps -e -o comm= | sed -n "s:^kworker/R-::p" | grep -x bond1 || true)"
 expect_ok "ip link set mtu" ip link set bond1 mtu 1400
 expect_eq "mtu taken" "1400" "$(cat /sys/class/net/bond1/mtu)"
 expect_ok "ip link set address" ip link set bond1 address 02:00:00:00:01:01
