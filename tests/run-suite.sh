@@ -22,6 +22,24 @@ mkdir -p "$out/logs"
 : > "$out/results"
 patterns=$top/scripts/splat-patterns
 
+# The suite must know which module it tests (scripts/guest: brs.module=ours|c). `modprobe
+# bonding` must resolve to that module before every test (ours is in updates/, which depmod
+# searches first; C's in kernel/drivers/), and no bonding module may stay loaded after a test:
+# a C module a differential test loaded and could not unload would otherwise serve the tests
+# after it. A module is told apart while loaded by its taint: ours is out-of-tree ("O").
+want=$(sed -n 's/.*brs\.module=\([a-z]*\).*/\1/p' /proc/cmdline)
+resolves_to() {
+    case $(modinfo -n bonding 2>/dev/null) in
+        */updates/*) echo ours ;;
+        */kernel/drivers/*) echo c ;;
+        *) echo none ;;
+    esac
+}
+loaded() {
+    [ -d /sys/module/bonding ] || { echo none; return; }
+    if grep -q O /sys/module/bonding/taint 2>/dev/null; then echo ours; else echo c; fi
+}
+
 cleanup_between() {
     ip -all netns delete 2>/dev/null
     for d in $(ip -o link show type bond 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1); do
@@ -44,6 +62,11 @@ for t in "$@"; do
     log=$out/logs/${kind}_${file}.log
     echo "=== $name"
     start=$(date +%s)
+    # Not the module this suite is for: the test cannot tell anything about it.
+    guard=
+    [ -z "$want" ] || [ "$(resolves_to)" = "$want" ] \
+        || guard="modprobe bonding resolves to $(resolves_to), not $want"
+    [ "$(loaded)" = none ] || guard="${guard:+$guard; }a bonding module ($(loaded)) is loaded before the test"
     # A test may keep files for the record (transcripts) in $BRS_ARTIFACTS.
     export BRS_ARTIFACTS=$out/artifacts/${kind}_${file}
     mkdir -p "$BRS_ARTIFACTS"
@@ -60,8 +83,14 @@ for t in "$@"; do
         *) res=FAIL ;;
     esac
     [ $splat = 1 ] && res=FAIL
+    cleanup_between
+    [ "$(loaded)" = none ] || guard="${guard:+$guard; }the $(loaded) module could not be unloaded after the test"
+    if [ -n "$guard" ]; then
+        res=FAIL
+        echo "module check: $guard" >> "$log"
+        echo "=== $name: module check failed: $guard"
+    fi
     echo "$name $res $secs $rc $splat" >> "$out/results"
     echo "=== $name: $res (${secs}s, exit $rc$([ $splat = 1 ] && echo ', kernel splat'))"
-    cleanup_between
 done
 sync
