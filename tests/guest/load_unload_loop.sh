@@ -1,9 +1,9 @@
 #!/bin/bash
-# Load and unload the module 20 times with bonds created through every path. kmemleak and the
+# Load and unload the module 50 times with bonds created through every path. kmemleak and the
 # splat scan of scripts/guest judge what this leaves behind.
 . "$(dirname "$0")/lib.sh"
 unload
-loops=20 failed=0
+loops=50 failed=0
 for i in $(seq 1 $loops); do
     modprobe bonding max_bonds=2 || { failed=$((failed+1)); continue; }
     ip link add "bondl$i" type bond || failed=$((failed+1))
