@@ -16,7 +16,9 @@ mod arpmon;
 #[allow(unsafe_code)]
 mod bindings;
 mod bond;
+mod datapath;
 mod enslave;
+mod failover;
 mod fmt;
 #[cfg(CONFIG_XFRM_OFFLOAD)]
 mod ipsec;
@@ -36,6 +38,7 @@ mod rtnetlink;
 mod safe;
 mod slave;
 mod sysfs;
+mod sysfs_slave;
 mod xmit;
 
 use kernel::prelude::*;
@@ -57,7 +60,7 @@ struct Bonding {
     // per-namespace state (`bonding_masters`).
     _link: safe::link::LinkRegistration<bond::BondDriver>,
     _notifier: Pin<KBox<safe::notifier::NetdevNotifier<enslave::BondEvents>>>,
-    _pernet: safe::pernet::PernetRegistration<masters::BondNet>,
+    _pernet: safe::pernet::PernetRegistration<bond::BondNet>,
     _rcu: RcuBarrier,
 }
 
@@ -73,11 +76,11 @@ impl Drop for RcuBarrier {
 impl kernel::Module for Bonding {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // C `bonding_init()`.
-        let cfg = params::check_params()?;
+        let cfg = params::check_params(policy::implemented)?;
         bond::BOND_DEFAULTS.populate(cfg.params);
 
         safe::flow::init();
-        let pernet = safe::pernet::PernetRegistration::<masters::BondNet>::register()?;
+        let pernet = safe::pernet::PernetRegistration::<bond::BondNet>::register()?;
         let notifier = KBox::pin_init(safe::notifier::NetdevNotifier::register(), GFP_KERNEL)?;
         let link = safe::link::LinkRegistration::<bond::BondDriver>::register()?;
         let this = Bonding {

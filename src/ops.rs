@@ -137,18 +137,18 @@ impl Driver for BondDriver {
         bond.mode_rx.store(false, Relaxed);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
-                crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);
+                crate::failover::hw_addr_flush(dev, &a.dev, rtnl);
             }
         } else {
             for s in bond.slave_list(rtnl) {
-                crate::enslave::hw_addr_flush(dev, &s.dev, rtnl);
+                crate::failover::hw_addr_flush(dev, &s.dev, rtnl);
             }
         }
         Ok(())
     }
 
     fn start_xmit(dev: &Dev<Self>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
-        crate::xmit::start_xmit(dev, skb, rcu)
+        crate::datapath::start_xmit(dev, skb, rcu)
     }
 
     fn set_mac_address(dev: &Dev<Self>, addr: &[u8], rtnl: &Rtnl) -> Result {
