@@ -58,7 +58,7 @@ module! {
 struct Bonding {
     // Field order is drop order: link ops first (deletes all bonds), then the
     // per-namespace state (`bonding_masters`).
-    _link: safe::link::LinkRegistration<bond::BondDriver>,
+    _link: safe::driver::LinkRegistration<bond::BondDriver>,
     _notifier: Pin<KBox<safe::notifier::NetdevNotifier<enslave::BondEvents>>>,
     _pernet: safe::pernet::PernetRegistration<bond::BondNet>,
     _rcu: RcuBarrier,
@@ -82,7 +82,7 @@ impl kernel::Module for Bonding {
         safe::flow::init();
         let pernet = safe::pernet::PernetRegistration::<bond::BondNet>::register()?;
         let notifier = KBox::pin_init(safe::notifier::NetdevNotifier::register(), GFP_KERNEL)?;
-        let link = safe::link::LinkRegistration::<bond::BondDriver>::register()?;
+        let link = safe::driver::LinkRegistration::<bond::BondDriver>::register()?;
         let this = Bonding {
             _link: link,
             _notifier: notifier,
