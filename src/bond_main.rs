@@ -3,10 +3,13 @@
 //! bonding-rs: the Linux Ethernet bonding driver in Rust, a drop-in
 //! replacement for `drivers/net/bonding/` (module `bonding`).
 //!
-//! Layout: [`safe`] holds every `unsafe` block (abstractions over the C API,
-//! with raw [`bindings`] generated at build time); [`bond`], [`masters`] and
-//! [`params`] are the driver in safe Rust; [`modes`] and [`netlink`] are pure
-//! Rust crates shared with host tests.
+//! Layout, in layers whose imports point down only (`docs/architecture.md`, checked by
+//! `scripts/imports`): [`safe`] holds every `unsafe` block (abstractions over the C API,
+//! with raw [`bindings`] generated at build time); the bond's state ([`bond`], [`slave`],
+//! [`params`]); the mode policies ([`policy`]) and the link monitors ([`monitor`],
+//! [`arpmon`]); the control operations ([`enslave`], [`failover`], [`options`]); the
+//! interfaces ([`ops`], [`datapath`], [`rtnetlink`], [`sysfs`], [`procfs`], [`masters`]).
+//! [`modes`] and [`netlink`] are pure Rust crates shared with host tests.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 // Every `unsafe` lives in `safe` (and the generated `bindings`): the driver itself is safe Rust.
