@@ -12,11 +12,12 @@
 //! the clock. The receive side runs in the slaves' receive handler while `Bond::arp_rx` is set.
 
 use crate::bond::{Bond, BondDriver, SlaveSet, ARP_WORK};
-use crate::enslave::select_active_slave;
 use crate::fmt::{ip4, Ipv6};
 use crate::modes::arpmon::{self, AbSlave, LbVerdict, RxAction, Trust, TrustIn};
 use crate::modes::{slaves::Link, ArpValidate, Mode};
+use crate::monitor::Failover;
 use crate::params::MAX_TARGETS;
+use crate::policy::{self, ArpMonitor};
 use crate::safe::devops::{jiffies, msecs_to_jiffies};
 use crate::safe::inet::{self, Ip4, Ip6, Route4, Route6};
 use crate::safe::netdev::{Dev, NetDevice};
@@ -53,7 +54,10 @@ impl WorkHandler<ARP_WORK> for BondDriver {
     fn run(dev: &Dev<Self>) {
         // C `bond_arp_monitor()`: the mode's monitor, then re-armed while `arp_interval` is set.
         let b = dev.private();
-        let delay = crate::policy::arp_monitor(b.mode(), dev);
+        let delay = match policy::arp_monitor(b.mode()) {
+            ArpMonitor::ActiveBackup => activebackup(dev),
+            ArpMonitor::LoadBalance => loadbalance(dev),
+        };
         if b.hot.arp.interval.load(Relaxed) != 0 {
             b.arp_work.queue(delay);
         }
@@ -291,7 +295,7 @@ pub(crate) fn rcv_validate(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) {
 // The load-balancing monitor (balance-rr, balance-xor, broadcast).
 
 /// C `bond_loadbalance_arp_mon()`.
-pub(crate) fn loadbalance(bond: &Dev<BondDriver>) -> usize {
+fn loadbalance(bond: &Dev<BondDriver>) -> usize {
     let b = bond.private();
     let delta = delta(&b);
     let mm = missed_max(&b);
@@ -369,7 +373,7 @@ pub(crate) fn loadbalance(bond: &Dev<BondDriver>) -> usize {
         b.republish(&rtnl);
     }
     if do_failover {
-        select_active_slave(bond, &rtnl);
+        BondDriver::select_active_slave(bond, &rtnl);
     }
     delta
 }
@@ -525,7 +529,7 @@ fn ab_probe(bond: &Dev<BondDriver>, set: &SlaveSet) -> bool {
 }
 
 /// C `bond_activebackup_arp_mon()`.
-pub(crate) fn activebackup(bond: &Dev<BondDriver>) -> usize {
+fn activebackup(bond: &Dev<BondDriver>) -> usize {
     let b = bond.private();
     let delta = delta(&b);
     let needs_commit = {

@@ -16,7 +16,8 @@ use crate::params::BondParams;
 use crate::params::MAX_TARGETS;
 use crate::safe::atomic::Plain;
 use crate::safe::devops::{Stats64, STATS64_LEN};
-use crate::safe::netdev::{AllocatedDev, Dev, DevKillList, Net, NetDevice};
+use crate::safe::driver::AllocatedDev;
+use crate::safe::netdev::{Dev, DevKillList, Net, NetDevice};
 use crate::safe::proc::DevProcEntry;
 use crate::safe::rcu::{RcuArc, RtnlCell, RtnlVec, Unpublished};
 use crate::safe::rtnl::Rtnl;
@@ -215,7 +216,7 @@ pub(crate) struct Bond {
     /// `mode_lock` and the 802.3ad state it protects (C `BOND_AD_INFO(bond)`,
     /// `SLAVE_AD_INFO(slave)`): taken from the receive softirq too, hence `_bh`.
     #[pin]
-    pub(crate) ad: crate::safe::bhlock::SpinLockBh<crate::policy::lacp::AdState>,
+    pub(crate) ad: crate::safe::bhlock::SpinLockBh<<BondDriver as ModeHooks>::State>,
     proc: DevProcEntry<BondDriver>,
     /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
     #[cfg(CONFIG_XFRM_OFFLOAD)]
@@ -261,7 +262,7 @@ impl Bond {
             peer_work <- DevWork::new(),
             mode_rx: Plain::new(false),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
-            ad <- crate::safe::bhlock::new_spinlock_bh!(crate::policy::lacp::AdState::new(&p), "bond_mode_lock"),
+            ad <- crate::safe::bhlock::new_spinlock_bh!(<BondDriver as ModeHooks>::new_state(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),
@@ -461,7 +462,7 @@ impl Bond {
         let mut all = KVec::with_capacity(n, GFP_KERNEL)?;
         let mut usable = KVec::with_capacity(n, GFP_KERNEL)?;
         for s in self.slave_list(rtnl) {
-            if crate::policy::in_tx_array(self.mode(), self, &s) {
+            if <BondDriver as ModeHooks>::in_tx_array(self.mode(), self, &s) {
                 usable.push(s.clone(), GFP_KERNEL)?;
             }
             all.push(s, GFP_KERNEL)?;
@@ -501,12 +502,40 @@ impl Bond {
 /// The driver type of bond devices.
 pub(crate) struct BondDriver;
 
+/// The per-namespace part of bonding (`masters.rs`: `bonding_masters`, the bonds' `/proc`
+/// directory).
+pub(crate) struct BondNet;
+
+/// What the bond's state needs of the mode policies, which sit above it: the type of the
+/// per-mode state every bond carries, and which slaves go into the transmit array.
+/// `policy/mod.rs` implements it for [`BondDriver`] (a type and static calls: nothing is
+/// looked up at run time).
+pub(crate) trait ModeHooks {
+    /// The mode policies' state (C `BOND_AD_INFO(bond)` and the slaves' `SLAVE_AD_INFO()`),
+    /// behind the bond's `mode_lock` ([`Bond::ad`]).
+    type State;
+
+    /// The state of a new bond with parameters `p`.
+    fn new_state(p: &BondParams) -> Self::State;
+
+    /// Whether `slave` belongs in the transmit array of a bond in `mode` (C
+    /// `bond_update_slave_arr()`).
+    fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool;
+}
+
+impl Slave {
+    /// The bond this slave belongs to.
+    pub(crate) fn bond_dev(&self) -> Option<&Dev<BondDriver>> {
+        Dev::<BondDriver>::try_from_dev(&self.bond)
+    }
+}
+
 impl BondDriver {
     /// C `bond_create_proc_entry()`.
     pub(crate) fn create_proc_entry(dev: &Dev<Self>, rtnl: &Rtnl) {
         let bond = dev.private();
         bond.proc.clear(rtnl);
-        let Some(dir) = crate::safe::pernet::proc_dir::<crate::masters::BondNet>(dev.net()) else {
+        let Some(dir) = crate::safe::pernet::proc_dir::<BondNet>(dev.net()) else {
             return;
         };
         if bond.proc.set(dev, dir, dev.name(rtnl), rtnl).is_err() {

@@ -3,10 +3,13 @@
 //! bonding-rs: the Linux Ethernet bonding driver in Rust, a drop-in
 //! replacement for `drivers/net/bonding/` (module `bonding`).
 //!
-//! Layout: [`safe`] holds every `unsafe` block (abstractions over the C API,
-//! with raw [`bindings`] generated at build time); [`bond`], [`masters`] and
-//! [`params`] are the driver in safe Rust; [`modes`] and [`netlink`] are pure
-//! Rust crates shared with host tests.
+//! Layout, in layers whose imports point down only (`docs/architecture.md`, checked by
+//! `scripts/imports`): [`safe`] holds every `unsafe` block (abstractions over the C API,
+//! with raw [`bindings`] generated at build time); the bond's state ([`bond`], [`slave`],
+//! [`params`]); the mode policies ([`policy`]) and the link monitors ([`monitor`],
+//! [`arpmon`]); the control operations ([`enslave`], [`failover`], [`options`]); the
+//! interfaces ([`ops`], [`datapath`], [`rtnetlink`], [`sysfs`], [`procfs`], [`masters`]).
+//! [`modes`] and [`netlink`] are pure Rust crates shared with host tests.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 // Every `unsafe` lives in `safe` (and the generated `bindings`): the driver itself is safe Rust.
@@ -16,7 +19,9 @@ mod arpmon;
 #[allow(unsafe_code)]
 mod bindings;
 mod bond;
+mod datapath;
 mod enslave;
+mod failover;
 mod fmt;
 #[cfg(CONFIG_XFRM_OFFLOAD)]
 mod ipsec;
@@ -36,6 +41,7 @@ mod rtnetlink;
 mod safe;
 mod slave;
 mod sysfs;
+mod sysfs_slave;
 mod xmit;
 
 use kernel::prelude::*;
@@ -55,9 +61,9 @@ module! {
 struct Bonding {
     // Field order is drop order: link ops first (deletes all bonds), then the
     // per-namespace state (`bonding_masters`).
-    _link: safe::link::LinkRegistration<bond::BondDriver>,
+    _link: safe::driver::LinkRegistration<bond::BondDriver>,
     _notifier: Pin<KBox<safe::notifier::NetdevNotifier<enslave::BondEvents>>>,
-    _pernet: safe::pernet::PernetRegistration<masters::BondNet>,
+    _pernet: safe::pernet::PernetRegistration<bond::BondNet>,
     _rcu: RcuBarrier,
 }
 
@@ -73,13 +79,13 @@ impl Drop for RcuBarrier {
 impl kernel::Module for Bonding {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // C `bonding_init()`.
-        let cfg = params::check_params()?;
+        let cfg = params::check_params(policy::implemented)?;
         bond::BOND_DEFAULTS.populate(cfg.params);
 
         safe::flow::init();
-        let pernet = safe::pernet::PernetRegistration::<masters::BondNet>::register()?;
+        let pernet = safe::pernet::PernetRegistration::<bond::BondNet>::register()?;
         let notifier = KBox::pin_init(safe::notifier::NetdevNotifier::register(), GFP_KERNEL)?;
-        let link = safe::link::LinkRegistration::<bond::BondDriver>::register()?;
+        let link = safe::driver::LinkRegistration::<bond::BondDriver>::register()?;
         let this = Bonding {
             _link: link,
             _notifier: notifier,

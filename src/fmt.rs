@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Formatting of addresses as C's `printk` extensions print them (`%pM`, `%pI4`, `%pI6c`), for
-//! `/proc`, sysfs and log lines. A leaf: it imports nothing of the driver.
+//! `/proc`, sysfs and log lines, and the check of an interface name written to sysfs. A leaf: it
+//! imports nothing of the driver.
 
 /// `%pI4`.
 pub(crate) fn ip4(t: [u8; 4]) -> impl core::fmt::Display {
@@ -79,4 +80,15 @@ impl core::fmt::Display for Ipv6 {
         }
         Ok(())
     }
+}
+
+/// C `dev_valid_name()`.
+pub(crate) fn dev_valid_name(name: &[u8]) -> bool {
+    !name.is_empty()
+        && name.len() < crate::bindings::IFNAMSIZ as usize
+        && name != b"."
+        && name != b".."
+        && !name
+            .iter()
+            .any(|&b| b == b'/' || b == b':' || b.is_ascii_whitespace())
 }

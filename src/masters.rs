@@ -4,29 +4,16 @@
 //! `bonding_store_bonds()`), one per network namespace.
 
 use crate::bindings;
-use crate::bond::{bond_create, for_each_bond, unregister_all, BondDriver};
+use crate::bond::{bond_create, for_each_bond, unregister_all, BondDriver, BondNet};
+use crate::fmt::dev_valid_name;
 use crate::safe::netdev::{Dev, DevKillList, Net};
 use crate::safe::pernet::{Pernet, PernetTables, SysfsBuf};
 use crate::safe::rtnl::Rtnl;
 use kernel::{prelude::*, sync::rcu};
 
-/// The per-namespace part of bonding.
-pub(crate) struct BondNet;
-
 static BOND_NET_TABLES: PernetTables = PernetTables::new::<BondNet>();
 
 const IFNAMSIZ: usize = bindings::IFNAMSIZ as usize;
-
-/// C `dev_valid_name()`.
-pub(crate) fn dev_valid_name(name: &[u8]) -> bool {
-    !name.is_empty()
-        && name.len() < IFNAMSIZ
-        && name != b"."
-        && name != b".."
-        && !name
-            .iter()
-            .any(|&b| b == b'/' || b == b':' || b.is_ascii_whitespace())
-}
 
 /// C `sscanf(buffer, "%16s", command)`: first whitespace-delimited word, at
 /// most 16 bytes.

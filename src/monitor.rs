@@ -5,7 +5,6 @@
 
 use crate::bindings;
 use crate::bond::{Bond, BondDriver, ARR_WORK, MCAST_WORK, MII_WORK, MODE_WORK, PEER_WORK};
-use crate::enslave::{select_active_slave, set_carrier};
 use crate::modes::{slaves, slaves::Link};
 use crate::policy;
 use crate::safe::devops::{msecs_to_jiffies, IfName};
@@ -163,14 +162,22 @@ fn commit(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
     commit_end(bond, do_failover, rtnl);
 }
 
+/// The failover as the link monitors ask for it: they sit below it (`failover.rs` calls them),
+/// so it is passed in as this trait, which `failover.rs` implements for the bond.
+pub(crate) trait Failover {
+    /// Makes the best slave the active one (C `bond_select_active_slave()`).
+    fn select_active_slave(bond: &Dev<BondDriver>, rtnl: &Rtnl);
+}
+
 /// The end of a link monitor's commit (MII and ARP/NS): a new active slave if asked for, then,
 /// as the usability of slaves changed, the transmit array of every mode and the carrier.
 pub(crate) fn commit_end(bond: &Dev<BondDriver>, do_failover: bool, rtnl: &Rtnl) {
+    let b = bond.private();
     if do_failover {
-        select_active_slave(bond, rtnl);
+        BondDriver::select_active_slave(bond, rtnl);
     }
-    bond.private().republish(rtnl);
-    set_carrier(bond, rtnl);
+    b.republish(rtnl);
+    policy::set_carrier(b.mode(), bond, rtnl);
 }
 
 /// C `bond_should_notify_peers()`.

@@ -10,11 +10,10 @@ use crate::bond::{defaults, Bond, BondDriver};
 use crate::dev_pr;
 use crate::modes::{FailOverMac, Mode};
 use crate::safe::devops::{capable_net_admin, Stats64};
+use crate::safe::driver::{Driver, DriverTables, NewLinkDev, SetupConfig};
+use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
-use crate::safe::netdev::{
-    Dev, Driver, DriverTables, DrvInfo, HwTstamp, NetDevice, NewLinkDev, SetupConfig, SkBuff,
-    TsInfo, TxStatus,
-};
+use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
@@ -139,18 +138,18 @@ impl Driver for BondDriver {
         crate::safe::rcu::synchronize_net(rtnl);
         if bond.mode().uses_primary() {
             if let Some(a) = bond.active(rtnl) {
-                crate::enslave::hw_addr_flush(dev, &a.dev, rtnl);
+                crate::failover::hw_addr_flush(dev, &a.dev, rtnl);
             }
         } else {
             for s in bond.slave_list(rtnl) {
-                crate::enslave::hw_addr_flush(dev, &s.dev, rtnl);
+                crate::failover::hw_addr_flush(dev, &s.dev, rtnl);
             }
         }
         Ok(())
     }
 
     fn start_xmit(dev: &Dev<Self>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
-        crate::xmit::start_xmit(dev, skb, rcu)
+        crate::datapath::start_xmit(dev, skb, rcu)
     }
 
     fn set_mac_address(dev: &Dev<Self>, addr: &[u8], rtnl: &Rtnl) -> Result {
@@ -507,7 +506,7 @@ impl Driver for BondDriver {
         set.active.as_ref().map(|a| &*a.dev)
     }
 
-    fn sysfs_group() -> Option<crate::safe::sysfs::GroupRef<Self>> {
+    fn sysfs_group() -> Option<crate::safe::driver::GroupRef<Self>> {
         Some(crate::sysfs::BOND_GROUP.group_ref())
     }
 

@@ -11,7 +11,7 @@
 
 use crate::bindings;
 use crate::bond::BondDriver;
-use crate::enslave::{change_active_slave, select_active_slave, set_carrier};
+use crate::failover::{change_active_slave, select_active_slave, set_carrier};
 use crate::fmt::{ip4, Ipv6};
 use crate::modes::{ArpValidate, FailOverMac, Mode, PrimaryReselect, XmitHashPolicy};
 use crate::netlink::options::{self, OptInput, OptionId};
@@ -710,7 +710,7 @@ fn slaves_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
         EPERM
     };
     let (op, name) = match word.split_first() {
-        Some((&op, name)) if (op == b'+' || op == b'-') && crate::masters::dev_valid_name(name) => {
+        Some((&op, name)) if (op == b'+' || op == b'-') && crate::fmt::dev_valid_name(name) => {
             (op, name)
         }
         _ => return Err(no_cmd()),

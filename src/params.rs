@@ -164,9 +164,10 @@ fn show(s: &CStr) -> &str {
 
 /// C `in4_pton()` of a whole string + `bond_is_ip_target_ok()`.
 /// C `bond_check_params()`: converts and validates the module parameters
-/// with C's messages, then refuses (`-EOPNOTSUPP`) any resulting setting that
-/// bonding-rs does not implement yet.
-pub(crate) fn check_params() -> Result<LoadConfig> {
+/// with C's messages, then refuses (`-EOPNOTSUPP`) a resulting mode that
+/// bonding-rs does not implement yet (`implemented`: the policies' answer, passed in
+/// from above).
+pub(crate) fn check_params(implemented: impl Fn(Mode) -> bool) -> Result<LoadConfig> {
     let mut p = BondParams::DEFAULT;
 
     if let Some(s) = MODE.get() {
@@ -508,7 +509,7 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.lp_interval = lp_interval;
     p.packets_per_slave = packets_per_slave;
 
-    if !crate::policy::implemented(p.mode) {
+    if !implemented(p.mode) {
         bare_pr!(Err,
             "bonding-rs: mode {} is not implemented yet (refusing to load rather than ignoring it)\n",
             p.mode.proc_name()

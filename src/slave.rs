@@ -9,18 +9,14 @@
 //! monitor read without RTNL are atomics; the others are written under RTNL
 //! only (C uses plain fields with `READ_ONCE()`/`WRITE_ONCE()`).
 
-use crate::bond::BondDriver;
 use crate::modes::{slaves::Link, Mode};
 use crate::params::MAX_TARGETS;
 use crate::safe::atomic::Plain;
 use crate::safe::devops::{HwAddr, Stats64, STATS64_LEN};
-use crate::safe::netdev::{Dev, NetDevice};
-use crate::safe::pernet::SysfsBuf;
+use crate::safe::netdev::NetDevice;
 use crate::safe::rcu::RtnlCell;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::{RxHandler, RxResult, RxSkb};
-use crate::safe::sysfs::{kobj_attr_table, KobjAttrTable, KobjAttrs, KobjDir};
-use core::fmt::Write;
+use crate::safe::sysfs::KobjDir;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{new_spinlock, prelude::*, sync::aref::ARef, sync::Arc, sync::SpinLock};
 
@@ -406,103 +402,7 @@ impl Slave {
         self.last_link_up
             .store(crate::safe::devops::jiffies(), Relaxed);
     }
-
-    /// The bond this slave belongs to.
-    pub(crate) fn bond_dev(&self) -> Option<&Dev<BondDriver>> {
-        Dev::<BondDriver>::try_from_dev(&self.bond)
-    }
-}
-
-impl RxHandler for Slave {
-    fn handle(&self, skb: &mut RxSkb) -> RxResult {
-        // C `bond_handle_frame()`: the bond's receive probe first (C `bond->recv_probe`): the
-        // ARP/NS monitor's validation while it runs, else the mode's own probe (with no
-        // registered mode having one, that part is compiled out).
-        if let Some(bond) = self.bond_dev() {
-            let b = bond.private();
-            if b.arp_rx.load(Relaxed) {
-                crate::arpmon::rcv_validate(bond, self, skb);
-            } else if crate::policy::ANY_RX_PROBE && b.mode_rx.load(Relaxed) {
-                if let crate::policy::RxProbe::Consumed =
-                    crate::policy::rx_probe(b.mode(), bond, self, skb)
-                {
-                    return RxResult::Consumed;
-                }
-            }
-        }
-        if self.is_inactive() {
-            // C `bond_should_deliver_exact_match()`; balance-alb's exception
-            // for unicast frames does not apply to the modes implemented.
-            if skb.dest_is_link_local() {
-                return RxResult::Pass;
-            }
-            return RxResult::Exact;
-        }
-        skb.set_dev(&self.bond);
-        RxResult::Another
-    }
 }
 
 /// The `bonding_slave` directory's view of a slave (C `bond_sysfs_slave.c`).
 pub(crate) struct SlaveRef(pub(crate) Arc<Slave>);
-
-kobj_attr_table! {
-    static SLAVE_ATTRS: SlaveRef;
-}
-
-impl KobjAttrs for SlaveRef {
-    const NAMES: &'static [&'static CStr] = &[
-        c"state",
-        c"mii_status",
-        c"link_failure_count",
-        c"perm_hwaddr",
-        c"queue_id",
-        c"ad_aggregator_id",
-        c"ad_actor_oper_port_state",
-        c"ad_partner_oper_port_state",
-    ];
-
-    fn table() -> &'static KobjAttrTable<Self> {
-        &SLAVE_ATTRS
-    }
-
-    fn show(&self, idx: usize, out: &mut SysfsBuf<'_>) {
-        let s = &self.0;
-        let _ = match idx {
-            0 => writeln!(out, "{}", if s.is_active() { "active" } else { "backup" }),
-            1 => writeln!(out, "{}", s.link().status_name()),
-            2 => writeln!(out, "{}", s.link_failure_count() as i32),
-            3 => writeln!(out, "{}", crate::fmt::Mac(s.perm_hwaddr.as_slice())),
-            4 => writeln!(out, "{}", s.queue_id()),
-            // 802.3ad only: the port's aggregator and states while it has an aggregator.
-            _ => {
-                let view = s
-                    .bond_dev()
-                    .filter(|b| b.private().mode() == Mode::Ieee8023ad)
-                    .and_then(|b| crate::policy::lacp::port_view(b, s))
-                    .filter(|v| v.aggregator_id.is_some());
-                match (idx, view) {
-                    (5, Some(v)) => writeln!(out, "{}", v.aggregator_id.unwrap_or(0)),
-                    (6, Some(v)) => writeln!(out, "{}", v.actor_state),
-                    (7, Some(v)) => writeln!(out, "{}", v.partner_state),
-                    _ => writeln!(out, "N/A"),
-                }
-            }
-        };
-    }
-}
-
-impl Slave {
-    /// C `bond_kobj_init()` + `bond_sysfs_slave_add()`.
-    pub(crate) fn sysfs_add(self: &Arc<Self>, rtnl: &Rtnl) -> Result {
-        let mut d = KobjDir::new(&self.dev, c"bonding_slave", SlaveRef(self.clone()))?;
-        d.add_files()?;
-        self.kobj.set(rtnl, Some(d));
-        Ok(())
-    }
-
-    /// C `bond_sysfs_slave_del()` + the final `kobject_put()`.
-    pub(crate) fn sysfs_del(&self, rtnl: &Rtnl) {
-        drop(self.kobj.replace(rtnl, None));
-    }
-}

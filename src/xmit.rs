@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The transmit path (C `bond_start_xmit()`) and what the modes' transmit functions share
-//! (`bond_dev_queue_xmit()`, `bond_tx_drop()`, `bond_xmit_hash()`). Lock-free: one RCU read of
-//! the slave snapshot; each mode's choice is its policy's ([`crate::policy`]).
+//! What the modes' transmit functions share (C `bond_dev_queue_xmit()`, `bond_tx_drop()`,
+//! `bond_xmit_hash()`); the transmit entry point is `datapath.rs`.
 
 use crate::bond::BondDriver;
-use crate::modes::{hash, slaves::Link};
-use crate::policy;
+use crate::modes::hash;
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
-use crate::safe::rcu::XmitReadSide;
 use crate::slave::Slave;
 use core::mem::MaybeUninit;
-use kernel::sync::Arc;
 
 /// C `bond_dev_queue_xmit()`: through the slave's netpoll while netpoll
 /// transmits on the bond.
@@ -68,39 +64,4 @@ fn eth_header<'a>(
     buf: &'a mut [MaybeUninit<u8>; hash::ETH_HLEN],
 ) -> Option<&'a hash::EthHeader> {
     skb.header_at(0, buf)?.try_into().ok()
-}
-
-/// C `bond_slave_override()`: `Err(skb)` to continue with the mode's choice.
-fn slave_override(all: &[Arc<Slave>], skb: SkBuff) -> Result<TxStatus, SkBuff> {
-    if !skb.rx_queue_recorded() {
-        return Err(skb);
-    }
-    let q = skb.queue_mapping();
-    for s in all {
-        if s.queue_id() == q {
-            if s.is_up() && s.link() == Link::Up {
-                return Ok(queue_xmit(skb, s));
-            }
-            break;
-        }
-    }
-    Err(skb)
-}
-
-/// `ndo_start_xmit` of bonds, in the read-side critical section `rcu` of the transmit.
-pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
-    let b = dev.private();
-    let Some(set) = b.slaves.read(rcu).filter(|s| !s.all.is_empty()) else {
-        return drop_skb(dev, skb);
-    };
-    let mode = b.mode();
-    let skb = if policy::overrides_tx_queue(mode) {
-        match slave_override(&set.all, skb) {
-            Ok(r) => return r,
-            Err(skb) => skb,
-        }
-    } else {
-        skb
-    };
-    policy::xmit(mode, dev, set, skb)
 }

@@ -5,10 +5,9 @@
 //! active one, carries all traffic; the others are backups whose received frames are not
 //! delivered to the bond (unless `all_slaves_active`).
 
-use super::{BondMode, LagTxType};
-use crate::bindings;
+use super::mode::{ActiveChanged, ArpMonitor, BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
-use crate::modes::{slaves::Link, FailOverMac, Mode};
+use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
@@ -60,9 +59,7 @@ impl BondMode for ActiveBackup {
         }
     }
 
-    fn arp_monitor(bond: &Dev<BondDriver>) -> usize {
-        crate::arpmon::activebackup(bond)
-    }
+    const ARP_MONITOR: ArpMonitor = ArpMonitor::ActiveBackup;
 
     fn ignore_updelay(set: &SlaveSet) -> bool {
         set.active.is_none()
@@ -73,24 +70,19 @@ impl BondMode for ActiveBackup {
         old: Option<&Arc<Slave>>,
         new: Option<&Arc<Slave>>,
         rtnl: &Rtnl,
-    ) {
-        let b = bond.private();
-        let p = b.params(rtnl);
+    ) -> ActiveChanged {
+        let p = bond.private().params(rtnl);
         if let Some(o) = old {
             o.set_inactive_flags(Self::MODE, p.all_slaves_active != 0, rtnl);
         }
         if let Some(n) = new {
             n.set_active_flags(rtnl);
-            if p.fail_over_mac != FailOverMac::None {
-                crate::enslave::do_fail_over_mac(bond, n, old, rtnl);
-            }
-            bond.notify(bindings::netdev_cmd_NETDEV_BONDING_FAILOVER, rtnl);
-            if bond.running() {
-                crate::monitor::peer_notify_reset(&b, rtnl);
-                crate::monitor::peer_notify_may_events(bond, false, rtnl);
-            }
         }
-        // The transmit array depends on the active flags changed above.
-        b.republish(rtnl);
+        // The failover announces the new slave (fail_over_mac, NETDEV_BONDING_FAILOVER, peer
+        // notifications), then republishes: the transmit array depends on the flags above.
+        ActiveChanged {
+            announce: new.is_some(),
+            republish: true,
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 //! broadcast (C `bond_xmit_broadcast()`): every packet goes to every slave whose link is up.
 
-use super::{BondMode, LagTxType};
+use super::mode::{BondMode, LagTxType};
 use crate::bare_pr;
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};

@@ -10,7 +10,7 @@
 //! and carries out what they return: frames to send, slave flags, the carrier, the transmit
 //! array over the active aggregator.
 
-use super::{BondMode, LagTxType, RxProbe};
+use super::mode::{BondMode, LagTxType, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::fmt::Mac;
 use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
@@ -229,7 +229,7 @@ fn with_machines<R>(
 fn set_carrier_locked(bond: &Dev<BondDriver>, p: &Params, slots: &[Slot]) -> bool {
     match Machines::carrier(p, slots) {
         Some(up) => {
-            super::apply_carrier(bond, up);
+            super::mode::apply_carrier(bond, up);
             true
         }
         None => false,
@@ -549,7 +549,7 @@ impl BondMode for Lacp {
         let b = bond.private();
         let st = b.ad.lock();
         if st.slots.is_empty() {
-            return super::apply_carrier(bond, false);
+            return super::mode::apply_carrier(bond, false);
         }
         set_carrier_locked(bond, &st.params, &st.slots)
     }

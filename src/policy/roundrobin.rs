@@ -4,7 +4,7 @@
 //! `packets_per_slave` at a time (or to a random slave when it is 0); IGMP goes to the active
 //! slave, so that the switch learns group membership on one port.
 
-use super::{BondMode, LagTxType};
+use super::mode::{BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{hash, slaves, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};

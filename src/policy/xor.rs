@@ -3,7 +3,7 @@
 //! balance-xor (C `bond_3ad_xor_xmit()` in xor mode): a packet goes to the usable slave its
 //! transmit hash selects, so a flow stays on one slave.
 
-use super::{BondMode, LagTxType};
+use super::mode::{BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves, slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};

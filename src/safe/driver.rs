@@ -2,20 +2,46 @@
 
 //! The [`Driver`] trait a virtual netdev driver implements, and [`DriverTables`], its
 //! `net_device_ops`, `ethtool_ops`, `header_ops` and `rtnl_link_ops` pointing to the
-//! trampolines below, each of which turns the C call into a safe call of the driver.
+//! trampolines below, each of which turns the C call into a safe call of the driver; the
+//! devices of a driver ([`Dev`]'s driver part, [`AllocatedDev`], [`NewLinkDev`]) and its
+//! rtnetlink link registration ([`LinkRegistration`]). The top of the safe layer: the other
+//! files of `safe/` that name [`Driver`] (sysfs, proc, work, xfrm) sit above it, those it
+//! names (netdev, link, ethtool, devops, skb, ioctl, rcu, rtnl) below it.
 
 use crate::bindings;
 use crate::safe::devops::Stats64;
 use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
 use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
-use crate::safe::netdev::{Dev, NetDevice, NewLinkDev, SkBuff, TxStatus};
+use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use core::{cell::UnsafeCell, ptr::NonNull};
+use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
-    error::{from_result, VTABLE_DEFAULT_ERROR},
+    error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     prelude::*,
 };
+
+/// A device attribute group of driver `T` as the device core sees it: the group and its
+/// attribute table.
+///
+/// # Invariants
+///
+/// Made only from a `&'static AttrGroup<T, ..>` (`sysfs::AttrGroup::group_ref`: the fields
+/// are open to `safe/` for that alone), whose construction guarantees that `group` lists
+/// exactly the `len` attributes at `attrs`, all static.
+pub(crate) struct GroupRef<T> {
+    pub(super) attrs: *const bindings::device_attribute,
+    pub(super) len: usize,
+    pub(super) group: *const bindings::attribute_group,
+    pub(super) _p: PhantomData<T>,
+}
+
+impl<T> GroupRef<T> {
+    /// The `attribute_group` (for `dev->sysfs_groups`).
+    pub(crate) fn group(&self) -> *const bindings::attribute_group {
+        self.group
+    }
+}
 
 /// Device configuration applied by the setup callback after `ether_setup()`.
 pub(crate) struct SetupConfig {
@@ -240,7 +266,7 @@ pub(crate) trait Driver: Sized + 'static {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
-    fn sysfs_group() -> Option<crate::safe::sysfs::GroupRef<Self>> {
+    fn sysfs_group() -> Option<GroupRef<Self>> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `rtnl_link_ops.policy` (`maxtype + 1` entries).
@@ -365,13 +391,13 @@ impl DriverTables {
         link_ops.setup = Some(Self::setup_cb::<T>);
         link_ops.maxtype = bindings::IFLA_BOND_MAX;
         if T::HAS_VALIDATE {
-            link_ops.validate = Some(crate::safe::link::validate_cb::<T>);
+            link_ops.validate = Some(validate_cb::<T>);
         }
         if T::HAS_NEWLINK {
-            link_ops.newlink = Some(crate::safe::link::newlink_cb::<T>);
+            link_ops.newlink = Some(newlink_cb::<T>);
         }
         if T::HAS_CHANGELINK {
-            link_ops.changelink = Some(crate::safe::link::changelink_cb::<T>);
+            link_ops.changelink = Some(changelink_cb::<T>);
         }
         link_ops.get_num_tx_queues = Some(Self::num_queues_cb::<T>);
         link_ops.get_num_rx_queues = Some(Self::num_queues_cb::<T>);
@@ -1073,5 +1099,263 @@ impl DriverTables {
         // SAFETY: A registered device of `T` and a valid, exclusively owned `info`.
         let (dev, info) = unsafe { (Dev::<T>::from_raw(dev), &mut *info) };
         from_result(|| T::ts_info(dev, &mut TsInfo(info)).map(|()| 0))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The devices of a driver.
+
+impl<T: Driver> Dev<T> {
+    /// `dev` if it is a device of driver `T`.
+    pub(crate) fn try_from_dev(dev: &NetDevice) -> Option<&Dev<T>> {
+        if core::ptr::eq(dev.link_ops(), T::tables().link_ops.get()) {
+            // SAFETY: Only `setup_cb::<T>` installs `T`'s link ops, after
+            // initialising `T::Priv`; `dev` outlives the returned reference.
+            Some(unsafe { Dev::from_raw(dev.as_ptr()) })
+        } else {
+            None
+        }
+    }
+
+    /// The driver's private data (C `netdev_priv()`).
+    pub(crate) fn private(&self) -> Pin<&T::Priv> {
+        // SAFETY: By the type invariant the private area holds an initialised
+        // `T::Priv`, pinned there (it is never moved) until `priv_destructor`.
+        unsafe { Pin::new_unchecked(&*priv_ptr(self.as_ptr()).cast::<T::Priv>()) }
+    }
+}
+
+impl<T: Driver> Dev<T> {
+    /// C `bond_setup_by_slave()` minus the close/reopen: takes over the
+    /// link-layer type and header parameters of `slave`, forwarding header
+    /// operations to the driver's [`Driver::header_lower`].
+    pub(crate) fn setup_by_lower(&self, slave: &NetDevice, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held and the device is down (callers close it first):
+        // these fields are only read by paths that cannot run now.
+        unsafe {
+            let d = self.as_ptr();
+            let s = slave.as_ptr();
+            (*d).header_ops = if (*s).header_ops.is_null() {
+                core::ptr::null()
+            } else {
+                &T::tables().header_ops
+            };
+            (*d).type_ = (*s).type_;
+            (*d).hard_header_len = (*s).hard_header_len;
+            (*d).needed_headroom = (*s).needed_headroom;
+            (*d).addr_len = (*s).addr_len;
+            let (dd, ss) = (&mut *d, &*s);
+            let n = usize::from(ss.addr_len).min(dd.broadcast.len());
+            dd.broadcast[..n].copy_from_slice(&ss.broadcast[..n]);
+            if (*s).flags & bindings::IFF_POINTOPOINT != 0 {
+                (*d).flags &= !(bindings::IFF_BROADCAST | bindings::IFF_MULTICAST);
+                (*d).flags |= bindings::IFF_POINTOPOINT | bindings::IFF_NOARP;
+            }
+        }
+    }
+
+    /// C `bond_ether_setup()`: back to Ethernet, keeping `IFF_SLAVE`/`IFF_UP`.
+    pub(crate) fn ether_setup_master(&self, _rtnl: &Rtnl) {
+        // SAFETY: RTNL held; as C, `ether_setup()` on a registered master.
+        unsafe {
+            let d = self.as_ptr();
+            let keep = (*d).flags & (bindings::IFF_SLAVE | bindings::IFF_UP);
+            bindings::ether_setup(d);
+            (*d).flags |= bindings::IFF_MASTER | keep;
+            let fast = &mut (*d).__bindgen_anon_1.__bindgen_anon_1;
+            fast.set_priv_flags(fast.priv_flags() & !(bindings::IFF_TX_SKB_SHARING as c_ulong));
+        }
+    }
+}
+
+/// A device allocated by us and not yet registered; freed on drop.
+///
+/// # Invariants
+///
+/// The pointer is a device allocated by `alloc_netdev_mqs()` with `T`'s setup callback, not
+/// registered and owned by this value (freed by `free_netdev()` on drop, or handed to the
+/// kernel by `register`).
+pub(crate) struct AllocatedDev<T: Driver>(NonNull<bindings::net_device>, PhantomData<T>);
+
+impl<T: Driver> AllocatedDev<T> {
+    /// C `alloc_netdev_mq(sizeof(priv), name, NET_NAME_UNKNOWN, setup, queues)`
+    /// + `dev_net_set()`. `name` may contain a `%d` pattern.
+    pub(crate) fn new(name: &CStr, net: &Net) -> Result<Self> {
+        let q = T::num_queues();
+        // SAFETY: `name` is NUL-terminated; `setup_cb::<T>` matches the private
+        // size passed.
+        let dev = unsafe {
+            bindings::alloc_netdev_mqs(
+                size_of::<T::Priv>() as c_int,
+                name.as_char_ptr(),
+                bindings::NET_NAME_UNKNOWN,
+                Some(DriverTables::setup_cb::<T>),
+                q,
+                q,
+            )
+        };
+        let dev = NonNull::new(dev).ok_or(ENOMEM)?;
+        // SAFETY: `dev` is ours and unregistered; `net` is alive.
+        unsafe { bindings::bondrs_dev_net_set(dev.as_ptr(), net.as_ptr()) };
+        Ok(Self(dev, PhantomData))
+    }
+
+    /// `register_netdevice()`; ownership passes to the kernel on success.
+    pub(crate) fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<&'a Dev<T>> {
+        let dev = self.0.as_ptr();
+        // SAFETY: RTNL is held; `dev` was set up by `setup_cb::<T>`.
+        to_result(unsafe { bindings::register_netdevice(dev) })?;
+        core::mem::forget(self);
+        // SAFETY: Registered: the kernel keeps it alive at least until RTNL is
+        // released (freeing happens in the todo list run by `rtnl_unlock()`).
+        Ok(unsafe { Dev::from_raw(dev) })
+    }
+}
+
+impl<T: Driver> Drop for AllocatedDev<T> {
+    fn drop(&mut self) {
+        // SAFETY: Allocated by `alloc_netdev_mqs()` and never registered.
+        unsafe { bindings::free_netdev(self.0.as_ptr()) }
+    }
+}
+
+/// The unregistered device handed to `newlink`. If not registered, rtnetlink
+/// frees it after `newlink` returns.
+///
+/// # Invariants
+///
+/// The pointer is the device rtnetlink allocated with `T`'s setup callback for the `newlink`
+/// call in progress (`'a`), not registered yet.
+pub(crate) struct NewLinkDev<'a, T: Driver>(NonNull<bindings::net_device>, PhantomData<&'a T>);
+
+impl<'a, T: Driver> NewLinkDev<'a, T> {
+    /// # Safety
+    ///
+    /// `dev` must be the device given to `rtnl_link_ops.newlink` of `T`.
+    pub(crate) unsafe fn from_raw(dev: NonNull<bindings::net_device>) -> Self {
+        Self(dev, PhantomData)
+    }
+
+    /// `register_netdevice()`.
+    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<&'a Dev<T>> {
+        let dev = self.0.as_ptr();
+        // SAFETY: RTNL is held (newlink runs under it); the device was set up
+        // by `setup_cb::<T>` (our link ops' `setup`).
+        to_result(unsafe { bindings::register_netdevice(dev) })?;
+        // SAFETY: Registered; alive until RTNL is released.
+        Ok(unsafe { Dev::from_raw(dev) })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rtnetlink link operations of a driver.
+
+/// # Safety
+///
+/// Only called by the kernel, as the C callback it is installed as, with
+/// the arguments and in the context that callback is documented to have.
+unsafe extern "C" fn validate_cb<T: Driver>(
+    tb: *mut *mut bindings::nlattr,
+    data: *mut *mut bindings::nlattr,
+    extack: *mut bindings::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnetlink passes tables of `IFLA_MAX + 1` and `maxtype + 1`
+    // entries (or null) and its extack, valid for this call.
+    let (tb, data, mut extack) = unsafe {
+        (
+            LinkAttrs::from_raw(tb, bindings::IFLA_MAX),
+            LinkData::from_raw(data, bindings::IFLA_BOND_MAX),
+            ExtAck::from_raw(extack),
+        )
+    };
+    from_result(|| T::validate(&tb, &data, &mut extack).map(|()| 0))
+}
+
+/// # Safety
+///
+/// Only called by the kernel, as the C callback it is installed as, with
+/// the arguments and in the context that callback is documented to have.
+unsafe extern "C" fn newlink_cb<T: Driver>(
+    dev: *mut bindings::net_device,
+    params: *mut bindings::rtnl_newlink_params,
+    extack: *mut bindings::netlink_ext_ack,
+) -> c_int {
+    from_result(|| {
+        let dev = NonNull::new(dev).ok_or(EINVAL)?;
+        // SAFETY: rtnetlink calls `newlink` under RTNL with the new device
+        // (allocated with our `setup`), its params (tables as in `validate`) and
+        // extack.
+        let (dev, data, mut extack, rtnl) = unsafe {
+            (
+                NewLinkDev::<T>::from_raw(dev),
+                LinkData::from_raw((*params).data, bindings::IFLA_BOND_MAX),
+                ExtAck::from_raw(extack),
+                Rtnl::assume_held(),
+            )
+        };
+        T::newlink(dev, &data, &mut extack, rtnl).map(|()| 0)
+    })
+}
+
+/// # Safety
+///
+/// Only called by the kernel, as the C callback it is installed as, with
+/// the arguments and in the context that callback is documented to have.
+unsafe extern "C" fn changelink_cb<T: Driver>(
+    dev: *mut bindings::net_device,
+    _tb: *mut *mut bindings::nlattr,
+    data: *mut *mut bindings::nlattr,
+    extack: *mut bindings::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnetlink calls `changelink` under RTNL on a registered device
+    // of these ops (so of `T`), with tables as in `validate` and its extack.
+    let (dev, data, mut extack, rtnl) = unsafe {
+        (
+            NetDeviceRef::<T>::get(dev),
+            LinkData::from_raw(data, bindings::IFLA_BOND_MAX),
+            ExtAck::from_raw(extack),
+            Rtnl::assume_held(),
+        )
+    };
+    from_result(|| {
+        let dev = dev.ok_or(EINVAL)?;
+        T::changelink(dev, &data, &mut extack, rtnl).map(|()| 0)
+    })
+}
+
+/// Resolves a raw device to a `Dev<T>` after checking it belongs to `T`.
+struct NetDeviceRef<T>(PhantomData<T>);
+
+impl<T: Driver> NetDeviceRef<T> {
+    /// # Safety
+    ///
+    /// `dev` must be null or a device alive for `'a`.
+    unsafe fn get<'a>(dev: *mut bindings::net_device) -> Option<&'a Dev<T>> {
+        if dev.is_null() {
+            return None;
+        }
+        // SAFETY: Non-null and alive for `'a` (function requirements).
+        Dev::<T>::try_from_dev(unsafe { crate::safe::netdev::NetDevice::from_raw(dev) })
+    }
+}
+
+/// Registration of `T`'s `rtnl_link_ops`; unregistered on drop, which also
+/// deletes every device of `T` in every namespace (`rtnl_link_unregister()`).
+pub(crate) struct LinkRegistration<T: Driver>(PhantomData<T>);
+
+impl<T: Driver> LinkRegistration<T> {
+    /// `rtnl_link_register()`; must not be called with RTNL held.
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: The ops live in a static (`T::tables()`) and are fully set up.
+        to_result(unsafe { bindings::rtnl_link_register(T::tables().link_ops.get()) })?;
+        Ok(Self(PhantomData))
+    }
+}
+
+impl<T: Driver> Drop for LinkRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `register()`; called without RTNL (module
+        // exit / init error path).
+        unsafe { bindings::rtnl_link_unregister(T::tables().link_ops.get()) }
     }
 }

@@ -1,31 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `struct net_device`, `struct net` and `struct sk_buff` abstractions, and the
-//! [`Driver`] trait a virtual netdev driver implements to get its
-//! `net_device_ops`, `ethtool_ops` and `rtnl_link_ops` (see [`DriverTables`]).
+//! `struct net_device`, `struct net` and `struct sk_buff` abstractions, and [`Dev<T>`], a
+//! device of driver `T`: the base of the safe layer, which imports no other file of it but
+//! `rcu` and `rtnl`. What needs the driver's trait (`Dev<T>::private`, allocating and
+//! registering devices, the tables) is in `driver.rs`.
 //!
 //! Lifetime model (as C `bond_setup()`/`bond_create()`/`bond_newlink()`):
 //! * the kernel allocates the device (`alloc_netdev_mqs()`, directly from
-//!   [`AllocatedDev::new`] or from rtnetlink) and calls the setup callback,
+//!   `driver::AllocatedDev::new` or from rtnetlink) and calls the setup callback,
 //!   which initialises the driver's private data `T::Priv` in place in the
 //!   `netdev_priv()` area and fills in the device;
-//! * the device is registered under RTNL ([`AllocatedDev::register`],
-//!   [`NewLinkDev::register`]); from then on the kernel owns it;
+//! * the device is registered under RTNL (`driver::AllocatedDev::register`,
+//!   `driver::NewLinkDev::register`); from then on the kernel owns it;
 //! * unregistering (under RTNL) eventually runs `priv_destructor`, which drops
 //!   `T::Priv`, and frees the device (`needs_free_netdev`).
 //!
 //! A device freed without ever being registered (allocation error paths,
 //! failed `newlink`) is freed without `priv_destructor`: `T::Priv` is then
 //! leaked rather than dropped, so `T::priv_init()` must not acquire resources
-//! (acquire them in [`Driver::init`], which is `ndo_init`, like C does).
+//! (acquire them in `Driver::init`, which is `ndo_init`, like C does).
 
 use crate::bindings;
-pub(crate) use crate::safe::driver::{Driver, DriverTables, SetupConfig};
-pub(crate) use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
 use crate::safe::rcu::ReadSide;
 use crate::safe::rtnl::Rtnl;
 use core::{marker::PhantomData, ops::Deref, ptr::NonNull};
-use kernel::{error::to_result, prelude::*, types::Opaque};
+use kernel::{prelude::*, types::Opaque};
 
 /// A network namespace (`struct net`).
 ///
@@ -154,7 +153,7 @@ impl NetDevice {
     }
 
     /// The `rtnl_link_ops` of the device (identity of its driver).
-    fn link_ops(&self) -> *const bindings::rtnl_link_ops {
+    pub(super) fn link_ops(&self) -> *const bindings::rtnl_link_ops {
         // SAFETY: Valid device; the field is set before registration and then
         // never changes.
         unsafe { (*self.as_ptr()).rtnl_link_ops }
@@ -196,9 +195,9 @@ impl DevKillList {
 /// initialised, pinned `T::Priv` until `priv_destructor` drops it, which happens after the last
 /// `&Dev<T>` is gone (devices are only reached through the kernel's references).
 #[repr(transparent)]
-pub(crate) struct Dev<T: Driver>(NetDevice, PhantomData<T>);
+pub(crate) struct Dev<T>(NetDevice, PhantomData<T>);
 
-impl<T: Driver> Deref for Dev<T> {
+impl<T> Deref for Dev<T> {
     type Target = NetDevice;
 
     fn deref(&self) -> &NetDevice {
@@ -206,7 +205,7 @@ impl<T: Driver> Deref for Dev<T> {
     }
 }
 
-impl<T: Driver> Dev<T> {
+impl<T> Dev<T> {
     /// # Safety
     ///
     /// `ptr` must be a device set up by [`DriverTables::setup_cb::<T>`] that is
@@ -214,24 +213,6 @@ impl<T: Driver> Dev<T> {
     pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Dev<T> {
         // SAFETY: Transparent wrapper of `NetDevice`; validity from the caller.
         unsafe { &*ptr.cast::<Dev<T>>() }
-    }
-
-    /// `dev` if it is a device of driver `T`.
-    pub(crate) fn try_from_dev(dev: &NetDevice) -> Option<&Dev<T>> {
-        if core::ptr::eq(dev.link_ops(), T::tables().link_ops.get()) {
-            // SAFETY: Only `setup_cb::<T>` installs `T`'s link ops, after
-            // initialising `T::Priv`; `dev` outlives the returned reference.
-            Some(unsafe { Dev::from_raw(dev.as_ptr()) })
-        } else {
-            None
-        }
-    }
-
-    /// The driver's private data (C `netdev_priv()`).
-    pub(crate) fn private(&self) -> Pin<&T::Priv> {
-        // SAFETY: By the type invariant the private area holds an initialised
-        // `T::Priv`, pinned there (it is never moved) until `priv_destructor`.
-        unsafe { Pin::new_unchecked(&*priv_ptr(self.as_ptr()).cast::<T::Priv>()) }
     }
 }
 
@@ -259,85 +240,6 @@ pub(crate) enum TxStatus {
     Dropped,
     /// The `NET_XMIT_*` code of a lower device's `dev_queue_xmit()`.
     Code(c_int),
-}
-
-/// A device allocated by us and not yet registered; freed on drop.
-///
-/// # Invariants
-///
-/// The pointer is a device allocated by `alloc_netdev_mqs()` with `T`'s setup callback, not
-/// registered and owned by this value (freed by `free_netdev()` on drop, or handed to the
-/// kernel by `register`).
-pub(crate) struct AllocatedDev<T: Driver>(NonNull<bindings::net_device>, PhantomData<T>);
-
-impl<T: Driver> AllocatedDev<T> {
-    /// C `alloc_netdev_mq(sizeof(priv), name, NET_NAME_UNKNOWN, setup, queues)`
-    /// + `dev_net_set()`. `name` may contain a `%d` pattern.
-    pub(crate) fn new(name: &CStr, net: &Net) -> Result<Self> {
-        let q = T::num_queues();
-        // SAFETY: `name` is NUL-terminated; `setup_cb::<T>` matches the private
-        // size passed.
-        let dev = unsafe {
-            bindings::alloc_netdev_mqs(
-                size_of::<T::Priv>() as c_int,
-                name.as_char_ptr(),
-                bindings::NET_NAME_UNKNOWN,
-                Some(DriverTables::setup_cb::<T>),
-                q,
-                q,
-            )
-        };
-        let dev = NonNull::new(dev).ok_or(ENOMEM)?;
-        // SAFETY: `dev` is ours and unregistered; `net` is alive.
-        unsafe { bindings::bondrs_dev_net_set(dev.as_ptr(), net.as_ptr()) };
-        Ok(Self(dev, PhantomData))
-    }
-
-    /// `register_netdevice()`; ownership passes to the kernel on success.
-    pub(crate) fn register<'a>(self, _rtnl: &'a Rtnl) -> Result<&'a Dev<T>> {
-        let dev = self.0.as_ptr();
-        // SAFETY: RTNL is held; `dev` was set up by `setup_cb::<T>`.
-        to_result(unsafe { bindings::register_netdevice(dev) })?;
-        core::mem::forget(self);
-        // SAFETY: Registered: the kernel keeps it alive at least until RTNL is
-        // released (freeing happens in the todo list run by `rtnl_unlock()`).
-        Ok(unsafe { Dev::from_raw(dev) })
-    }
-}
-
-impl<T: Driver> Drop for AllocatedDev<T> {
-    fn drop(&mut self) {
-        // SAFETY: Allocated by `alloc_netdev_mqs()` and never registered.
-        unsafe { bindings::free_netdev(self.0.as_ptr()) }
-    }
-}
-
-/// The unregistered device handed to `newlink`. If not registered, rtnetlink
-/// frees it after `newlink` returns.
-///
-/// # Invariants
-///
-/// The pointer is the device rtnetlink allocated with `T`'s setup callback for the `newlink`
-/// call in progress (`'a`), not registered yet.
-pub(crate) struct NewLinkDev<'a, T: Driver>(NonNull<bindings::net_device>, PhantomData<&'a T>);
-
-impl<'a, T: Driver> NewLinkDev<'a, T> {
-    /// # Safety
-    ///
-    /// `dev` must be the device given to `rtnl_link_ops.newlink` of `T`.
-    pub(crate) unsafe fn from_raw(dev: NonNull<bindings::net_device>) -> Self {
-        Self(dev, PhantomData)
-    }
-
-    /// `register_netdevice()`.
-    pub(crate) fn register(self, _rtnl: &'a Rtnl) -> Result<&'a Dev<T>> {
-        let dev = self.0.as_ptr();
-        // SAFETY: RTNL is held (newlink runs under it); the device was set up
-        // by `setup_cb::<T>` (our link ops' `setup`).
-        to_result(unsafe { bindings::register_netdevice(dev) })?;
-        // SAFETY: Registered; alive until RTNL is released.
-        Ok(unsafe { Dev::from_raw(dev) })
-    }
 }
 
 impl NetDevice {
@@ -373,49 +275,6 @@ impl NetDevice {
     pub(crate) fn lockdep_set_classes(&self, _rtnl: &Rtnl) {
         // SAFETY: Valid device in `ndo_init` (RTNL held, queues allocated).
         unsafe { bindings::bondrs_netdev_lockdep_set_classes(self.as_ptr()) }
-    }
-}
-
-impl<T: Driver> Dev<T> {
-    /// C `bond_setup_by_slave()` minus the close/reopen: takes over the
-    /// link-layer type and header parameters of `slave`, forwarding header
-    /// operations to the driver's [`Driver::header_lower`].
-    pub(crate) fn setup_by_lower(&self, slave: &NetDevice, _rtnl: &Rtnl) {
-        // SAFETY: RTNL held and the device is down (callers close it first):
-        // these fields are only read by paths that cannot run now.
-        unsafe {
-            let d = self.as_ptr();
-            let s = slave.as_ptr();
-            (*d).header_ops = if (*s).header_ops.is_null() {
-                core::ptr::null()
-            } else {
-                &T::tables().header_ops
-            };
-            (*d).type_ = (*s).type_;
-            (*d).hard_header_len = (*s).hard_header_len;
-            (*d).needed_headroom = (*s).needed_headroom;
-            (*d).addr_len = (*s).addr_len;
-            let (dd, ss) = (&mut *d, &*s);
-            let n = usize::from(ss.addr_len).min(dd.broadcast.len());
-            dd.broadcast[..n].copy_from_slice(&ss.broadcast[..n]);
-            if (*s).flags & bindings::IFF_POINTOPOINT != 0 {
-                (*d).flags &= !(bindings::IFF_BROADCAST | bindings::IFF_MULTICAST);
-                (*d).flags |= bindings::IFF_POINTOPOINT | bindings::IFF_NOARP;
-            }
-        }
-    }
-
-    /// C `bond_ether_setup()`: back to Ethernet, keeping `IFF_SLAVE`/`IFF_UP`.
-    pub(crate) fn ether_setup_master(&self, _rtnl: &Rtnl) {
-        // SAFETY: RTNL held; as C, `ether_setup()` on a registered master.
-        unsafe {
-            let d = self.as_ptr();
-            let keep = (*d).flags & (bindings::IFF_SLAVE | bindings::IFF_UP);
-            bindings::ether_setup(d);
-            (*d).flags |= bindings::IFF_MASTER | keep;
-            let fast = &mut (*d).__bindgen_anon_1.__bindgen_anon_1;
-            fast.set_priv_flags(fast.priv_flags() & !(bindings::IFF_TX_SKB_SHARING as c_ulong));
-        }
     }
 }
 

@@ -4,7 +4,8 @@
 //! `seq_file` entry per bond (C `bond_procfs.c`).
 
 use crate::bindings;
-use crate::safe::netdev::{Dev, Driver};
+use crate::safe::driver::Driver;
+use crate::safe::netdev::Dev;
 use crate::safe::rcu::RtnlCell;
 use crate::safe::rtnl::Rtnl;
 use core::{marker::PhantomData, ptr::NonNull};

@@ -7,7 +7,8 @@
 //! index in the table and hand it, with the device, to the driver.
 
 use crate::bindings;
-use crate::safe::netdev::{Dev, Driver};
+use crate::safe::driver::{Driver, GroupRef};
+use crate::safe::netdev::Dev;
 use crate::safe::pernet::SysfsBuf;
 use core::marker::PhantomData;
 use kernel::prelude::*;
@@ -159,27 +160,6 @@ impl<T: DevAttrs, const N: usize, const N1: usize> AttrGroup<T, N, N1> {
             Ok(()) => count as isize,
             Err(e) => e.to_errno() as isize,
         }
-    }
-}
-
-/// A device attribute group of driver `T` as the device core sees it: the group and its
-/// attribute table.
-///
-/// # Invariants
-///
-/// Made only from a `&'static AttrGroup<T, ..>` ([`AttrGroup::group_ref`]), whose construction
-/// guarantees that `group` lists exactly the `len` attributes at `attrs`, all static.
-pub(crate) struct GroupRef<T> {
-    attrs: *const bindings::device_attribute,
-    len: usize,
-    group: *const bindings::attribute_group,
-    _p: PhantomData<T>,
-}
-
-impl<T> GroupRef<T> {
-    /// The `attribute_group` (for `dev->sysfs_groups`).
-    pub(crate) fn group(&self) -> *const bindings::attribute_group {
-        self.group
     }
 }
 

@@ -11,7 +11,8 @@
 //! `ndo_uninit`, and as a last resort when the item is dropped).
 
 use crate::bindings;
-use crate::safe::netdev::{Dev, Driver};
+use crate::safe::driver::Driver;
+use crate::safe::netdev::Dev;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
     prelude::*,

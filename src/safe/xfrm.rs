@@ -13,8 +13,9 @@
 //! before it frees the state.
 
 use crate::bindings;
+use crate::safe::driver::Driver;
 use crate::safe::link::ExtAck;
-use crate::safe::netdev::{Dev, Driver, NetDevice};
+use crate::safe::netdev::{Dev, NetDevice};
 use core::ptr::NonNull;
 use kernel::{
     error::{from_result, to_result},

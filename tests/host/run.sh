@@ -7,6 +7,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # source must be there (fetched once and cached), so a drift can never pass unnoticed.
 BONDING_KSRC=$(scripts/kernel-src.sh)
 export BONDING_KSRC BONDING_REQUIRE_KSRC=1
+echo "== scripts/imports --check (the layers of docs/architecture.md: no circle, no import upward)"
+scripts/imports --check
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"

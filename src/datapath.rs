@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The data path's entry points: a bond's `ndo_start_xmit` (C `bond_start_xmit()`) and its
+//! slaves' receive handler (C `bond_handle_frame()`). Both read the published state without
+//! locks and hand the packet to the mode's policy (static dispatch, no indirect call); the
+//! transmit helpers the policies share are in `xmit.rs`.
+
+use crate::bond::BondDriver;
+use crate::modes::slaves::Link;
+use crate::policy;
+use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
+use crate::safe::skb::{RxHandler, RxResult, RxSkb};
+use crate::slave::Slave;
+use crate::xmit::{drop_skb, queue_xmit};
+use kernel::sync::atomic::Relaxed;
+use kernel::sync::Arc;
+
+/// C `bond_slave_override()`: `Err(skb)` to continue with the mode's choice.
+fn slave_override(all: &[Arc<Slave>], skb: SkBuff) -> Result<TxStatus, SkBuff> {
+    if !skb.rx_queue_recorded() {
+        return Err(skb);
+    }
+    let q = skb.queue_mapping();
+    for s in all {
+        if s.queue_id() == q {
+            if s.is_up() && s.link() == Link::Up {
+                return Ok(queue_xmit(skb, s));
+            }
+            break;
+        }
+    }
+    Err(skb)
+}
+
+/// `ndo_start_xmit` of bonds, in the read-side critical section `rcu` of the transmit.
+pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
+    let b = dev.private();
+    let Some(set) = b.slaves.read(rcu).filter(|s| !s.all.is_empty()) else {
+        return drop_skb(dev, skb);
+    };
+    let mode = b.mode();
+    let skb = if policy::overrides_tx_queue(mode) {
+        match slave_override(&set.all, skb) {
+            Ok(r) => return r,
+            Err(skb) => skb,
+        }
+    } else {
+        skb
+    };
+    policy::xmit(mode, dev, set, skb)
+}
+
+impl RxHandler for Slave {
+    fn handle(&self, skb: &mut RxSkb) -> RxResult {
+        // C `bond_handle_frame()`: the bond's receive probe first (C `bond->recv_probe`): the
+        // ARP/NS monitor's validation while it runs, else the mode's own probe (with no
+        // registered mode having one, that part is compiled out).
+        if let Some(bond) = self.bond_dev() {
+            let b = bond.private();
+            if b.arp_rx.load(Relaxed) {
+                crate::arpmon::rcv_validate(bond, self, skb);
+            } else if policy::ANY_RX_PROBE && b.mode_rx.load(Relaxed) {
+                if let policy::RxProbe::Consumed = policy::rx_probe(b.mode(), bond, self, skb) {
+                    return RxResult::Consumed;
+                }
+            }
+        }
+        if self.is_inactive() {
+            // C `bond_should_deliver_exact_match()`; balance-alb's exception
+            // for unicast frames does not apply to the modes implemented.
+            if skb.dest_is_link_local() {
+                return RxResult::Pass;
+            }
+            return RxResult::Exact;
+        }
+        skb.set_dev(&self.bond);
+        RxResult::Another
+    }
+}
