@@ -7,76 +7,6 @@
 
 use super::options::OptionId;
 
-/// `IFLA_BOND_UNSPEC`
-pub const IFLA_BOND_UNSPEC: u16 = 0;
-/// `IFLA_BOND_MODE`
-pub const IFLA_BOND_MODE: u16 = 1;
-/// `IFLA_BOND_ACTIVE_SLAVE`
-pub const IFLA_BOND_ACTIVE_SLAVE: u16 = 2;
-/// `IFLA_BOND_MIIMON`
-pub const IFLA_BOND_MIIMON: u16 = 3;
-/// `IFLA_BOND_UPDELAY`
-pub const IFLA_BOND_UPDELAY: u16 = 4;
-/// `IFLA_BOND_DOWNDELAY`
-pub const IFLA_BOND_DOWNDELAY: u16 = 5;
-/// `IFLA_BOND_USE_CARRIER`
-pub const IFLA_BOND_USE_CARRIER: u16 = 6;
-/// `IFLA_BOND_ARP_INTERVAL`
-pub const IFLA_BOND_ARP_INTERVAL: u16 = 7;
-/// `IFLA_BOND_ARP_IP_TARGET`
-pub const IFLA_BOND_ARP_IP_TARGET: u16 = 8;
-/// `IFLA_BOND_ARP_VALIDATE`
-pub const IFLA_BOND_ARP_VALIDATE: u16 = 9;
-/// `IFLA_BOND_ARP_ALL_TARGETS`
-pub const IFLA_BOND_ARP_ALL_TARGETS: u16 = 10;
-/// `IFLA_BOND_PRIMARY`
-pub const IFLA_BOND_PRIMARY: u16 = 11;
-/// `IFLA_BOND_PRIMARY_RESELECT`
-pub const IFLA_BOND_PRIMARY_RESELECT: u16 = 12;
-/// `IFLA_BOND_FAIL_OVER_MAC`
-pub const IFLA_BOND_FAIL_OVER_MAC: u16 = 13;
-/// `IFLA_BOND_XMIT_HASH_POLICY`
-pub const IFLA_BOND_XMIT_HASH_POLICY: u16 = 14;
-/// `IFLA_BOND_RESEND_IGMP`
-pub const IFLA_BOND_RESEND_IGMP: u16 = 15;
-/// `IFLA_BOND_NUM_PEER_NOTIF`
-pub const IFLA_BOND_NUM_PEER_NOTIF: u16 = 16;
-/// `IFLA_BOND_ALL_SLAVES_ACTIVE`
-pub const IFLA_BOND_ALL_SLAVES_ACTIVE: u16 = 17;
-/// `IFLA_BOND_MIN_LINKS`
-pub const IFLA_BOND_MIN_LINKS: u16 = 18;
-/// `IFLA_BOND_LP_INTERVAL`
-pub const IFLA_BOND_LP_INTERVAL: u16 = 19;
-/// `IFLA_BOND_PACKETS_PER_SLAVE`
-pub const IFLA_BOND_PACKETS_PER_SLAVE: u16 = 20;
-/// `IFLA_BOND_AD_LACP_RATE`
-pub const IFLA_BOND_AD_LACP_RATE: u16 = 21;
-/// `IFLA_BOND_AD_SELECT`
-pub const IFLA_BOND_AD_SELECT: u16 = 22;
-/// `IFLA_BOND_AD_INFO` (nested, read-only)
-pub const IFLA_BOND_AD_INFO: u16 = 23;
-/// `IFLA_BOND_AD_ACTOR_SYS_PRIO`
-pub const IFLA_BOND_AD_ACTOR_SYS_PRIO: u16 = 24;
-/// `IFLA_BOND_AD_USER_PORT_KEY`
-pub const IFLA_BOND_AD_USER_PORT_KEY: u16 = 25;
-/// `IFLA_BOND_AD_ACTOR_SYSTEM`
-pub const IFLA_BOND_AD_ACTOR_SYSTEM: u16 = 26;
-/// `IFLA_BOND_TLB_DYNAMIC_LB`
-pub const IFLA_BOND_TLB_DYNAMIC_LB: u16 = 27;
-/// `IFLA_BOND_PEER_NOTIF_DELAY`
-pub const IFLA_BOND_PEER_NOTIF_DELAY: u16 = 28;
-/// `IFLA_BOND_AD_LACP_ACTIVE`
-pub const IFLA_BOND_AD_LACP_ACTIVE: u16 = 29;
-/// `IFLA_BOND_MISSED_MAX`
-pub const IFLA_BOND_MISSED_MAX: u16 = 30;
-/// `IFLA_BOND_NS_IP6_TARGET`
-pub const IFLA_BOND_NS_IP6_TARGET: u16 = 31;
-/// `IFLA_BOND_COUPLED_CONTROL`
-pub const IFLA_BOND_COUPLED_CONTROL: u16 = 32;
-/// `IFLA_BOND_BROADCAST_NEIGH`
-pub const IFLA_BOND_BROADCAST_NEIGH: u16 = 33;
-/// `IFLA_BOND_LACP_STRICT`
-pub const IFLA_BOND_LACP_STRICT: u16 = 34;
 /// `IFLA_BOND_MAX`
 pub const IFLA_BOND_MAX: u16 = 34;
 
@@ -123,45 +53,6 @@ pub const IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE: u16 = 11;
 pub const IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE: u16 = 12;
 /// `IFLA_BOND_SLAVE_MAX`
 pub const IFLA_BOND_SLAVE_MAX: u16 = 12;
-
-/// Names of the `IFLA_BOND_*` attributes, indexed by number (0..=MAX).
-pub static BOND_ATTR_NAMES: [&str; IFLA_BOND_MAX as usize + 1] = [
-    "IFLA_BOND_UNSPEC",
-    "IFLA_BOND_MODE",
-    "IFLA_BOND_ACTIVE_SLAVE",
-    "IFLA_BOND_MIIMON",
-    "IFLA_BOND_UPDELAY",
-    "IFLA_BOND_DOWNDELAY",
-    "IFLA_BOND_USE_CARRIER",
-    "IFLA_BOND_ARP_INTERVAL",
-    "IFLA_BOND_ARP_IP_TARGET",
-    "IFLA_BOND_ARP_VALIDATE",
-    "IFLA_BOND_ARP_ALL_TARGETS",
-    "IFLA_BOND_PRIMARY",
-    "IFLA_BOND_PRIMARY_RESELECT",
-    "IFLA_BOND_FAIL_OVER_MAC",
-    "IFLA_BOND_XMIT_HASH_POLICY",
-    "IFLA_BOND_RESEND_IGMP",
-    "IFLA_BOND_NUM_PEER_NOTIF",
-    "IFLA_BOND_ALL_SLAVES_ACTIVE",
-    "IFLA_BOND_MIN_LINKS",
-    "IFLA_BOND_LP_INTERVAL",
-    "IFLA_BOND_PACKETS_PER_SLAVE",
-    "IFLA_BOND_AD_LACP_RATE",
-    "IFLA_BOND_AD_SELECT",
-    "IFLA_BOND_AD_INFO",
-    "IFLA_BOND_AD_ACTOR_SYS_PRIO",
-    "IFLA_BOND_AD_USER_PORT_KEY",
-    "IFLA_BOND_AD_ACTOR_SYSTEM",
-    "IFLA_BOND_TLB_DYNAMIC_LB",
-    "IFLA_BOND_PEER_NOTIF_DELAY",
-    "IFLA_BOND_AD_LACP_ACTIVE",
-    "IFLA_BOND_MISSED_MAX",
-    "IFLA_BOND_NS_IP6_TARGET",
-    "IFLA_BOND_COUPLED_CONTROL",
-    "IFLA_BOND_BROADCAST_NEIGH",
-    "IFLA_BOND_LACP_STRICT",
-];
 
 /// Names of the `IFLA_BOND_AD_INFO_*` attributes, indexed by number.
 pub static AD_INFO_ATTR_NAMES: [&str; IFLA_BOND_AD_INFO_MAX as usize + 1] = [
@@ -217,48 +108,65 @@ pub enum NlaType {
     },
 }
 
-/// `bond_policy[]` of `bond_netlink.c`, indexed by attribute number; `None`
-/// for attributes without a policy entry (`IFLA_BOND_UNSPEC`).
-pub static BOND_POLICY: [Option<NlaType>; IFLA_BOND_MAX as usize + 1] = [
-    None,                                 // UNSPEC
-    Some(NlaType::U8),                    // MODE
-    Some(NlaType::U32),                   // ACTIVE_SLAVE
-    Some(NlaType::U32),                   // MIIMON
-    Some(NlaType::U32),                   // UPDELAY
-    Some(NlaType::U32),                   // DOWNDELAY
-    Some(NlaType::U8),                    // USE_CARRIER
-    Some(NlaType::U32),                   // ARP_INTERVAL
-    Some(NlaType::Nested),                // ARP_IP_TARGET
-    Some(NlaType::U32),                   // ARP_VALIDATE
-    Some(NlaType::U32),                   // ARP_ALL_TARGETS
-    Some(NlaType::U32),                   // PRIMARY
-    Some(NlaType::U8),                    // PRIMARY_RESELECT
-    Some(NlaType::U8),                    // FAIL_OVER_MAC
-    Some(NlaType::U8),                    // XMIT_HASH_POLICY
-    Some(NlaType::U32),                   // RESEND_IGMP
-    Some(NlaType::U8),                    // NUM_PEER_NOTIF
-    Some(NlaType::U8),                    // ALL_SLAVES_ACTIVE
-    Some(NlaType::U32),                   // MIN_LINKS
-    Some(NlaType::U32),                   // LP_INTERVAL
-    Some(NlaType::U32),                   // PACKETS_PER_SLAVE
-    Some(NlaType::U8),                    // AD_LACP_RATE
-    Some(NlaType::U8),                    // AD_SELECT
-    Some(NlaType::Nested),                // AD_INFO
-    Some(NlaType::U16),                   // AD_ACTOR_SYS_PRIO
-    Some(NlaType::U16),                   // AD_USER_PORT_KEY
-    Some(NlaType::Binary { max_len: 6 }), // AD_ACTOR_SYSTEM (ETH_ALEN)
-    Some(NlaType::U8),                    // TLB_DYNAMIC_LB
-    Some(NlaType::U32Range {
-        min: 0,
-        max: 300_000,
-    }), // PEER_NOTIF_DELAY
-    Some(NlaType::U8),                    // AD_LACP_ACTIVE
-    Some(NlaType::U8),                    // MISSED_MAX
-    Some(NlaType::Nested),                // NS_IP6_TARGET
-    Some(NlaType::U8),                    // COUPLED_CONTROL
-    Some(NlaType::U8),                    // BROADCAST_NEIGH
-    Some(NlaType::U8),                    // LACP_STRICT
-];
+/// Declares the `IFLA_BOND_*` attributes from one list of `NAME = number: policy` lines, in
+/// number order: the constants, [`BOND_ATTR_NAMES`] and [`BOND_POLICY`].
+macro_rules! bond_attrs {
+    ($($name:ident = $n:literal: $pol:expr,)*) => {
+        $(#[doc = concat!("`", stringify!($name), "`")] pub const $name: u16 = $n;)*
+
+        // The numbers are the lines' positions (the tables are indexed by them).
+        const _: () = {
+            let mut i = 0;
+            $(assert!($n == i); i += 1;)*
+            assert!(i == IFLA_BOND_MAX + 1);
+        };
+
+        /// Names of the `IFLA_BOND_*` attributes, indexed by number (0..=MAX).
+        pub static BOND_ATTR_NAMES: [&str; IFLA_BOND_MAX as usize + 1] = [$(stringify!($name),)*];
+
+        /// `bond_policy[]` of `bond_netlink.c`, indexed by attribute number; `None`
+        /// for attributes without a policy entry (`IFLA_BOND_UNSPEC`).
+        pub static BOND_POLICY: [Option<NlaType>; IFLA_BOND_MAX as usize + 1] = [$($pol,)*];
+    };
+}
+
+bond_attrs! {
+    IFLA_BOND_UNSPEC = 0: None,
+    IFLA_BOND_MODE = 1: Some(NlaType::U8),
+    IFLA_BOND_ACTIVE_SLAVE = 2: Some(NlaType::U32),
+    IFLA_BOND_MIIMON = 3: Some(NlaType::U32),
+    IFLA_BOND_UPDELAY = 4: Some(NlaType::U32),
+    IFLA_BOND_DOWNDELAY = 5: Some(NlaType::U32),
+    IFLA_BOND_USE_CARRIER = 6: Some(NlaType::U8),
+    IFLA_BOND_ARP_INTERVAL = 7: Some(NlaType::U32),
+    IFLA_BOND_ARP_IP_TARGET = 8: Some(NlaType::Nested),
+    IFLA_BOND_ARP_VALIDATE = 9: Some(NlaType::U32),
+    IFLA_BOND_ARP_ALL_TARGETS = 10: Some(NlaType::U32),
+    IFLA_BOND_PRIMARY = 11: Some(NlaType::U32),
+    IFLA_BOND_PRIMARY_RESELECT = 12: Some(NlaType::U8),
+    IFLA_BOND_FAIL_OVER_MAC = 13: Some(NlaType::U8),
+    IFLA_BOND_XMIT_HASH_POLICY = 14: Some(NlaType::U8),
+    IFLA_BOND_RESEND_IGMP = 15: Some(NlaType::U32),
+    IFLA_BOND_NUM_PEER_NOTIF = 16: Some(NlaType::U8),
+    IFLA_BOND_ALL_SLAVES_ACTIVE = 17: Some(NlaType::U8),
+    IFLA_BOND_MIN_LINKS = 18: Some(NlaType::U32),
+    IFLA_BOND_LP_INTERVAL = 19: Some(NlaType::U32),
+    IFLA_BOND_PACKETS_PER_SLAVE = 20: Some(NlaType::U32),
+    IFLA_BOND_AD_LACP_RATE = 21: Some(NlaType::U8),
+    IFLA_BOND_AD_SELECT = 22: Some(NlaType::U8),
+    IFLA_BOND_AD_INFO = 23: Some(NlaType::Nested),
+    IFLA_BOND_AD_ACTOR_SYS_PRIO = 24: Some(NlaType::U16),
+    IFLA_BOND_AD_USER_PORT_KEY = 25: Some(NlaType::U16),
+    IFLA_BOND_AD_ACTOR_SYSTEM = 26: Some(NlaType::Binary { max_len: 6 }),
+    IFLA_BOND_TLB_DYNAMIC_LB = 27: Some(NlaType::U8),
+    IFLA_BOND_PEER_NOTIF_DELAY = 28: Some(NlaType::U32Range { min: 0, max: 300_000 }),
+    IFLA_BOND_AD_LACP_ACTIVE = 29: Some(NlaType::U8),
+    IFLA_BOND_MISSED_MAX = 30: Some(NlaType::U8),
+    IFLA_BOND_NS_IP6_TARGET = 31: Some(NlaType::Nested),
+    IFLA_BOND_COUPLED_CONTROL = 32: Some(NlaType::U8),
+    IFLA_BOND_BROADCAST_NEIGH = 33: Some(NlaType::U8),
+    IFLA_BOND_LACP_STRICT = 34: Some(NlaType::U8),
+}
 
 /// `bond_slave_policy[]` of `bond_netlink.c`, indexed by attribute number.
 pub static SLAVE_POLICY: [Option<NlaType>; IFLA_BOND_SLAVE_MAX as usize + 1] = [

@@ -31,9 +31,6 @@ pub const VALFLAG_MAX: u32 = 1 << 2;
 /// characters of a value name (`"%32s"`).
 pub const OPT_MAX_NAMELEN: usize = 32;
 
-/// `BOND_OPT_LAST`: number of options.
-pub const OPT_LAST: usize = 38;
-
 /// C `INT_MAX`.
 const INT_MAX: u64 = 2_147_483_647;
 /// C `USHRT_MAX`.
@@ -60,132 +57,78 @@ pub mod errno {
     pub const EOPNOTSUPP: i32 = 95;
 }
 
-/// Option identifiers, in the order (and with the numbering) of the C
-/// `BOND_OPT_*` enum in `include/net/bond_options.h`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum OptionId {
-    /// `BOND_OPT_MODE`
-    Mode = 0,
-    /// `BOND_OPT_PACKETS_PER_SLAVE`
-    PacketsPerSlave,
-    /// `BOND_OPT_XMIT_HASH`
-    XmitHashPolicy,
-    /// `BOND_OPT_ARP_VALIDATE`
-    ArpValidate,
-    /// `BOND_OPT_ARP_ALL_TARGETS`
-    ArpAllTargets,
-    /// `BOND_OPT_FAIL_OVER_MAC`
-    FailOverMac,
-    /// `BOND_OPT_ARP_INTERVAL`
-    ArpInterval,
-    /// `BOND_OPT_ARP_TARGETS`
-    ArpTargets,
-    /// `BOND_OPT_DOWNDELAY`
-    DownDelay,
-    /// `BOND_OPT_UPDELAY`
-    UpDelay,
-    /// `BOND_OPT_LACP_RATE`
-    LacpRate,
-    /// `BOND_OPT_MINLINKS`
-    MinLinks,
-    /// `BOND_OPT_AD_SELECT`
-    AdSelect,
-    /// `BOND_OPT_NUM_PEER_NOTIF`
-    NumPeerNotif,
-    /// `BOND_OPT_MIIMON`
-    MiiMon,
-    /// `BOND_OPT_PRIMARY`
-    Primary,
-    /// `BOND_OPT_PRIMARY_RESELECT`
-    PrimaryReselect,
-    /// `BOND_OPT_USE_CARRIER`
-    UseCarrier,
-    /// `BOND_OPT_ACTIVE_SLAVE`
-    ActiveSlave,
-    /// `BOND_OPT_QUEUE_ID`
-    QueueId,
-    /// `BOND_OPT_ALL_SLAVES_ACTIVE`
-    AllSlavesActive,
-    /// `BOND_OPT_RESEND_IGMP`
-    ResendIgmp,
-    /// `BOND_OPT_LP_INTERVAL`
-    LpInterval,
-    /// `BOND_OPT_SLAVES`
-    Slaves,
-    /// `BOND_OPT_TLB_DYNAMIC_LB`
-    TlbDynamicLb,
-    /// `BOND_OPT_AD_ACTOR_SYS_PRIO`
-    AdActorSysPrio,
-    /// `BOND_OPT_AD_ACTOR_SYSTEM`
-    AdActorSystem,
-    /// `BOND_OPT_AD_USER_PORT_KEY`
-    AdUserPortKey,
-    /// `BOND_OPT_NUM_PEER_NOTIF_ALIAS`
-    NumPeerNotifAlias,
-    /// `BOND_OPT_PEER_NOTIF_DELAY`
-    PeerNotifDelay,
-    /// `BOND_OPT_LACP_ACTIVE`
-    LacpActive,
-    /// `BOND_OPT_MISSED_MAX`
-    MissedMax,
-    /// `BOND_OPT_NS_TARGETS`
-    NsTargets,
-    /// `BOND_OPT_PRIO`
-    Prio,
-    /// `BOND_OPT_COUPLED_CONTROL`
-    CoupledControl,
-    /// `BOND_OPT_BROADCAST_NEIGH`
-    BroadcastNeighbor,
-    /// `BOND_OPT_ACTOR_PORT_PRIO`
-    ActorPortPrio,
-    /// `BOND_OPT_LACP_STRICT`
-    LacpStrict,
+/// Declares [`OptionId`] from one list of `Variant = "BOND_OPT_NAME"` lines, in the order (and
+/// with the numbering) of the C `BOND_OPT_*` enum: the enum, [`OPT_LAST`], [`OptionId::ALL`]
+/// and [`OptionId::c_name`].
+macro_rules! option_ids {
+    ($($v:ident = $c:literal,)*) => {
+        /// `BOND_OPT_LAST`: number of options.
+        pub const OPT_LAST: usize = [$($c,)*].len();
+
+        /// Option identifiers, in the order (and with the numbering) of the C
+        /// `BOND_OPT_*` enum in `include/net/bond_options.h`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum OptionId {
+            $(#[doc = concat!("`", $c, "`")] $v,)*
+        }
+
+        impl OptionId {
+            /// All options, in id order.
+            pub const ALL: [OptionId; OPT_LAST] = [$(OptionId::$v,)*];
+
+            /// The C enumerator name, e.g. `"BOND_OPT_MODE"`.
+            pub const fn c_name(self) -> &'static str {
+                match self {
+                    $(OptionId::$v => $c,)*
+                }
+            }
+        }
+    };
+}
+
+option_ids! {
+    Mode = "BOND_OPT_MODE",
+    PacketsPerSlave = "BOND_OPT_PACKETS_PER_SLAVE",
+    XmitHashPolicy = "BOND_OPT_XMIT_HASH",
+    ArpValidate = "BOND_OPT_ARP_VALIDATE",
+    ArpAllTargets = "BOND_OPT_ARP_ALL_TARGETS",
+    FailOverMac = "BOND_OPT_FAIL_OVER_MAC",
+    ArpInterval = "BOND_OPT_ARP_INTERVAL",
+    ArpTargets = "BOND_OPT_ARP_TARGETS",
+    DownDelay = "BOND_OPT_DOWNDELAY",
+    UpDelay = "BOND_OPT_UPDELAY",
+    LacpRate = "BOND_OPT_LACP_RATE",
+    MinLinks = "BOND_OPT_MINLINKS",
+    AdSelect = "BOND_OPT_AD_SELECT",
+    NumPeerNotif = "BOND_OPT_NUM_PEER_NOTIF",
+    MiiMon = "BOND_OPT_MIIMON",
+    Primary = "BOND_OPT_PRIMARY",
+    PrimaryReselect = "BOND_OPT_PRIMARY_RESELECT",
+    UseCarrier = "BOND_OPT_USE_CARRIER",
+    ActiveSlave = "BOND_OPT_ACTIVE_SLAVE",
+    QueueId = "BOND_OPT_QUEUE_ID",
+    AllSlavesActive = "BOND_OPT_ALL_SLAVES_ACTIVE",
+    ResendIgmp = "BOND_OPT_RESEND_IGMP",
+    LpInterval = "BOND_OPT_LP_INTERVAL",
+    Slaves = "BOND_OPT_SLAVES",
+    TlbDynamicLb = "BOND_OPT_TLB_DYNAMIC_LB",
+    AdActorSysPrio = "BOND_OPT_AD_ACTOR_SYS_PRIO",
+    AdActorSystem = "BOND_OPT_AD_ACTOR_SYSTEM",
+    AdUserPortKey = "BOND_OPT_AD_USER_PORT_KEY",
+    NumPeerNotifAlias = "BOND_OPT_NUM_PEER_NOTIF_ALIAS",
+    PeerNotifDelay = "BOND_OPT_PEER_NOTIF_DELAY",
+    LacpActive = "BOND_OPT_LACP_ACTIVE",
+    MissedMax = "BOND_OPT_MISSED_MAX",
+    NsTargets = "BOND_OPT_NS_TARGETS",
+    Prio = "BOND_OPT_PRIO",
+    CoupledControl = "BOND_OPT_COUPLED_CONTROL",
+    BroadcastNeighbor = "BOND_OPT_BROADCAST_NEIGH",
+    ActorPortPrio = "BOND_OPT_ACTOR_PORT_PRIO",
+    LacpStrict = "BOND_OPT_LACP_STRICT",
 }
 
 impl OptionId {
-    /// All options, in id order.
-    pub const ALL: [OptionId; OPT_LAST] = [
-        OptionId::Mode,
-        OptionId::PacketsPerSlave,
-        OptionId::XmitHashPolicy,
-        OptionId::ArpValidate,
-        OptionId::ArpAllTargets,
-        OptionId::FailOverMac,
-        OptionId::ArpInterval,
-        OptionId::ArpTargets,
-        OptionId::DownDelay,
-        OptionId::UpDelay,
-        OptionId::LacpRate,
-        OptionId::MinLinks,
-        OptionId::AdSelect,
-        OptionId::NumPeerNotif,
-        OptionId::MiiMon,
-        OptionId::Primary,
-        OptionId::PrimaryReselect,
-        OptionId::UseCarrier,
-        OptionId::ActiveSlave,
-        OptionId::QueueId,
-        OptionId::AllSlavesActive,
-        OptionId::ResendIgmp,
-        OptionId::LpInterval,
-        OptionId::Slaves,
-        OptionId::TlbDynamicLb,
-        OptionId::AdActorSysPrio,
-        OptionId::AdActorSystem,
-        OptionId::AdUserPortKey,
-        OptionId::NumPeerNotifAlias,
-        OptionId::PeerNotifDelay,
-        OptionId::LacpActive,
-        OptionId::MissedMax,
-        OptionId::NsTargets,
-        OptionId::Prio,
-        OptionId::CoupledControl,
-        OptionId::BroadcastNeighbor,
-        OptionId::ActorPortPrio,
-        OptionId::LacpStrict,
-    ];
-
     /// The numeric id (C `BOND_OPT_*` value).
     pub const fn index(self) -> usize {
         self as usize
@@ -197,50 +140,6 @@ impl OptionId {
             Some(OptionId::ALL[i])
         } else {
             None
-        }
-    }
-
-    /// The C enumerator name, e.g. `"BOND_OPT_MODE"`.
-    pub const fn c_name(self) -> &'static str {
-        match self {
-            OptionId::Mode => "BOND_OPT_MODE",
-            OptionId::PacketsPerSlave => "BOND_OPT_PACKETS_PER_SLAVE",
-            OptionId::XmitHashPolicy => "BOND_OPT_XMIT_HASH",
-            OptionId::ArpValidate => "BOND_OPT_ARP_VALIDATE",
-            OptionId::ArpAllTargets => "BOND_OPT_ARP_ALL_TARGETS",
-            OptionId::FailOverMac => "BOND_OPT_FAIL_OVER_MAC",
-            OptionId::ArpInterval => "BOND_OPT_ARP_INTERVAL",
-            OptionId::ArpTargets => "BOND_OPT_ARP_TARGETS",
-            OptionId::DownDelay => "BOND_OPT_DOWNDELAY",
-            OptionId::UpDelay => "BOND_OPT_UPDELAY",
-            OptionId::LacpRate => "BOND_OPT_LACP_RATE",
-            OptionId::MinLinks => "BOND_OPT_MINLINKS",
-            OptionId::AdSelect => "BOND_OPT_AD_SELECT",
-            OptionId::NumPeerNotif => "BOND_OPT_NUM_PEER_NOTIF",
-            OptionId::MiiMon => "BOND_OPT_MIIMON",
-            OptionId::Primary => "BOND_OPT_PRIMARY",
-            OptionId::PrimaryReselect => "BOND_OPT_PRIMARY_RESELECT",
-            OptionId::UseCarrier => "BOND_OPT_USE_CARRIER",
-            OptionId::ActiveSlave => "BOND_OPT_ACTIVE_SLAVE",
-            OptionId::QueueId => "BOND_OPT_QUEUE_ID",
-            OptionId::AllSlavesActive => "BOND_OPT_ALL_SLAVES_ACTIVE",
-            OptionId::ResendIgmp => "BOND_OPT_RESEND_IGMP",
-            OptionId::LpInterval => "BOND_OPT_LP_INTERVAL",
-            OptionId::Slaves => "BOND_OPT_SLAVES",
-            OptionId::TlbDynamicLb => "BOND_OPT_TLB_DYNAMIC_LB",
-            OptionId::AdActorSysPrio => "BOND_OPT_AD_ACTOR_SYS_PRIO",
-            OptionId::AdActorSystem => "BOND_OPT_AD_ACTOR_SYSTEM",
-            OptionId::AdUserPortKey => "BOND_OPT_AD_USER_PORT_KEY",
-            OptionId::NumPeerNotifAlias => "BOND_OPT_NUM_PEER_NOTIF_ALIAS",
-            OptionId::PeerNotifDelay => "BOND_OPT_PEER_NOTIF_DELAY",
-            OptionId::LacpActive => "BOND_OPT_LACP_ACTIVE",
-            OptionId::MissedMax => "BOND_OPT_MISSED_MAX",
-            OptionId::NsTargets => "BOND_OPT_NS_TARGETS",
-            OptionId::Prio => "BOND_OPT_PRIO",
-            OptionId::CoupledControl => "BOND_OPT_COUPLED_CONTROL",
-            OptionId::BroadcastNeighbor => "BOND_OPT_BROADCAST_NEIGH",
-            OptionId::ActorPortPrio => "BOND_OPT_ACTOR_PORT_PRIO",
-            OptionId::LacpStrict => "BOND_OPT_LACP_STRICT",
         }
     }
 }
