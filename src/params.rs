@@ -104,6 +104,22 @@ pub(crate) struct BondParams {
 }
 
 impl BondParams {
+    /// `updelay` in ms as C shows it (`updelay * miimon` in C's `int` arithmetic, which wraps:
+    /// `miimon` may be raised after the delays were set).
+    pub(crate) fn updelay_ms(&self) -> i32 {
+        self.updelay.wrapping_mul(self.miimon)
+    }
+
+    /// `downdelay` in ms, as [`BondParams::updelay_ms`].
+    pub(crate) fn downdelay_ms(&self) -> i32 {
+        self.downdelay.wrapping_mul(self.miimon)
+    }
+
+    /// `peer_notif_delay` in ms, as [`BondParams::updelay_ms`].
+    pub(crate) fn peer_notif_delay_ms(&self) -> i32 {
+        self.peer_notif_delay.wrapping_mul(self.miimon)
+    }
+
     /// The parameters of a bond created without any module parameter.
     pub(crate) const DEFAULT: BondParams = BondParams {
         mode: Mode::BalanceRr,

@@ -66,12 +66,12 @@ impl ProcShow for BondDriver {
         let st = if dev.carrier_ok() { "up" } else { "down" };
         seq_print!(m, "MII Status: {}\n", st);
         seq_print!(m, "MII Polling Interval (ms): {}\n", p.miimon);
-        seq_print!(m, "Up Delay (ms): {}\n", p.updelay * p.miimon);
-        seq_print!(m, "Down Delay (ms): {}\n", p.downdelay * p.miimon);
+        seq_print!(m, "Up Delay (ms): {}\n", p.updelay_ms());
+        seq_print!(m, "Down Delay (ms): {}\n", p.downdelay_ms());
         seq_print!(
             m,
             "Peer Notification Delay (ms): {}\n",
-            p.peer_notif_delay * p.miimon
+            p.peer_notif_delay_ms()
         );
         if p.arp_interval > 0 {
             seq_print!(m, "ARP Polling Interval (ms): {}\n", p.arp_interval);

@@ -385,11 +385,11 @@ pub(crate) fn fill_info(
     }
     let miimon = p.miimon;
     m.put_u32(IFLA_BOND_MIIMON, miimon as u32)?;
-    m.put_u32(IFLA_BOND_UPDELAY, (p.updelay * miimon) as u32)?;
-    m.put_u32(IFLA_BOND_DOWNDELAY, (p.downdelay * miimon) as u32)?;
+    m.put_u32(IFLA_BOND_UPDELAY, p.updelay_ms() as u32)?;
+    m.put_u32(IFLA_BOND_DOWNDELAY, p.downdelay_ms() as u32)?;
     m.put_u32(
         IFLA_BOND_PEER_NOTIF_DELAY,
-        (p.peer_notif_delay * miimon) as u32,
+        p.peer_notif_delay_ms() as u32,
     )?;
     m.put_u8(IFLA_BOND_USE_CARRIER, 1)?;
     m.put_u32(IFLA_BOND_ARP_INTERVAL, p.arp_interval as u32)?;

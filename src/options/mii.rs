@@ -106,7 +106,7 @@ fn set_updelay(c: &mut Set<'_, '_>) -> Result {
 }
 
 fn show_updelay(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
-    num(out, p.updelay * p.miimon);
+    num(out, p.updelay_ms());
 }
 
 /// C `bond_option_downdelay_set()`.
@@ -115,7 +115,7 @@ fn set_downdelay(c: &mut Set<'_, '_>) -> Result {
 }
 
 fn show_downdelay(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
-    num(out, p.downdelay * p.miimon);
+    num(out, p.downdelay_ms());
 }
 
 /// C `bond_option_peer_notif_delay_set()`.
@@ -124,7 +124,7 @@ fn set_peer_notif_delay(c: &mut Set<'_, '_>) -> Result {
 }
 
 fn show_peer_notif_delay(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
-    num(out, p.peer_notif_delay * p.miimon);
+    num(out, p.peer_notif_delay_ms());
 }
 
 /// C `bond_option_use_carrier_set()`: the only value the table accepts is "on".
