@@ -450,16 +450,27 @@ pub(crate) fn check_params(implemented: impl Fn(Mode) -> bool) -> Result<LoadCon
         bare_pr!(Info, "MII link monitoring set to {} ms\n", miimon);
     } else if arp_interval != 0 {
         let v = p.arp_validate.name();
+        // C continues the line with the first `arp_ip_count` target strings as given.
+        let mut list = KVec::<u8>::new();
+        let mut i = 0usize;
+        ARP_IP_TARGET.for_each(|t| {
+            if i < arp_ip_count {
+                let _ = list.push(b' ', GFP_KERNEL);
+                let _ = list.extend_from_slice(t.to_bytes(), GFP_KERNEL);
+            }
+            i += 1;
+        });
         bare_pr!(
             Info,
-            "ARP monitoring set to {} ms, validate {}, with {} target(s)\n",
+            "ARP monitoring set to {} ms, validate {}, with {} target(s):{}\n",
             arp_interval,
             v,
-            arp_ip_count
+            arp_ip_count,
+            core::str::from_utf8(&list).unwrap_or("")
         );
-    } else if max_bonds != 0 {
-        pr_debug!("Warning: either miimon or arp_interval and arp_ip_target module parameters must be specified, otherwise bonding will not detect link failures! see bonding.txt for details\n");
     }
+    // Neither monitor: C's warning is pr_debug() (dynamic debug, off unless enabled); nothing
+    // here (the kernel crate's pr_debug! prints whenever debug assertions are built in).
 
     let mut primary = PRIMARY.get();
     if let Some(s) = primary {

@@ -260,6 +260,11 @@ fn queue_id_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
         return Err(EPERM);
     };
     let (name, rest) = (&s[..colon], &s[colon + 1..]);
+    // sscanf("%hd") skips blanks before the number.
+    let rest = &rest[rest
+        .iter()
+        .take_while(|c| c.is_ascii_whitespace() || **c == 0x0b)
+        .count()..];
     let digits: &[u8] = {
         let t = rest
             .iter()
