@@ -51,19 +51,6 @@ state() {
         echo "    $s: mii=$m state=$st"
     done
 }
-now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
-# until_ms SECONDS CMD...: polls CMD every 50 ms; prints how long it took, or TIMEOUT.
-until_ms() {
-    local limit=$(( $1 * 1000 )) t0 t; shift
-    t0=$(now_ms)
-    while :; do
-        "$@" && break
-        t=$(( $(now_ms) - t0 ))
-        [ $t -lt $limit ] || { echo TIMEOUT; return 1; }
-        sleep 0.05
-    done
-    echo $(( $(now_ms) - t0 ))
-}
 both_up() { proc; [ "${F[eth0]}" = up ] && [ "${F[eth1]}" = up ]; }
 is_down() { proc; [ "${F[$1]}" = down ]; }
 is_up() { proc; [ "${F[$1]}" = up ]; }

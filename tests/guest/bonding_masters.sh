@@ -9,27 +9,27 @@ expect_eq "empty with no bonds" "" "$(cat $bm)"
 expect_eq "mode 0644" "644" "$(stat -c %a $bm)"
 
 m=$(kmsg_mark)
-expect_ok "+bond5 creates" write $bm +bond5
+expect_ok "+bond5 creates" sysw $bm +bond5
 expect_eq "bond5 listed" "bond5" "$(cat $bm)"
 expect_ok "bond5 is a bond" test "$(ip -d -j link show bond5 | jq -r '.[0].linkinfo.info_kind')" = bond
 expect_eq "creation logged" "bonding: bond5 is being created..." "$(kmsg_since "$m" | grep -m1 'being created')"
-expect_ok "+bond6 creates" write $bm +bond6
+expect_ok "+bond6 creates" sysw $bm +bond6
 expect_eq "two bonds, in creation order" "bond5 bond6" "$(cat $bm)"
 
 m=$(kmsg_mark)
-expect_err "+bond5 again" "File exists" write $bm +bond5
+expect_err "+bond5 again" "File exists" sysw $bm +bond5
 expect_eq "exists logged" "bonding: bond5 already exists" "$(kmsg_since "$m" | grep -m1 'already exists')"
 m=$(kmsg_mark)
-expect_err "-bond9 does not exist" "No such device" write $bm -bond9
+expect_err "-bond9 does not exist" "No such device" sysw $bm -bond9
 expect_eq "non-existent logged" "bonding: unable to delete non-existent bond9" "$(kmsg_since "$m" | grep -m1 'non-existent')"
 m=$(kmsg_mark)
-expect_err "no command" "Operation not permitted" write $bm bond7
+expect_err "no command" "Operation not permitted" sysw $bm bond7
 expect_eq "no command logged" "bonding: no command found in bonding_masters - use +ifname or -ifname" \
     "$(kmsg_since "$m" | grep -m1 'no command found')"
-expect_err "bare +" "Operation not permitted" write $bm +
-expect_err "invalid name" "Operation not permitted" write $bm +a/b
+expect_err "bare +" "Operation not permitted" sysw $bm +
+expect_err "invalid name" "Operation not permitted" sysw $bm +a/b
 
-expect_ok "-bond5 deletes" write $bm -bond5
+expect_ok "-bond5 deletes" sysw $bm -bond5
 expect_eq "bond5 gone" "bond6" "$(cat $bm)"
 expect_ok "ip link del of a sysfs-created bond" ip link del bond6
 expect_eq "all gone" "" "$(cat $bm)"
@@ -37,7 +37,7 @@ expect_eq "all gone" "" "$(cat $bm)"
 # A bond created by netlink shows up too.
 expect_ok "ip link add" ip link add bond3 type bond
 expect_eq "netlink bond listed" "bond3" "$(cat $bm)"
-expect_ok "-bond3" write $bm -bond3
+expect_ok "-bond3" sysw $bm -bond3
 
 # Per network namespace, like C (one bonding_masters per netns).
 ip netns add brs-ns1

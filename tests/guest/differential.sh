@@ -10,22 +10,13 @@
 # tests/guest/arp_monitor.sh), valid and invalid values, then the MII monitor takes over again.
 . "$(dirname "$0")/lib.sh"
 DIFF_SED=(-e 's/"(ifindex|link_index|link)":[0-9]+/"\1":N/g' -e 's/(eth[01])@if[0-9]+/\1@ifN/g')
-sysw() { echo "$2" > "$1"; }
-dump() {
-    echo "--- state"
-    ip -d -j link show bond0 2>&1 | diff_norm | sed -E 's/"(gso|tso|gro)[a-z_0-9]*":[0-9]+,?//g'
-    for s in eth0 eth1; do ip -d -j link show $s 2>/dev/null | diff_norm | grep -o '"info_slave_data":{[^}]*}'; done
-    grep -r . /sys/class/net/bond0/bonding/ /sys/class/net/eth[01]/bonding_slave/ 2>/dev/null | diff_norm
-    cat /proc/net/bonding/bond0 2>&1 | diff_norm
-    echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1) mtu: $(cat /sys/class/net/bond0/mtu)"
-}
 sequence() {
     local load=$1
     step $load max_bonds=0 miimon=-5 updelay=150 num_grat_arp=300 packets_per_slave=70000
     step modprobe -r bonding 2>/dev/null
     step $load max_bonds=0
     step ip link add bond0 type bond
-    dump
+    dump --mtu eth0 eth1
     step ip link set bond0 type bond mode 9
     step ip link set bond0 type bond xmit_hash_policy layer3+4
     step ip link set bond0 type bond miimon 100 updelay 250 downdelay 200
@@ -54,14 +45,14 @@ sequence() {
     step ip link set bond0 type bond ns_ip6_target 2001:db8::9,2001:db8::a
     step ip link set bond0 type bond ns_ip6_target ::1
     step ip link set bond0 type bond ns_ip6_target ff02::1
-    dump
+    dump --mtu eth0 eth1
     step ip link set bond0 type bond miimon 100
     step ip link set bond0 type bond arp_ip_target 10.0.0.9 ns_ip6_target ::
     step sysw /sys/class/net/bond0/bonding/fail_over_mac follow
     step sysw /sys/class/net/bond0/bonding/mode active-backup
     step sysw /sys/class/net/bond0/bonding/primary_reselect better
     step sysw /sys/class/net/bond0/bonding/num_unsol_na 5
-    dump
+    dump --mtu eth0 eth1
     ip link add eth0 type veth peer name p0; ip link add eth1 type veth peer name p1
     ip link set p0 up; ip link set p1 up
     step ip link set eth0 master bond0
@@ -77,13 +68,13 @@ sequence() {
     step ip link set eth0 type bond_slave queue_id 2
     step ip link set eth0 type bond_slave prio 7
     step ip link set bond0 mtu 1400
-    dump
+    dump --mtu eth0 eth1
     step_wait 1 ip link set p1 down
-    dump
+    dump --mtu eth0 eth1
     step_wait 1 ip link set p1 up
     step ip link set eth1 nomaster
     step sysw /sys/class/net/bond0/bonding/slaves -eth0
-    dump
+    dump --mtu eth0 eth1
     step ip link del bond0
     ip link del eth0; ip link del eth1
     step modprobe -r bonding

@@ -22,7 +22,6 @@ setup() {
     ip link set eth0 master bond0 && ip link set eth1 master bond0 && ip link set bond0 up \
         && ip addr add 10.0.0.1/24 dev bond0
 }
-teardown() { ip link del bond0 2>/dev/null; ip link del eth0 2>/dev/null; ip link del eth1 2>/dev/null; ip netns del peer 2>/dev/null; true; }
 active() { awk '/^Currently Active Slave/ {print $4}' /proc/net/bonding/bond0; }
 
 for mode in active-backup balance-xor; do

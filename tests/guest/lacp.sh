@@ -31,35 +31,9 @@ modprobe bonding max_bonds=0
 BOND_OPTS=(mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy layer3+4)
 SLAVES=(eth0 eth1 eth2)
 
-now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
-# until_ms SECONDS CMD...: polls CMD every 50 ms; prints how long it took, or TIMEOUT.
-until_ms() {
-    local limit=$(( $1 * 1000 )) t0 t; shift
-    t0=$(now_ms)
-    while :; do
-        "$@" && break
-        t=$(( $(now_ms) - t0 ))
-        [ $t -lt $limit ] || { echo TIMEOUT; return 1; }
-        sleep 0.05
-    done
-    echo $(( $(now_ms) - t0 ))
-}
-# sysfs, read with the read builtin (no external process): a slave's actor/partner port state.
-rd() { local v=; { read -r v < "$1"; } 2>/dev/null; echo "${v:-}"; }
+# A slave's actor/partner port state (sysfs, read without a process: rd, tests/guest/lib.sh).
 actor() { rd /sys/class/net/$1/bonding_slave/ad_actor_oper_port_state; }
 partner() { rd /sys/class/net/$1/bonding_slave/ad_partner_oper_port_state; }
-# distributing SLAVE...: each slave's own state and its partner's (as the partner's last LACPDU
-# said) have the distributing bit (0x20): both ends of each link distribute.
-distributing() {
-    local s a p
-    for s in "$@"; do
-        a=; p=
-        { read -r a < /sys/class/net/$s/bonding_slave/ad_actor_oper_port_state
-          read -r p < /sys/class/net/$s/bonding_slave/ad_partner_oper_port_state; } 2>/dev/null
-        [ -n "$a" ] && [ -n "$p" ] && (( (a & 0x20) && (p & 0x20) )) || return 1
-    done
-}
-num_ports() { rd /sys/class/net/bond0/bonding/ad_num_ports; }
 
 # The /proc/net/bonding file of a bond, summarized: "agg=ID ports=N partner=MAC" then one line a
 # slave: "NAME mii=STATUS agg=ID actor=STATE partner=STATE".

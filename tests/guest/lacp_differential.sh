@@ -10,17 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 DIFF_SED=(-e 's/"(ifindex|link_index|link|link_netnsid)":[0-9]+/"\1":N/g' -e 's/(eth[0-9])@if[0-9]+/\1@ifN/g')
 DIFF_LOG_SORT=1
-sysw() { echo "$2" > "$1"; }
 both_up() { ip link set bond0 up && ip -n peer link set bond1 up; }
-dump() {
-    echo "--- state"
-    ip -d -j link show bond0 2>&1 | diff_norm | sed -E 's/"(gso|tso|gro)[a-z_0-9]*":[0-9]+,?//g'
-    for s in eth0 eth1 eth2; do ip -d -j link show $s 2>/dev/null | diff_norm | grep -o '"info_slave_data":{[^}]*}'; done
-    grep -r . /sys/class/net/bond0/bonding/ /sys/class/net/eth[0-2]/bonding_slave/ 2>/dev/null | diff_norm
-    cat /proc/net/bonding/bond0 2>&1 | diff_norm
-    echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
-    ip -n peer -d -j link show bond1 2>&1 | diff_norm | grep -o '"ad_info":{[^}]*}'
-}
 # The LACPDU counters move with time; what must hold is that they count (both modules).
 counters() {
     local j rx tx
@@ -49,21 +39,21 @@ sequence() {
     step sysw /sys/class/net/bond0/bonding/lacp_rate slow
     step sysw /sys/class/net/bond0/bonding/lacp_rate fast
     step sysw /sys/class/net/bond0/bonding/ad_actor_sys_prio 65535
-    dump
+    dump --peer=bond1 eth0 eth1 eth2
     for i in 0 1 2; do
         step ip link set eth$i master bond0
         step ip -n peer link set p$i master bond1
     done
     step ip link set eth1 type bond_slave actor_port_prio 200
     step_wait 4 both_up
-    dump
+    dump --peer=bond1 eth0 eth1 eth2
     counters eth0
     step_wait 3 ip -n peer link set p1 down
-    dump
+    dump --peer=bond1 eth0 eth1 eth2
     step_wait 4 ip -n peer link set p1 up
-    dump
+    dump --peer=bond1 eth0 eth1 eth2
     step_wait 2 ip link set eth2 nomaster
-    dump
+    dump --peer=bond1 eth0 eth1 eth2
     step ip link set bond0 type bond min_links 3
     echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
     step ip link set bond0 type bond min_links 0

@@ -21,12 +21,18 @@ expect_err() {
     local o; if o=$("$@" 2>&1); then bad "$d: '$*' succeeded, expected failure with '$e'"
     elif [[ $o == *"$e"* ]]; then ok "$d"; else bad "$d: '$*' failed with [$o], expected '$e'"; fi
 }
-# write FILE VALUE: like `echo VALUE > FILE`, the shell's error text on stderr
-write() { echo "$2" > "$1"; }
+# sysw FILE VALUE: like `echo VALUE > FILE`, the shell's error text on stderr
+sysw() { echo "$2" > "$1"; }
+# rd FILE: the first line of FILE (sysfs), read with the read builtin (no process); empty when it
+# cannot be read
+rd() { local v=; { read -r v < "$1"; } 2>/dev/null; echo "${v:-}"; }
 # kmsg_since MARK: kernel log lines written after `kmsg_mark` returned MARK
 kmsg_mark() { dmesg | wc -l; }
 kmsg_since() { dmesg | tail -n +$(( $1 + 1 )) | sed 's/^\[[ 0-9.]*\] //'; }
 bonds() { cat /sys/class/net/bonding_masters 2>/dev/null; }
+# teardown: what a test with bond0 over veths eth0/eth1 (peers in netns "peer") set up, gone
+# (failover.sh, traffic_modes.sh; lacp.sh has its own)
+teardown() { ip link del bond0 2>/dev/null; ip link del eth0 2>/dev/null; ip link del eth1 2>/dev/null; ip netns del peer 2>/dev/null; true; }
 unload() { ip -all netns delete 2>/dev/null; modprobe -r bonding 2>/dev/null; true; }
 # finish: the script's verdict. A script that checked nothing has proved nothing: it fails.
 finish() {
@@ -35,6 +41,37 @@ finish() {
     if [ "$CHECKS" = 0 ]; then echo "FAIL no check ran"; return 1; fi
     [ "$FAILS" = 0 ]
 }
+
+# --- timing (lacp.sh, arp_monitor.sh, scripts/lacp-pair) ------------------------------------------
+# now_ms: the clock in milliseconds, without a process (User-mode Linux guests share the host's)
+now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
+# until_ms SECONDS CMD...: polls CMD every 50 ms; prints how long it took, or TIMEOUT.
+until_ms() {
+    local limit=$(( $1 * 1000 )) t0 t; shift
+    t0=$(now_ms)
+    while :; do
+        "$@" && break
+        t=$(( $(now_ms) - t0 ))
+        [ $t -lt $limit ] || { echo TIMEOUT; return 1; }
+        sleep 0.05
+    done
+    echo $(( $(now_ms) - t0 ))
+}
+
+# --- 802.3ad (lacp.sh, scripts/lacp-pair) ------------------------------------------------------
+# distributing SLAVE...: each slave's own state and its partner's (as the partner's last LACPDU
+# said) have the distributing bit (0x20): both ends of each link distribute.
+distributing() {
+    local s a p
+    for s in "$@"; do
+        a=; p=
+        { read -r a < /sys/class/net/$s/bonding_slave/ad_actor_oper_port_state
+          read -r p < /sys/class/net/$s/bonding_slave/ad_partner_oper_port_state; } 2>/dev/null
+        [ -n "$a" ] && [ -n "$p" ] && (( (a & 0x20) && (p & 0x20) )) || return 1
+    done
+}
+# num_ports: the number of ports of bond0's active aggregator (sysfs ad_num_ports)
+num_ports() { rd /sys/class/net/bond0/bonding/ad_num_ports; }
 
 # --- differential tests (differential.sh, ipsec_features.sh) ------------------------------------
 # One sequence runs against our module and then the C module in this guest; everything it records
@@ -46,6 +83,32 @@ DIFF_SED=()
 DIFF_LOG_SORT=0
 DIFF_LOG_IGNORE='loading out-of-tree|taints kernel|module verification|greatest stack depth|net_ratelimit: [0-9]+ callbacks suppressed'
 diff_norm() { sed -E -e 's/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g' -e 's/^\[[ 0-9.]+\] //' "${DIFF_SED[@]}"; }
+# dump [--mtu] [--peer=BOND] SLAVE...: "--- state", then what a user reads of bond0 and SLAVE...
+# (normalised): `ip -d -j link` of bond0 (without the gso/tso/gro limits) and each SLAVE's
+# info_slave_data, every file of bond0's bonding/ and of the SLAVEs' bonding_slave/,
+# /proc/net/bonding/bond0, bond0's carrier (--mtu: and its MTU, on the same line); --peer=BOND:
+# then the ad_info of BOND, the 802.3ad partner in netns "peer".
+dump() {
+    local mtu=0 peer= s c dirs=()
+    while :; do
+        case ${1:-} in
+            --mtu) mtu=1 ;;
+            --peer=*) peer=${1#--peer=} ;;
+            *) break ;;
+        esac
+        shift
+    done
+    echo "--- state"
+    ip -d -j link show bond0 2>&1 | diff_norm | sed -E 's/"(gso|tso|gro)[a-z_0-9]*":[0-9]+,?//g'
+    for s in "$@"; do ip -d -j link show $s 2>/dev/null | diff_norm | grep -o '"info_slave_data":{[^}]*}'; done
+    for s in "$@"; do dirs+=("/sys/class/net/$s/bonding_slave/"); done
+    grep -r . /sys/class/net/bond0/bonding/ "${dirs[@]}" 2>/dev/null | diff_norm
+    cat /proc/net/bonding/bond0 2>&1 | diff_norm
+    c="carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
+    [ $mtu = 0 ] || c+=" mtu: $(cat /sys/class/net/bond0/mtu)"
+    echo "$c"
+    [ -z "$peer" ] || ip -n peer -d -j link show "$peer" 2>&1 | diff_norm | grep -o '"ad_info":{[^}]*}'
+}
 # step CMD...: run CMD, record its exit code, its output and the kernel log lines it caused.
 step() { step_wait 0 "$@"; }
 # step_wait SECONDS CMD...: the same, with the kernel log read SECONDS after CMD returned, so that
