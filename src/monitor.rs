@@ -194,8 +194,10 @@ fn should_notify_peers(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
 /// C `bond_peer_notify_reset()`.
 pub(crate) fn peer_notify_reset(b: &Bond, rtnl: &Rtnl) {
     let p = b.params(rtnl);
-    b.send_peer_notif
-        .store(p.num_peer_notif.wrapping_mul(p.peer_notif_delay.max(1)), Relaxed);
+    b.send_peer_notif.store(
+        p.num_peer_notif.wrapping_mul(p.peer_notif_delay.max(1)),
+        Relaxed,
+    );
 }
 
 /// C `bond_peer_notify_may_events()`.

@@ -387,10 +387,7 @@ pub(crate) fn fill_info(
     m.put_u32(IFLA_BOND_MIIMON, miimon as u32)?;
     m.put_u32(IFLA_BOND_UPDELAY, p.updelay_ms() as u32)?;
     m.put_u32(IFLA_BOND_DOWNDELAY, p.downdelay_ms() as u32)?;
-    m.put_u32(
-        IFLA_BOND_PEER_NOTIF_DELAY,
-        p.peer_notif_delay_ms() as u32,
-    )?;
+    m.put_u32(IFLA_BOND_PEER_NOTIF_DELAY, p.peer_notif_delay_ms() as u32)?;
     m.put_u8(IFLA_BOND_USE_CARRIER, 1)?;
     m.put_u32(IFLA_BOND_ARP_INTERVAL, p.arp_interval as u32)?;
     let nest = m.nest_start(IFLA_BOND_ARP_IP_TARGET, false)?;
