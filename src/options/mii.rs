@@ -84,7 +84,12 @@ fn set_delay(c: &mut Set<'_, '_>, name: &str, field: fn(&mut BondParams) -> &mut
         return Err(EPERM);
     }
     let value = c.n as i32;
-    if value % p.miimon != 0 {
+    // miimon > 0 here: the checked forms only keep a panic path out of the code (objtool).
+    let (Some(ticks), Some(rem)) = (value.checked_div(p.miimon), value.checked_rem(p.miimon))
+    else {
+        return Err(EINVAL);
+    };
+    if rem != 0 {
         dev_pr!(
             Warning,
             c.dev,
@@ -92,10 +97,10 @@ fn set_delay(c: &mut Set<'_, '_>, name: &str, field: fn(&mut BondParams) -> &mut
             name,
             value,
             p.miimon,
-            (value / p.miimon) * p.miimon
+            ticks.wrapping_mul(p.miimon)
         );
     }
-    *field(&mut p) = value / p.miimon;
+    *field(&mut p) = ticks;
     c.store(p);
     Ok(())
 }
