@@ -93,10 +93,9 @@ impl Net {
         // section, in which the RCU-protected device list may be walked.
         let mut dev = unsafe { bindings::bondrs_first_net_device_rcu(self.as_ptr()) };
         while !dev.is_null() {
-            // SAFETY: `dev` was reached on the RCU list inside the read-side critical section
-            // `_guard` proves for `'a`; a device unlisted meanwhile is freed only after a grace
-            // period (`synchronize_net()` in `unregister_netdevice_many()`, then the last
-            // reference), which cannot end before `'a` does.
+            // A device unlisted meanwhile is freed only after a grace period
+            // (`synchronize_net()` in `unregister_netdevice_many()`, then the last reference).
+            // SAFETY: `dev` was reached on the RCU list in the read-side section `_guard` proves.
             let d = unsafe { NetDevice::from_raw(dev) };
             if !f(d) {
                 break;

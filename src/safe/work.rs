@@ -117,10 +117,9 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
         if self.dev.load(Acquire).is_null() {
             return;
         }
-        // SAFETY: The item is initialised and pinned; the device is alive (the
-        // caller holds a `Dev` reference through which it reached `self`), the
-        // invariant makes sure the item is cancelled before it is freed, and the
-        // item's reference keeps `wq` alive until then.
+        // The device is alive (the caller reached `self` through a `Dev`), the invariant cancels
+        // the item before it is freed, and the item's reference keeps `wq` alive until then.
+        // SAFETY: The item is initialised and pinned; device and workqueue outlive its runs.
         unsafe { bindings::bondrs_queue_delayed_work(wq.0.as_ptr(), self.work.get(), delay) };
     }
 
