@@ -576,7 +576,8 @@ fn activebackup(bond: &Dev<BondDriver>) -> usize {
 
 /// C `slave_can_set_ns_maddr()`.
 fn can_set_ns_maddr(mode: Mode, slave: &Slave) -> bool {
-    mode == Mode::ActiveBackup
+    // Only the active-backup monitor validates backups' NS (C: `BOND_MODE_ACTIVEBACKUP`).
+    crate::policy::arp_monitor(mode) == crate::policy::ArpMonitor::ActiveBackup
         && !slave.is_active()
         && slave.dev.flags() & bindings::IFF_MULTICAST != 0
 }

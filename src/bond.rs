@@ -213,10 +213,11 @@ pub(crate) struct Bond {
     /// `bond_stats` (statistics accumulated over current and past slaves).
     #[pin]
     pub(crate) stats: SpinLock<Stats64>,
-    /// `mode_lock` and the 802.3ad state it protects (C `BOND_AD_INFO(bond)`,
-    /// `SLAVE_AD_INFO(slave)`): taken from the receive softirq too, hence `_bh`.
+    /// `mode_lock` and the state of the bond's mode it protects (C `BOND_AD_INFO(bond)`,
+    /// `SLAVE_AD_INFO(slave)`), owned by the mode's policy: taken from the receive softirq
+    /// too, hence `_bh`.
     #[pin]
-    pub(crate) ad: crate::safe::bhlock::SpinLockBh<<BondDriver as ModeHooks>::State>,
+    pub(crate) mode_state: crate::safe::bhlock::SpinLockBh<<BondDriver as ModeHooks>::State>,
     proc: DevProcEntry<BondDriver>,
     /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
     #[cfg(CONFIG_XFRM_OFFLOAD)]
@@ -262,7 +263,7 @@ impl Bond {
             peer_work <- DevWork::new(),
             mode_rx: Plain::new(false),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
-            ad <- crate::safe::bhlock::new_spinlock_bh!(<BondDriver as ModeHooks>::new_state(&p), "bond_mode_lock"),
+            mode_state <- crate::safe::bhlock::new_spinlock_bh!(<BondDriver as ModeHooks>::new_state(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),
@@ -344,7 +345,7 @@ impl Bond {
             .broadcast_neighbor
             .store(p.broadcast_neighbor != 0, Relaxed);
         self.hot.arp.set(&p);
-        self.ad.lock().set_options(&p);
+        <BondDriver as ModeHooks>::params_changed(&mut self.mode_state.lock(), &p);
     }
 
     /// The bond mode (lock-free).
@@ -512,15 +513,19 @@ pub(crate) struct BondNet;
 /// looked up at run time).
 pub(crate) trait ModeHooks {
     /// The mode policies' state (C `BOND_AD_INFO(bond)` and the slaves' `SLAVE_AD_INFO()`),
-    /// behind the bond's `mode_lock` ([`Bond::ad`]).
+    /// behind the bond's `mode_lock` ([`Bond::mode_state`]).
     type State;
 
     /// The state of a new bond with parameters `p`.
     fn new_state(p: &BondParams) -> Self::State;
 
+    /// The bond's parameters changed to `p` ([`Bond::set_params`]): the state follows the
+    /// mode and the option values the mode reads.
+    fn params_changed(st: &mut Self::State, p: &BondParams);
+
     /// Whether `slave` belongs in the transmit array of a bond in `mode` (C
     /// `bond_update_slave_arr()`).
-    fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool;
+    fn in_tx_array(mode: Mode, b: &Bond, slave: &Slave) -> bool;
 }
 
 impl Slave {

@@ -79,7 +79,7 @@ impl Drop for RcuBarrier {
 impl kernel::Module for Bonding {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // C `bonding_init()`.
-        let cfg = params::check_params(policy::implemented)?;
+        let cfg = options::modparams::check_params()?;
         bond::BOND_DEFAULTS.populate(cfg.params);
 
         safe::flow::init();

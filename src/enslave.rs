@@ -7,7 +7,7 @@
 use crate::bindings;
 use crate::bond::{Bond, BondDriver};
 use crate::failover::{change_active_slave, hw_addr_flush, select_active_slave, set_carrier};
-use crate::modes::{slaves::Link, FailOverMac, Mode};
+use crate::modes::{slaves::Link, FailOverMac};
 use crate::policy;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::link::ExtAck;
@@ -22,13 +22,13 @@ use kernel::{prelude::*, sync::Arc, types::ScopeGuard};
 
 /// `NETDEV_LAG_TX_TYPE_*` / `NETDEV_LAG_HASH_*` of C `bond_lag_tx_type()` and
 /// `bond_lag_hash_type()`.
-fn lag_types(bond: &Bond) -> (u32, u32) {
+fn lag_types(b: &Bond) -> (u32, u32) {
     // enum netdev_lag_hash: NONE 0, L2 1, L34 2, L23 3, E23 4, E34 5, VLAN_SRCMAC 6, UNKNOWN 7.
-    let tx = policy::lag_tx_type(bond.mode());
+    let tx = policy::lag_tx_type(b.mode());
     if tx != policy::LagTxType::Hash {
         return (tx as u32, 0);
     }
-    let h = match bond.xmit_policy() {
+    let h = match b.xmit_policy() {
         crate::modes::XmitHashPolicy::Layer2 => 1,
         crate::modes::XmitHashPolicy::Layer34 => 2,
         crate::modes::XmitHashPolicy::Layer23 => 3,
@@ -192,7 +192,9 @@ fn enslave_type(
         );
         return Err(EINVAL);
     }
-    if slave_dev.dev_type() != bindings::ARPHRD_ETHER && bond.private().mode() == Mode::Ieee8023ad {
+    if slave_dev.dev_type() != bindings::ARPHRD_ETHER
+        && crate::policy::ethernet_slaves_only(bond.private().mode())
+    {
         nl_err(
             bond,
             Some(slave_dev),
@@ -277,7 +279,9 @@ pub(crate) fn enslave(
         }
     });
 
-    if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND && mode != Mode::ActiveBackup {
+    if slave_dev.dev_type() == bindings::ARPHRD_INFINIBAND
+        && !crate::policy::infiniband_slaves(mode)
+    {
         nl_err(
             bond,
             Some(slave_dev),
@@ -297,7 +301,7 @@ pub(crate) fn enslave(
             "The slave device specified does not support setting the MAC address\n"
         );
         let mut p = b.params(rtnl);
-        if mode == Mode::ActiveBackup && p.fail_over_mac != FailOverMac::Active {
+        if crate::policy::fail_over_mac_acts(mode) && p.fail_over_mac != FailOverMac::Active {
             if !first {
                 nl_err(bond, Some(slave_dev), &mut extack, "Slave device does not support setting the MAC address, but fail_over_mac is not set to active", rtnl);
                 return Err(EOPNOTSUPP);
@@ -339,9 +343,8 @@ pub(crate) fn enslave(
     });
 
     // The slave's MAC: the bond's, except with fail_over_mac in active-backup (C).
-    let ab = mode == Mode::ActiveBackup;
-    let fom = p.fail_over_mac;
-    let mac_set = if fom == FailOverMac::None || !ab {
+    let fom = crate::policy::fail_over_mac(mode, p.fail_over_mac);
+    let mac_set = if fom == FailOverMac::None {
         Some(bond.hw_addr(rtnl))
     } else if fom == FailOverMac::Follow && !first && slave_dev.hw_addr(rtnl) == bond.hw_addr(rtnl)
     {
@@ -367,7 +370,7 @@ pub(crate) fn enslave(
     slave_dev.update_priv_flags(bindings::IFF_NO_ADDRCONF, 0, rtnl);
     let restore_mac = ScopeGuard::new(|| {
         slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
-        if fom == FailOverMac::None || !ab {
+        if fom == FailOverMac::None {
             let _ = slave_dev.set_mac(new.perm_hwaddr.as_slice(), None, rtnl);
         }
     });
@@ -583,7 +586,7 @@ pub(crate) fn release(
         }
     );
 
-    if !all && (p.fail_over_mac != FailOverMac::Active || mode != Mode::ActiveBackup) {
+    if !all && crate::policy::fail_over_mac(mode, p.fail_over_mac) != FailOverMac::Active {
         let a = bond.hw_addr(rtnl);
         if a.as_slice() == slave.perm_hwaddr.as_slice() && !no_slaves_left {
             slave_pr!(Warning, bond, slave_dev, rtnl,
@@ -646,7 +649,7 @@ pub(crate) fn release(
     slave_dev.close(rtnl);
     slave_dev.update_priv_flags(0, bindings::IFF_NO_ADDRCONF, rtnl);
 
-    if p.fail_over_mac != FailOverMac::Active || mode != Mode::ActiveBackup {
+    if crate::policy::fail_over_mac(mode, p.fail_over_mac) != FailOverMac::Active {
         let _ = slave_dev.set_mac(slave.perm_hwaddr.as_slice(), None, rtnl);
     }
 

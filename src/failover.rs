@@ -80,24 +80,24 @@ impl slaves::SelViews for SelList<'_> {
 }
 
 /// C `bond_find_best_slave()` over the current slaves.
-fn find_best_slave(bond: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
+fn find_best_slave(b: &Bond, rtnl: &Rtnl) -> Option<Arc<Slave>> {
     let pos = |x: Option<Arc<Slave>>| {
-        x.and_then(|x| bond.slave_list(rtnl).position(|s| Arc::ptr_eq(&s, &x)))
+        x.and_then(|x| b.slave_list(rtnl).position(|s| Arc::ptr_eq(&s, &x)))
     };
-    let curr = pos(bond.active(rtnl));
-    let prim = pos(bond.primary(rtnl));
-    let p = bond.params(rtnl);
-    let mut force = bond.force_primary.get(rtnl);
+    let curr = pos(b.active(rtnl));
+    let prim = pos(b.primary(rtnl));
+    let p = b.params(rtnl);
+    let mut force = b.force_primary.get(rtnl);
     let best = slaves::find_best_slave(
-        &SelList(bond, rtnl),
+        &SelList(b, rtnl),
         curr,
         prim,
         &mut force,
         p.primary_reselect.as_u8(),
         p.updelay,
     );
-    bond.force_primary.set(rtnl, force);
-    best.and_then(|i| bond.slave_list(rtnl).nth(i))
+    b.force_primary.set(rtnl, force);
+    best.and_then(|i| b.slave_list(rtnl).nth(i))
 }
 
 /// Whether two optional slaves are the same one (C pointer equality).

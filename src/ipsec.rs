@@ -30,7 +30,7 @@ fn ratelimit() -> bool {
 /// active slave).
 fn ipsec_dev<'a>(bond: &Dev<BondDriver>, xs: &XfrmState, g: &'a rcu::Guard) -> Option<&'a Slave> {
     let b = bond.private();
-    if b.mode() != Mode::ActiveBackup {
+    if !crate::policy::ipsec_offload(b.mode()) {
         return None;
     }
     let set = b.slaves.read(g)?;
@@ -281,7 +281,7 @@ fn on_active_slave(
 /// only in active-backup.
 pub(crate) fn mode_changed(bond: &Dev<BondDriver>, mode: Mode, rtnl: &Rtnl) {
     let f = bindings::BONDRS_XFRM_FEATURES;
-    if mode == Mode::ActiveBackup {
+    if crate::policy::ipsec_offload(mode) {
         bond.update_wanted_features(f, 0, rtnl);
     } else {
         bond.update_wanted_features(0, f, rtnl);

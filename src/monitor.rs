@@ -253,10 +253,10 @@ impl WorkHandler<MODE_WORK> for BondDriver {
         // The mode's periodic work (C `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`),
         // every `TICK_MS` while the bond is up (`bond_close()` cancels it).
         let mode = dev.private().mode();
-        let ms = policy::tick_ms(mode);
-        if ms == 0 {
+        if !policy::has_tick(mode) {
             return;
         }
+        let ms = policy::TICK_MS;
         policy::tick(mode, dev);
         // At a fixed rate: the next run is due one period after this one was, not one period
         // after it ended. (C re-queues `ad_work` one period after the handler, so its ticks

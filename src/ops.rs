@@ -8,7 +8,7 @@
 use crate::bindings;
 use crate::bond::{defaults, Bond, BondDriver};
 use crate::dev_pr;
-use crate::modes::{FailOverMac, Mode};
+use crate::modes::FailOverMac;
 use crate::safe::devops::{capable_net_admin, Stats64};
 use crate::safe::driver::{Driver, DriverTables, NewLinkDev, SetupConfig};
 use crate::safe::ethtool::{DrvInfo, HwTstamp, TsInfo};
@@ -68,7 +68,7 @@ impl Driver for BondDriver {
         #[cfg(CONFIG_XFRM_OFFLOAD)]
         {
             cfg.hw_features |= bindings::BONDRS_XFRM_FEATURES;
-            if defaults().mode == Mode::ActiveBackup {
+            if crate::policy::ipsec_offload(defaults().mode) {
                 cfg.features |= bindings::BONDRS_XFRM_FEATURES;
             }
         }
@@ -115,7 +115,7 @@ impl Driver for BondDriver {
         // Only a mode with a receive probe costs the receive path a look at the mode.
         bond.mode_rx
             .store(crate::policy::has_rx_probe(mode), Relaxed);
-        if crate::policy::tick_ms(mode) != 0 {
+        if crate::policy::has_tick(mode) {
             bond.mode_due.store(crate::safe::devops::jiffies(), Relaxed);
             bond.mode_work.queue(0);
         }
@@ -156,7 +156,7 @@ impl Driver for BondDriver {
         // C `bond_set_mac_address()` (balance-alb is not implemented).
         let bond = dev.private();
         let p = bond.params(rtnl);
-        if p.fail_over_mac != FailOverMac::None && bond.mode() == Mode::ActiveBackup {
+        if crate::policy::fail_over_mac(bond.mode(), p.fail_over_mac) != FailOverMac::None {
             return Ok(());
         }
         if !is_valid_ether_addr(addr) {

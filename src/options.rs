@@ -17,6 +17,7 @@ mod arp;
 mod mii;
 mod misc;
 mod mode;
+pub(crate) mod modparams;
 mod roles;
 
 pub(crate) use arp::{arp_targets_clear, ns_targets_clear};

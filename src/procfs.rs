@@ -8,7 +8,7 @@
 
 use crate::bond::BondDriver;
 use crate::fmt::{Ipv6, Mac};
-use crate::modes::{FailOverMac, Mode};
+use crate::modes::FailOverMac;
 use crate::safe::devops::uts_release;
 use crate::safe::netdev::Dev;
 use crate::safe::proc::ProcShow;
@@ -33,7 +33,7 @@ impl ProcShow for BondDriver {
             uts_release().to_str().unwrap_or("")
         );
         seq_print!(m, "Bonding Mode: {}", mode.proc_name());
-        if mode == Mode::ActiveBackup && p.fail_over_mac != FailOverMac::None {
+        if crate::policy::fail_over_mac(mode, p.fail_over_mac) != FailOverMac::None {
             seq_print!(m, " (fail_over_mac {})", p.fail_over_mac.name());
         }
         seq_print!(m, "\n");

@@ -7,7 +7,6 @@
 use crate::bindings;
 use crate::bond::BondDriver;
 use crate::dev_pr;
-use crate::modes::Mode;
 use crate::netlink::ifla;
 use crate::netlink::options::OptionId;
 use crate::options::{opt_set, Val};
@@ -438,13 +437,13 @@ pub(crate) fn fill_info(
     m.put_u8(IFLA_BOND_COUPLED_CONTROL, p.coupled_control)?;
     m.put_u8(IFLA_BOND_BROADCAST_NEIGH, p.broadcast_neighbor)?;
     m.put_u8(IFLA_BOND_LACP_STRICT, p.lacp_strict)?;
-    if mode == Mode::Ieee8023ad {
+    if let Some(ad) = crate::policy::ad_info(dev) {
         if admin {
             m.put_u16(IFLA_BOND_AD_ACTOR_SYS_PRIO, p.ad_actor_sys_prio)?;
             m.put_u16(IFLA_BOND_AD_USER_PORT_KEY, p.ad_user_port_key)?;
             m.put_bytes(IFLA_BOND_AD_ACTOR_SYSTEM, &p.ad_actor_system)?;
         }
-        if let Some(info) = crate::policy::lacp::active_agg_info(dev) {
+        if let Some(info) = ad.active_agg {
             let nest = m.nest_start(IFLA_BOND_AD_INFO, false)?;
             m.put_u16(IFLA_BOND_AD_INFO_AGGREGATOR, info.aggregator_id)?;
             m.put_u16(IFLA_BOND_AD_INFO_NUM_PORTS, info.ports)?;
@@ -494,16 +493,12 @@ pub(crate) fn fill_linkxstats(
     }
     // The bond whose mode decides, and the counters: the slave's or the bond's.
     let stats = if slave {
-        rx_data::<Slave>(dev, rtnl).and_then(|s| {
-            let bond = s.bond_dev()?;
-            (bond.private().mode() == Mode::Ieee8023ad)
-                .then(|| crate::policy::lacp::port_view(bond, &s).map(|v| v.stats))
-                .flatten()
-        })
+        rx_data::<Slave>(dev, rtnl)
+            .and_then(|s| crate::policy::port_view(s.bond_dev()?, &s).map(|v| v.stats))
     } else {
         Dev::<BondDriver>::try_from_dev(dev)
-            .filter(|b| b.private().mode() == Mode::Ieee8023ad)
-            .map(crate::policy::lacp::bond_stats)
+            .and_then(crate::policy::ad_info)
+            .map(|ad| ad.stats)
     };
     let nest = msg.nest_start(bindings::LINK_XSTATS_TYPE_BOND as u16, false)?;
     if let Some(st) = stats {
@@ -556,20 +551,18 @@ pub(crate) fn fill_slave_info(
     m.put_bytes(IFLA_BOND_SLAVE_PERM_HWADDR, s.perm_hwaddr.as_slice())?;
     m.put_u16(IFLA_BOND_SLAVE_QUEUE_ID, s.queue_id())?;
     m.put_u32(IFLA_BOND_SLAVE_PRIO, s.prio() as u32)?;
-    if dev.private().mode() == Mode::Ieee8023ad {
-        if let Some(v) = crate::policy::lacp::port_view(dev, &s) {
-            if let Some(agg) = v.aggregator_id {
-                m.put_u16(IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
-                m.put_u8(IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, v.actor_state)?;
-                m.put_u16(
-                    IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
-                    u16::from(v.partner_state),
-                )?;
-                m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, v.churn.0 as u8)?;
-                m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, v.churn.1 as u8)?;
-            }
-            m.put_u16(IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, v.port_priority)?;
+    if let Some(v) = crate::policy::port_view(dev, &s) {
+        if let Some(agg) = v.aggregator_id {
+            m.put_u16(IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
+            m.put_u8(IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, v.actor_state)?;
+            m.put_u16(
+                IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
+                u16::from(v.partner_state),
+            )?;
+            m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, v.churn.0 as u8)?;
+            m.put_u8(IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, v.churn.1 as u8)?;
         }
+        m.put_u16(IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, v.port_priority)?;
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 
 //! A slave's `bonding_slave` sysfs directory (C `bond_sysfs_slave.c`).
 
-use crate::modes::Mode;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::sysfs::{kobj_attr_table, KobjAttrTable, KobjAttrs, KobjDir};
@@ -42,8 +41,7 @@ impl KobjAttrs for SlaveRef {
             _ => {
                 let view = s
                     .bond_dev()
-                    .filter(|b| b.private().mode() == Mode::Ieee8023ad)
-                    .and_then(|b| crate::policy::lacp::port_view(b, s))
+                    .and_then(|b| crate::policy::port_view(b, s))
                     .filter(|v| v.aggregator_id.is_some());
                 match (idx, view) {
                     (5, Some(v)) => writeln!(out, "{}", v.aggregator_id.unwrap_or(0)),

@@ -6,7 +6,7 @@
 //! `ad_actor_key`, `ad_partner_key`, `ad_partner_mac`.
 //!
 //! What a setter changes reaches the 802.3ad machines through [`crate::bond::Bond::set_params`];
-//! the setters whose change must also act at once call [`crate::policy::lacp::option_set`].
+//! the setters whose change must also act at once call [`crate::policy::ieee8023ad::option_set`].
 
 use super::{named, num, Ops, Set, Val};
 use crate::bond::BondDriver;
@@ -78,7 +78,7 @@ pub(super) const OPS: &[Ops] = &[
 /// C `bond_option_lacp_active_set()`.
 fn set_lacp_active(c: &mut Set<'_, '_>) -> Result {
     c.update(|p, n| p.lacp_active = n)?;
-    crate::policy::lacp::option_set(c.dev, c.id, c.rtnl);
+    crate::policy::ieee8023ad::option_set(c.dev, c.id, c.rtnl);
     Ok(())
 }
 
@@ -89,7 +89,7 @@ fn show_lacp_active(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>)
 /// C `bond_option_lacp_rate_set()`.
 fn set_lacp_rate(c: &mut Set<'_, '_>) -> Result {
     c.update(|p, n| p.lacp_fast = n)?;
-    crate::policy::lacp::option_set(c.dev, c.id, c.rtnl);
+    crate::policy::ieee8023ad::option_set(c.dev, c.id, c.rtnl);
     Ok(())
 }
 
@@ -100,7 +100,7 @@ fn show_lacp_rate(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
 /// C `bond_option_lacp_strict_set()`.
 fn set_lacp_strict(c: &mut Set<'_, '_>) -> Result {
     c.update(|p, n| p.lacp_strict = n as u8)?;
-    crate::policy::lacp::option_set(c.dev, c.id, c.rtnl);
+    crate::policy::ieee8023ad::option_set(c.dev, c.id, c.rtnl);
     Ok(())
 }
 
@@ -116,7 +116,7 @@ fn show_ad_select(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
 /// C `bond_option_ad_actor_sys_prio_set()`.
 fn set_ad_actor_sys_prio(c: &mut Set<'_, '_>) -> Result {
     c.update(|p, n| p.ad_actor_sys_prio = n as u16)?;
-    crate::policy::lacp::option_set(c.dev, c.id, c.rtnl);
+    crate::policy::ieee8023ad::option_set(c.dev, c.id, c.rtnl);
     Ok(())
 }
 
@@ -144,7 +144,7 @@ fn set_ad_actor_system(c: &mut Set<'_, '_>) -> Result {
         return Err(EINVAL);
     };
     c.update(|p, _| p.ad_actor_system = mac)?;
-    crate::policy::lacp::option_set(c.dev, c.id, c.rtnl);
+    crate::policy::ieee8023ad::option_set(c.dev, c.id, c.rtnl);
     Ok(())
 }
 
@@ -177,7 +177,7 @@ fn set_actor_port_prio(c: &mut Set<'_, '_>) -> Result {
     let Some(s) = c.dev.private().slave_of(sdev, c.rtnl) else {
         return Err(ENODEV);
     };
-    crate::policy::lacp::set_port_priority(c.dev, &s, x as u16, c.rtnl);
+    crate::policy::ieee8023ad::set_port_priority(c.dev, &s, x as u16, c.rtnl);
     Ok(())
 }
 
@@ -209,7 +209,7 @@ fn ad_show(
 ) {
     if p.mode == Mode::Ieee8023ad {
         let admin = capable_net_admin();
-        f(out, admin, crate::policy::lacp::active_agg_info(dev));
+        f(out, admin, crate::policy::ieee8023ad::active_agg_info(dev));
     }
 }
 

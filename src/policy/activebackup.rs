@@ -12,16 +12,20 @@ use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
-use kernel::sync::Arc;
+use kernel::{prelude::vtable, sync::Arc};
 
 /// active-backup.
 pub(crate) struct ActiveBackup;
 
+#[vtable]
 impl BondMode for ActiveBackup {
     const MODE: Mode = Mode::ActiveBackup;
     const LAG_TX_TYPE: LagTxType = LagTxType::ActiveBackup;
     const OVERRIDES_TX_QUEUE: bool = true;
     const LOG_ROLE: bool = true;
+    const FAIL_OVER_MAC: bool = true;
+    const IPSEC_OFFLOAD: bool = true;
+    const INFINIBAND_SLAVES: bool = true;
 
     #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {

@@ -9,11 +9,12 @@ use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
-use kernel::sync::Arc;
+use kernel::{prelude::vtable, sync::Arc};
 
 /// broadcast.
 pub(crate) struct Broadcast;
 
+#[vtable]
 impl BondMode for Broadcast {
     const MODE: Mode = Mode::Broadcast;
     const LAG_TX_TYPE: LagTxType = LagTxType::Broadcast;

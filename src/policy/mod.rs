@@ -19,7 +19,7 @@
 //! its arm to `dispatch!`. A mode not in it is refused ("not implemented yet").
 
 use crate::bond::{Bond, BondDriver, SlaveSet};
-use crate::modes::{slaves::Link, Mode};
+use crate::modes::{slaves::Link, FailOverMac, Mode};
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
@@ -29,12 +29,14 @@ use kernel::{prelude::*, seq_file::SeqFile, sync::Arc};
 
 mod activebackup;
 mod broadcast;
-pub(crate) mod lacp;
+pub(crate) mod ieee8023ad;
 mod mode;
 mod roundrobin;
 mod xor;
 
-pub(crate) use mode::{apply_carrier, ActiveChanged, ArpMonitor, BondMode, LagTxType, RxProbe};
+pub(crate) use mode::{
+    apply_carrier, ActiveChanged, AdInfo, ArpMonitor, BondMode, LagTxType, PortView, RxProbe,
+};
 
 /// The registered modes, one line each: `dispatch!(mode, M => expr, otherwise)` evaluates `expr`
 /// with `M` the policy type of `mode`, or `otherwise` for a mode that is not registered (no bond
@@ -59,7 +61,7 @@ macro_rules! dispatch {
                 $e
             }
             Mode::Ieee8023ad => {
-                type $m = lacp::Lacp;
+                type $m = ieee8023ad::Ieee8023ad;
                 $e
             }
             #[allow(unreachable_patterns)]
@@ -85,14 +87,58 @@ pub(crate) const fn overrides_tx_queue(mode: Mode) -> bool {
     dispatch!(mode, M => M::OVERRIDES_TX_QUEUE, false)
 }
 
+/// [`BondMode::FAIL_OVER_MAC`].
+pub(crate) const fn fail_over_mac_acts(mode: Mode) -> bool {
+    dispatch!(mode, M => M::FAIL_OVER_MAC, false)
+}
+
+/// The `fail_over_mac` that acts in `mode`: `fom`, or `none` where the mode ignores it (C's
+/// `bond->params.fail_over_mac && BOND_MODE(bond) == BOND_MODE_ACTIVEBACKUP` tests).
+pub(crate) const fn fail_over_mac(mode: Mode, fom: FailOverMac) -> FailOverMac {
+    if fail_over_mac_acts(mode) {
+        fom
+    } else {
+        FailOverMac::None
+    }
+}
+
+/// [`BondMode::IPSEC_OFFLOAD`].
+pub(crate) const fn ipsec_offload(mode: Mode) -> bool {
+    dispatch!(mode, M => M::IPSEC_OFFLOAD, false)
+}
+
+/// [`BondMode::ETHERNET_SLAVES_ONLY`].
+pub(crate) const fn ethernet_slaves_only(mode: Mode) -> bool {
+    dispatch!(mode, M => M::ETHERNET_SLAVES_ONLY, false)
+}
+
+/// [`BondMode::INFINIBAND_SLAVES`].
+pub(crate) const fn infiniband_slaves(mode: Mode) -> bool {
+    dispatch!(mode, M => M::INFINIBAND_SLAVES, false)
+}
+
+/// [`BondMode::ad_info`] of the bond's mode.
+pub(crate) fn ad_info(bond: &Dev<BondDriver>) -> Option<AdInfo> {
+    dispatch!(bond.private().mode(), M => M::ad_info(bond), None)
+}
+
+/// [`BondMode::port_view`] of the bond's mode.
+pub(crate) fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
+    dispatch!(bond.private().mode(), M => M::port_view(bond, slave), None)
+}
+
 /// [`BondMode::LAG_TX_TYPE`].
 pub(crate) const fn lag_tx_type(mode: Mode) -> LagTxType {
     dispatch!(mode, M => M::LAG_TX_TYPE, LagTxType::Unknown)
 }
 
-/// [`BondMode::TICK_MS`].
-pub(crate) const fn tick_ms(mode: Mode) -> u32 {
-    dispatch!(mode, M => M::TICK_MS, 0)
+/// The period of a mode's periodic work ([`BondMode::tick`]), the same for every mode that has
+/// one: C `AD_TIMER_INTERVAL` (802.3ad) and `HZ / ALB_TIMER_TICKS_PER_SEC` (balance-tlb/alb).
+pub(crate) const TICK_MS: u32 = 100;
+
+/// Whether the mode has periodic work ([`BondMode::HAS_TICK`]).
+pub(crate) const fn has_tick(mode: Mode) -> bool {
+    dispatch!(mode, M => M::HAS_TICK, false)
 }
 
 /// [`BondMode::LOG_ROLE`].
@@ -110,9 +156,9 @@ pub(crate) fn speed(mode: Mode, acc: u32, slave: u32) -> u32 {
     dispatch!(mode, M => M::speed(acc, slave), acc)
 }
 
-/// [`BondMode::RX_PROBE`].
+/// Whether the mode has a receive probe ([`BondMode::HAS_RX_PROBE`]).
 pub(crate) const fn has_rx_probe(mode: Mode) -> bool {
-    dispatch!(mode, M => M::RX_PROBE, false)
+    dispatch!(mode, M => M::HAS_RX_PROBE, false)
 }
 
 /// Whether any registered mode has a receive probe: while none does, the receive path does not
@@ -129,7 +175,7 @@ pub(crate) const ANY_RX_PROBE: bool = {
 
 /// [`BondMode::rx_probe`] if the mode has one.
 pub(crate) fn rx_probe(mode: Mode, bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {
-    dispatch!(mode, M => if M::RX_PROBE { M::rx_probe(bond, slave, skb) } else { RxProbe::Pass }, RxProbe::Pass)
+    dispatch!(mode, M => if M::HAS_RX_PROBE { M::rx_probe(bond, slave, skb) } else { RxProbe::Pass }, RxProbe::Pass)
 }
 
 /// [`BondMode::enslave_role`].
@@ -210,17 +256,59 @@ pub(crate) fn active_changed(
     })
 }
 
+/// The state of the bond's mode, owned by its policy (C `BOND_AD_INFO(bond)` with the slaves'
+/// `SLAVE_AD_INFO()`): only the current mode's exists. It is replaced when the mode changes,
+/// which C allows only while the bond is down and has no slaves.
+pub(crate) enum ModeState {
+    /// A mode without state of its own.
+    Stateless,
+    /// 802.3ad: the LACP machines and ports.
+    Ieee8023ad(ieee8023ad::AdState),
+}
+
+impl ModeState {
+    /// The state of a bond in `p.mode`.
+    fn new(p: &BondParams) -> Self {
+        match p.mode {
+            Mode::Ieee8023ad => ModeState::Ieee8023ad(ieee8023ad::AdState::new(p)),
+            _ => ModeState::Stateless,
+        }
+    }
+
+    /// The mode `self` belongs to, as far as it matters: whether it is 802.3ad's.
+    fn is_for(&self, mode: Mode) -> bool {
+        matches!(self, ModeState::Ieee8023ad(_)) == (mode == Mode::Ieee8023ad)
+    }
+
+    /// 802.3ad's state, if this is it.
+    pub(crate) fn ad(&mut self) -> Option<&mut ieee8023ad::AdState> {
+        match self {
+            ModeState::Ieee8023ad(st) => Some(st),
+            ModeState::Stateless => None,
+        }
+    }
+}
+
 /// The per-mode state a bond carries and its transmit array's rule, as `bond.rs` asks for them.
 impl crate::bond::ModeHooks for BondDriver {
-    type State = lacp::AdState;
+    type State = ModeState;
 
-    fn new_state(p: &BondParams) -> lacp::AdState {
-        lacp::AdState::new(p)
+    fn new_state(p: &BondParams) -> ModeState {
+        ModeState::new(p)
+    }
+
+    fn params_changed(st: &mut ModeState, p: &BondParams) {
+        if !st.is_for(p.mode) {
+            *st = ModeState::new(p);
+        }
+        if let Some(ad) = st.ad() {
+            ad.set_options(p);
+        }
     }
 
     /// [`BondMode::in_tx_array`].
-    fn in_tx_array(mode: Mode, bond: &Bond, slave: &Slave) -> bool {
-        dispatch!(mode, M => M::in_tx_array(bond, slave), false)
+    fn in_tx_array(mode: Mode, b: &Bond, slave: &Slave) -> bool {
+        dispatch!(mode, M => M::in_tx_array(b, slave), false)
     }
 }
 

@@ -4,7 +4,7 @@
 //! them, `policy/mod.rs` dispatches to them.
 
 use crate::bond::{Bond, BondDriver, SlaveSet};
-use crate::modes::{slaves::Link, Mode};
+use crate::modes::{lacp, slaves::Link, Mode};
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
@@ -46,6 +46,31 @@ pub(crate) struct ActiveChanged {
     pub(crate) republish: bool,
 }
 
+/// What reporting shows of a bond's aggregation ([`BondMode::ad_info`]).
+pub(crate) struct AdInfo {
+    /// The active aggregator, if there is one.
+    pub(crate) active_agg: Option<lacp::AggInfo>,
+    /// The bond-wide counters.
+    pub(crate) stats: lacp::Stats,
+}
+
+/// What reporting shows of a slave's aggregation port ([`BondMode::port_view`]; C reads it
+/// under RCU).
+pub(crate) struct PortView {
+    /// The aggregator the port is attached to.
+    pub(crate) aggregator_id: Option<u16>,
+    /// `actor_oper_port_state`.
+    pub(crate) actor_state: u8,
+    /// `partner_oper.port_state`.
+    pub(crate) partner_state: u8,
+    /// `sm_churn_actor_state`, `sm_churn_partner_state`.
+    pub(crate) churn: (lacp::ChurnState, lacp::ChurnState),
+    /// `SLAVE_AD_INFO(slave)->port_priority`.
+    pub(crate) port_priority: u16,
+    /// The per-slave counters.
+    pub(crate) stats: lacp::Stats,
+}
+
 /// Which ARP/NS link monitor a mode runs ([`BondMode::ARP_MONITOR`]; `arpmon.rs` runs it).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ArpMonitor {
@@ -56,7 +81,10 @@ pub(crate) enum ArpMonitor {
 }
 
 /// A bonding mode. Each hook names the C code it stands for; the defaults are what C does for a
-/// mode that has no such feature.
+/// mode that has no such feature. `#[vtable]` gives each hook a `HAS_<HOOK>` constant, true where
+/// the mode overrides it: the dispatch reads [`BondMode::HAS_RX_PROBE`] and
+/// [`BondMode::HAS_TICK`] to know whether the mode has a receive probe or periodic work at all.
+#[vtable]
 pub(crate) trait BondMode {
     /// The mode.
     const MODE: Mode;
@@ -68,8 +96,22 @@ pub(crate) trait BondMode {
     /// `bond_should_override_tx_queue()`).
     const OVERRIDES_TX_QUEUE: bool = false;
 
-    /// Interval of the mode's own periodic work in ms, 0 for none (C `ad_work`, `alb_work`).
-    const TICK_MS: u32 = 0;
+    /// Whether `fail_over_mac` acts in the mode (C tests `BOND_MODE_ACTIVEBACKUP` wherever it
+    /// reads `fail_over_mac`: the slaves' MACs at enslave, release and failover, and what
+    /// `/proc` shows).
+    const FAIL_OVER_MAC: bool = false;
+
+    /// Whether IPsec states are offloaded through the bond (C `bond_ipsec_dev()`,
+    /// `bond_set_xfrm_features()`: through the active slave, in active-backup only).
+    const IPSEC_OFFLOAD: bool = false;
+
+    /// Whether the mode takes Ethernet slaves only (C `bond_enslave()`: "8023AD mode requires
+    /// Ethernet devices").
+    const ETHERNET_SLAVES_ONLY: bool = false;
+
+    /// Whether the mode takes InfiniBand slaves (C `bond_enslave()`: "Only active-backup mode is
+    /// supported for infiniband slaves").
+    const INFINIBAND_SLAVES: bool = false;
 
     /// Whether IGMP joins are resent when `curr_active_slave` changes (C
     /// `bond_change_active_slave()`): the modes that send IGMP through the active slave, when
@@ -90,12 +132,9 @@ pub(crate) trait BondMode {
     /// disabled, with at least one slave in `set.all`.
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus;
 
-    /// Whether the mode has a receive probe ([`BondMode::rx_probe`]; C sets `bond->recv_probe`
-    /// for 802.3ad and balance-alb only).
-    const RX_PROBE: bool = false;
-
     /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
-    /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`). Called only if [`BondMode::RX_PROBE`].
+    /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`; C sets it for 802.3ad and balance-alb only).
+    /// Called only for a mode that overrides it ([`BondMode::HAS_RX_PROBE`]).
     fn rx_probe(_bond: &Dev<BondDriver>, _slave: &Slave, _skb: &RxSkb) -> RxProbe {
         RxProbe::Pass
     }
@@ -219,9 +258,24 @@ pub(crate) trait BondMode {
     /// receives.
     const ARP_MONITOR: ArpMonitor = ArpMonitor::LoadBalance;
 
-    /// The mode's periodic work, every [`BondMode::TICK_MS`] while the bond is up (C
-    /// `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`).
+    /// The mode's periodic work, every [`super::TICK_MS`] while the bond is up (C
+    /// `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`), for a mode that overrides it
+    /// ([`BondMode::HAS_TICK`]).
     fn tick(_bond: &Dev<BondDriver>) {}
+
+    /// The bond's aggregation as reporting shows it (C `bond_3ad_get_active_agg_info()` and
+    /// `BOND_AD_INFO(bond).stats`, for netlink and the link xstats); `None` in a mode that
+    /// does not aggregate.
+    fn ad_info(_bond: &Dev<BondDriver>) -> Option<AdInfo> {
+        None
+    }
+
+    /// A slave's aggregation port as reporting shows it (sysfs `bonding_slave/ad_*`, netlink
+    /// `IFLA_BOND_SLAVE_AD_*`, the slave's link xstats); `None` if the mode has no ports or
+    /// the slave has none.
+    fn port_view(_bond: &Dev<BondDriver>, _slave: &Slave) -> Option<PortView> {
+        None
+    }
 
     /// The mode's lines of `/proc/net/bonding/<bond>` after the common bond part (C
     /// `bond_info_show_master()`: the 802.3ad info).

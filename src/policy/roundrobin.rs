@@ -29,6 +29,7 @@ fn is_igmp(skb: &SkBuff) -> bool {
 /// balance-rr.
 pub(crate) struct RoundRobin;
 
+#[vtable]
 impl BondMode for RoundRobin {
     const MODE: Mode = Mode::BalanceRr;
     const LAG_TX_TYPE: LagTxType = LagTxType::RoundRobin;

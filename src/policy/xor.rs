@@ -10,11 +10,12 @@ use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
-use kernel::sync::Arc;
+use kernel::{prelude::vtable, sync::Arc};
 
 /// balance-xor.
 pub(crate) struct Xor;
 
+#[vtable]
 impl BondMode for Xor {
     const MODE: Mode = Mode::BalanceXor;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;

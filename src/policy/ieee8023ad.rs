@@ -10,7 +10,7 @@
 //! and carries out what they return: frames to send, slave flags, the carrier, the transmit
 //! array over the active aggregator.
 
-use super::mode::{BondMode, LagTxType, RxProbe};
+use super::mode::{AdInfo, BondMode, LagTxType, PortView, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::fmt::Mac;
 use crate::modes::lacp::{self, Flags, Lacp as Machines, Params, Sink, Slot};
@@ -199,15 +199,16 @@ impl Sink for KernelSink<'_> {
 /// C's `slave_err_once()` of the unknown ethtool speed: printed once per module load.
 static UNKNOWN_SPEED_ONCE: Atomic<bool> = Atomic::new(false);
 
-/// Runs `f` on the bond's 802.3ad state with fresh slave inputs and a sink to the kernel.
+/// Runs `f` on the bond's 802.3ad state with fresh slave inputs and a sink to the kernel;
+/// `None` if the bond is in another mode.
 fn with_machines<R>(
     bond: &Dev<BondDriver>,
     f: impl FnOnce(&mut Machines, &Params, &mut [Slot], &mut KernelSink<'_>) -> R,
-) -> R {
+) -> Option<R> {
     let b = bond.private();
     let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
-    let mut g = b.ad.lock();
-    let st = &mut *g;
+    let mut g = b.mode_state.lock();
+    let st = g.ad()?;
     st.refresh();
     let mut sink = KernelSink {
         bond,
@@ -220,7 +221,7 @@ fn with_machines<R>(
         // C `ad_cond_set_peer_notif()`: `bond_peer_notify_work_rearm(bond, 0)`.
         b.peer_work.queue(0);
     }
-    r
+    Some(r)
 }
 
 /// C `bond_3ad_set_carrier()` with the mode lock held, as C calls it: the carrier follows the
@@ -252,23 +253,24 @@ pub(crate) fn option_set(bond: &Dev<BondDriver>, id: OptionId, rtnl: &Rtnl) {
     match id {
         // C `bond_3ad_update_lacp_rate()`.
         OptionId::LacpRate => {
-            let mut st = b.ad.lock();
-            let st = &mut *st;
-            Machines::update_lacp_rate(&st.params, &mut st.slots);
+            if let Some(st) = b.mode_state.lock().ad() {
+                Machines::update_lacp_rate(&st.params, &mut st.slots);
+            }
         }
         // C `bond_3ad_update_lacp_active()`.
         OptionId::LacpActive => {
-            let mut st = b.ad.lock();
-            let st = &mut *st;
-            Machines::update_lacp_active(&st.params, &mut st.slots);
+            if let Some(st) = b.mode_state.lock().ad() {
+                Machines::update_lacp_active(&st.params, &mut st.slots);
+            }
         }
         OptionId::AdActorSysPrio | OptionId::AdActorSystem => {
             update_actor_settings(bond, rtnl, |_| {});
         }
         // C `bond_option_lacp_strict_set()`: `bond_3ad_set_carrier()`.
         OptionId::LacpStrict => {
-            let st = b.ad.lock();
-            set_carrier_locked(bond, &st.params, &st.slots);
+            if let Some(st) = b.mode_state.lock().ad() {
+                set_carrier_locked(bond, &st.params, &st.slots);
+            }
         }
         _ => {}
     }
@@ -289,8 +291,10 @@ fn update_actor_settings(bond: &Dev<BondDriver>, rtnl: &Rtnl, first: impl FnOnce
     let b = bond.private();
     let p = b.params(rtnl);
     let mac = bond_mac(bond, rtnl);
-    let mut g = b.ad.lock();
-    let st = &mut *g;
+    let mut g = b.mode_state.lock();
+    let Some(st) = g.ad() else {
+        return;
+    };
     first(st);
     set_system(&mut st.params, &p, mac);
     Machines::update_actor_settings(&st.params, &mut st.slots);
@@ -299,30 +303,15 @@ fn update_actor_settings(bond: &Dev<BondDriver>, rtnl: &Rtnl, first: impl FnOnce
 /// The active aggregator's summary (C `bond_3ad_get_active_agg_info()`).
 pub(crate) fn active_agg_info(bond: &Dev<BondDriver>) -> Option<lacp::AggInfo> {
     let b = bond.private();
-    let st = b.ad.lock();
-    Machines::active_agg_info(&st.slots)
-}
-
-/// What `/proc`, sysfs and netlink show of a slave's port (C reads it under RCU).
-pub(crate) struct PortView {
-    /// The aggregator the port is attached to.
-    pub(crate) aggregator_id: Option<u16>,
-    /// `actor_oper_port_state`.
-    pub(crate) actor_state: u8,
-    /// `partner_oper.port_state`.
-    pub(crate) partner_state: u8,
-    /// `sm_churn_actor_state`, `sm_churn_partner_state`.
-    pub(crate) churn: (lacp::ChurnState, lacp::ChurnState),
-    /// `SLAVE_AD_INFO(slave)->port_priority`.
-    pub(crate) port_priority: u16,
-    /// The per-slave counters.
-    pub(crate) stats: lacp::Stats,
+    let mut g = b.mode_state.lock();
+    Machines::active_agg_info(&g.ad()?.slots)
 }
 
 /// A copy of what reporting shows of `slave`'s port; `None` if it has none.
-pub(crate) fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
+fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
     let b = bond.private();
-    let st = b.ad.lock();
+    let mut g = b.mode_state.lock();
+    let st = g.ad()?;
     let i = st.index_of(slave)?;
     let port = &st.slots.get(i)?.port;
     Some(PortView {
@@ -335,20 +324,29 @@ pub(crate) fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortVie
     })
 }
 
-/// The bond-wide counters (C `BOND_AD_INFO(bond).stats`).
-pub(crate) fn bond_stats(bond: &Dev<BondDriver>) -> lacp::Stats {
-    bond.private().ad.lock().machines.stats
-}
-
 /// 802.3ad.
-pub(crate) struct Lacp;
+pub(crate) struct Ieee8023ad;
 
-impl BondMode for Lacp {
+#[vtable]
+impl BondMode for Ieee8023ad {
     const MODE: Mode = Mode::Ieee8023ad;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
-    /// C `AD_TIMER_INTERVAL`.
-    const TICK_MS: u32 = 100;
-    const RX_PROBE: bool = true;
+
+    const ETHERNET_SLAVES_ONLY: bool = true;
+
+    fn ad_info(bond: &Dev<BondDriver>) -> Option<AdInfo> {
+        let b = bond.private();
+        let mut g = b.mode_state.lock();
+        let st = g.ad()?;
+        Some(AdInfo {
+            active_agg: Machines::active_agg_info(&st.slots),
+            stats: st.machines.stats,
+        })
+    }
+
+    fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
+        port_view(bond, slave)
+    }
 
     #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
@@ -374,7 +372,7 @@ impl BondMode for Lacp {
             };
             m.rx(p, slots, i, body, sink)
         });
-        if consumed {
+        if consumed == Some(true) {
             RxProbe::Consumed
         } else {
             RxProbe::Pass
@@ -401,8 +399,9 @@ impl BondMode for Lacp {
         let mac = bond_mac(bond, rtnl);
         let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
         {
-            let mut g = b.ad.lock();
-            let st = &mut *g;
+            let mut g = b.mode_state.lock();
+            // The state is replaced with the mode, which changes only without slaves.
+            let st = g.ad().ok_or(EINVAL)?;
             st.slaves.reserve(1, GFP_ATOMIC)?;
             st.slots.reserve(1, GFP_ATOMIC)?;
             if st.slots.is_empty() {
@@ -446,9 +445,7 @@ impl BondMode for Lacp {
         // renumbered for that removal.
         let b = bond.private();
         let all_slaves_active = b.hot.all_slaves_active.load(Relaxed);
-        {
-            let mut g = b.ad.lock();
-            let st = &mut *g;
+        if let Some(st) = b.mode_state.lock().ad() {
             st.refresh();
             if let Some(i) = st.index_of(slave) {
                 let mut sink = KernelSink {
@@ -475,7 +472,9 @@ impl BondMode for Lacp {
 
     fn opened(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
         // C `bond_open()`: aggregator selection at the first tick, and LACPDUs received.
-        bond.private().ad.lock().machines.initiate_agg_selection(1);
+        if let Some(st) = bond.private().mode_state.lock().ad() {
+            st.machines.initiate_agg_selection(1);
+        }
         for s in bond.private().slave_list(rtnl) {
             s.dev.mc_add(&lacp::SLOW_PROTO_MAC, rtnl);
         }
@@ -497,8 +496,11 @@ impl BondMode for Lacp {
             slave.set_inactive_flags(Mode::Ieee8023ad, asa, rtnl);
             // The port's `rx_disabled`, which C's `bond_set_slave_inactive_flags()` sets in
             // 802.3ad mode.
-            let mut st = b.ad.lock();
-            if let Some(port) = st.index_of(slave).and_then(|i| st.slots.get_mut(i)) {
+            let mut g = b.mode_state.lock();
+            if let Some(port) = g
+                .ad()
+                .and_then(|st| st.index_of(slave).and_then(|i| st.slots.get_mut(i)))
+            {
                 port.port.rx_disabled = true;
             }
         }
@@ -533,31 +535,33 @@ impl BondMode for Lacp {
         });
     }
 
-    fn in_tx_array(bond: &Bond, slave: &Slave) -> bool {
+    fn in_tx_array(b: &Bond, slave: &Slave) -> bool {
         // C `bond_update_slave_arr()`: the usable slaves of the active aggregator.
         if !slave.can_tx() {
             return false;
         }
-        let st = bond.ad.lock();
-        st.index_of(slave)
-            .is_some_and(|i| Machines::in_active_agg(&st.slots, i))
+        let mut g = b.mode_state.lock();
+        g.ad().is_some_and(|st| {
+            st.index_of(slave)
+                .is_some_and(|i| Machines::in_active_agg(&st.slots, i))
+        })
     }
 
     fn set_carrier(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
         // C `bond_set_carrier()`: no slaves, down; else `bond_3ad_set_carrier()`, which reports
         // a change whatever happened.
         let b = bond.private();
-        let st = b.ad.lock();
-        if st.slots.is_empty() {
-            return super::mode::apply_carrier(bond, false);
+        let mut g = b.mode_state.lock();
+        match g.ad() {
+            Some(st) if !st.slots.is_empty() => set_carrier_locked(bond, &st.params, &st.slots),
+            _ => super::mode::apply_carrier(bond, false),
         }
-        set_carrier_locked(bond, &st.params, &st.slots)
     }
 
     fn tick(bond: &Dev<BondDriver>) {
         // C `bond_3ad_state_machine_handler()`.
         let b = bond.private();
-        let out = with_machines(bond, |m, p, slots, sink| {
+        let Some(out) = with_machines(bond, |m, p, slots, sink| {
             if slots.is_empty() {
                 return lacp::Outcome::default();
             }
@@ -566,17 +570,20 @@ impl BondMode for Lacp {
                 set_carrier_locked(bond, p, slots);
             }
             out
-        });
+        }) else {
+            return;
+        };
         // C `bond_slave_arr_work_rearm(bond, 0)`.
         if out.update_tx_array {
             b.arr_work.queue(0);
         }
         // C: `bond_slave_state_notify()` if a slave's state changed and RTNL is free now (else
         // the next tick finds it still to do).
-        let notify = {
-            let st = b.ad.lock();
-            st.slaves.iter().any(|s| s.should_notify_state())
-        };
+        let notify = b
+            .mode_state
+            .lock()
+            .ad()
+            .is_some_and(|st| st.slaves.iter().any(|s| s.should_notify_state()));
         if notify {
             if let Some(rtnl) = Rtnl::try_lock() {
                 notify_states(bond, &rtnl);
@@ -609,13 +616,14 @@ impl BondMode for Lacp {
             .unwrap_or("")
         );
         if crate::safe::devops::capable_net_admin() {
-            let (prio, mac, info) = {
-                let st = b.ad.lock();
+            let Some((prio, mac, info)) = b.mode_state.lock().ad().map(|st| {
                 (
                     st.params.sys_priority,
                     st.params.sys_mac,
                     Machines::active_agg_info(&st.slots),
                 )
+            }) else {
+                return;
             };
             seq_print!(m, "System priority: {}\n", prio);
             seq_print!(m, "System MAC address: {}\n", Mac(&mac));
@@ -641,7 +649,10 @@ impl BondMode for Lacp {
         // C `bond_info_show_slave()`, the 802.3ad part.
         let admin = crate::safe::devops::capable_net_admin();
         let b = bond.private();
-        let st = b.ad.lock();
+        let mut g = b.mode_state.lock();
+        let Some(st) = g.ad() else {
+            return;
+        };
         let Some(port) = st
             .index_of(slave)
             .and_then(|i| st.slots.get(i))
