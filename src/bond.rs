@@ -73,6 +73,9 @@ pub(crate) struct Hot {
     pub(crate) all_slaves_active: Atomic<bool>,
     /// `broadcast_neighbor` (802.3ad: ARP and IPv6 ND go out of every usable slave).
     pub(crate) broadcast_neighbor: Plain<bool>,
+    /// `tlb_dynamic_lb` (balance-tlb: the load table, or the transmit hash over the usable
+    /// slaves).
+    pub(crate) tlb_dynamic_lb: Plain<bool>,
     /// The ARP/NS monitor's settings (C reads `bond->params` racily there too).
     pub(crate) arp: ArpHot,
 }
@@ -241,6 +244,7 @@ impl Bond {
                 peer_notif_delay: Atomic::new(p.peer_notif_delay),
                 all_slaves_active: Atomic::new(p.all_slaves_active != 0),
                 broadcast_neighbor: Plain::new(p.broadcast_neighbor != 0),
+                tlb_dynamic_lb: Plain::new(p.tlb_dynamic_lb != 0),
                 arp: ArpHot::new(&p),
             },
             list: RtnlVec::new(),
@@ -344,6 +348,9 @@ impl Bond {
         self.hot
             .broadcast_neighbor
             .store(p.broadcast_neighbor != 0, Relaxed);
+        self.hot
+            .tlb_dynamic_lb
+            .store(p.tlb_dynamic_lb != 0, Relaxed);
         self.hot.arp.set(&p);
         <BondDriver as ModeHooks>::params_changed(&mut self.mode_state.lock(), &p);
     }

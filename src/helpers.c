@@ -48,6 +48,9 @@ void bondrs_dev_kfree_skb_any(struct sk_buff *skb) { dev_kfree_skb_any(skb); }
 void bondrs_eth_hw_addr_random(struct net_device *dev) { eth_hw_addr_random(dev); }
 bool bondrs_is_zero_ether_addr(const u8 *addr) { return is_zero_ether_addr(addr); }
 void bondrs_dev_addr_set(struct net_device *dev, const u8 *addr) { dev_addr_set(dev, addr); }
+void bondrs___dev_addr_set(struct net_device *dev, const void *addr, size_t len) { __dev_addr_set(dev, addr, len); }
+bool bondrs_netif_is_macvlan(const struct net_device *dev) { return netif_is_macvlan(dev); }
+int bondrs_skb_cow_head(struct sk_buff *skb, unsigned int headroom) { return skb_cow_head(skb, headroom); }
 int bondrs_nla_len(const struct nlattr *nla) { return nla_len(nla); }
 void *bondrs_nla_data(const struct nlattr *nla) { return nla_data(nla); }
 void bondrs_netdev_lockdep_set_classes(struct net_device *dev) { netdev_lockdep_set_classes(dev); }

@@ -58,6 +58,9 @@ pub(crate) struct Slave {
     /// The slave's MTU before enslaving.
     pub(crate) original_mtu: u32,
     queue_id: Plain<i32>,
+    /// The slave's slot in its mode's per-slave tables (balance-tlb: `modes::tlb::Slot`, C
+    /// `SLAVE_TLB_INFO(slave)`), set by the mode at enslave; -1 for none.
+    mode_slot: Plain<i16>,
     prio: Atomic<i32>,
     last_link_up: Atomic<usize>,
     /// `slave->last_rx`: when the ARP/NS monitor last counted a received frame (jiffies).
@@ -104,6 +107,7 @@ impl Slave {
                 perm_hwaddr: perm,
                 original_mtu,
                 queue_id: Plain::new(0),
+                mode_slot: Plain::new(-1),
                 prio: Atomic::new(0),
                 last_link_up: Atomic::new(0),
                 last_rx: Atomic::new(0),
@@ -338,6 +342,17 @@ impl Slave {
     /// C `bond_slave_can_tx()`.
     pub(crate) fn can_tx(&self) -> bool {
         self.is_up() && self.link() == Link::Up && self.is_active()
+    }
+
+    /// The slave's slot in its mode's tables ([`Slave::set_mode_slot`]), if it has one.
+    #[inline]
+    pub(crate) fn mode_slot(&self) -> Option<u8> {
+        u8::try_from(self.mode_slot.load(Relaxed)).ok()
+    }
+
+    /// Gives the slave slot `slot` in its mode's tables (before it is published).
+    pub(crate) fn set_mode_slot(&self, slot: u8, _rtnl: &Rtnl) {
+        self.mode_slot.store(i16::from(slot), Relaxed);
     }
 
     /// `slave->link_failure_count`.

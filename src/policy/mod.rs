@@ -32,6 +32,7 @@ mod broadcast;
 pub(crate) mod ieee8023ad;
 mod mode;
 mod roundrobin;
+mod tlb;
 mod xor;
 
 pub(crate) use mode::{
@@ -62,6 +63,10 @@ macro_rules! dispatch {
             }
             Mode::Ieee8023ad => {
                 type $m = ieee8023ad::Ieee8023ad;
+                $e
+            }
+            Mode::BalanceTlb => {
+                type $m = tlb::BalanceTlb;
                 $e
             }
             #[allow(unreachable_patterns)]
@@ -264,6 +269,9 @@ pub(crate) enum ModeState {
     Stateless,
     /// 802.3ad: the LACP machines and ports.
     Ieee8023ad(ieee8023ad::AdState),
+    /// balance-tlb: the transmit table and the slaves' loads, allocated when first needed
+    /// (an enslave or the bond's open; C `tlb_initialize()` at open).
+    Tlb(Option<KBox<tlb::TlbState>>),
 }
 
 impl ModeState {
@@ -271,20 +279,33 @@ impl ModeState {
     fn new(p: &BondParams) -> Self {
         match p.mode {
             Mode::Ieee8023ad => ModeState::Ieee8023ad(ieee8023ad::AdState::new(p)),
+            Mode::BalanceTlb => ModeState::Tlb(None),
             _ => ModeState::Stateless,
         }
     }
 
-    /// The mode `self` belongs to, as far as it matters: whether it is 802.3ad's.
+    /// Whether `self` is the state of a bond in `mode`.
     fn is_for(&self, mode: Mode) -> bool {
-        matches!(self, ModeState::Ieee8023ad(_)) == (mode == Mode::Ieee8023ad)
+        match self {
+            ModeState::Ieee8023ad(_) => mode == Mode::Ieee8023ad,
+            ModeState::Tlb(_) => mode == Mode::BalanceTlb,
+            ModeState::Stateless => !matches!(mode, Mode::Ieee8023ad | Mode::BalanceTlb),
+        }
+    }
+
+    /// balance-tlb's state (`None` until allocated), if this is balance-tlb's.
+    pub(crate) fn tlb(&mut self) -> Option<&mut Option<KBox<tlb::TlbState>>> {
+        match self {
+            ModeState::Tlb(st) => Some(st),
+            _ => None,
+        }
     }
 
     /// 802.3ad's state, if this is it.
     pub(crate) fn ad(&mut self) -> Option<&mut ieee8023ad::AdState> {
         match self {
             ModeState::Ieee8023ad(st) => Some(st),
-            ModeState::Stateless => None,
+            _ => None,
         }
     }
 }

@@ -3,10 +3,17 @@
 //! The driver's enums as [`kernel::sync::atomic::Atomic`] values: the mode and the transmit hash
 //! policy (read by the data path without RTNL) and a slave's link state (written by the MII
 //! monitor, read by the data path); and [`Plain`], a kernel atomic loaded in line, for the few
-//! fields the data path reads per packet.
+//! fields the data path reads per packet; and `Zeroable` for the tables balance-tlb allocates
+//! zeroed.
 
-use crate::modes::{slaves::Link, ArpValidate, Mode, XmitHashPolicy};
+use crate::modes::{slaves::Link, tlb::Tlb, ArpValidate, Mode, XmitHashPolicy};
 use kernel::sync::atomic::{Atomic, AtomicType, Relaxed};
+
+// SAFETY: `Tlb` is `#[repr(C)]` of integers only (`u32`s and `u16` links whose 0 means none):
+// every bit pattern is valid, and all-zero is exactly `Tlb::new()` (documented on the type), so
+// the ~6 KiB table can be allocated zeroed in place (`init_zeroed()`) instead of built on the
+// kernel stack.
+unsafe impl pin_init::Zeroable for Tlb {}
 
 // SAFETY: `Mode` is a `#[repr(u8)]` fieldless enum: one byte, alignment 1, as `i8`; its values
 // (0..=6) are valid `i8` values, and transmuting one to `i8` and back gives the same variant.

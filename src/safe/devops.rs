@@ -210,6 +210,45 @@ impl NetDevice {
         a
     }
 
+    /// The first 6 bytes of `dev->dev_addr`, read without RTNL (C reads
+    /// `tx_slave->dev->dev_addr` on the transmit path; a concurrent change may be seen half
+    /// done, as in C).
+    pub(crate) fn eth_addr_racy(&self) -> [u8; 6] {
+        let d = self.raw();
+        let mut a = [0u8; 6];
+        if usize::from(d.addr_len) >= a.len() {
+            // SAFETY: `dev_addr` points to `addr_len` (>= 6) bytes for the device's lifetime.
+            let src = unsafe { core::slice::from_raw_parts(d.dev_addr, a.len()) };
+            a.copy_from_slice(src);
+        }
+        a
+    }
+
+    /// C `__dev_addr_set()`: writes `dev->dev_addr` only, without telling the driver or the
+    /// address list (balance-tlb's slaves keep the bond's address in their hardware filter and
+    /// send with their own: C `alb_set_slave_mac_addr()` in TLB mode). `addr` must have the
+    /// device's `addr_len` bytes.
+    pub(crate) fn set_addr_field(&self, addr: &[u8], _rtnl: &Rtnl) -> Result {
+        let d = self.raw();
+        if addr.len() != usize::from(d.addr_len) {
+            return Err(EINVAL);
+        }
+        // SAFETY: RTNL held (serialises address changes); `addr` has `addr_len` bytes (checked).
+        unsafe { bindings::bondrs___dev_addr_set(self.as_ptr(), addr.as_ptr().cast(), addr.len()) };
+        Ok(())
+    }
+
+    /// C `netif_is_macvlan()`.
+    pub(crate) fn is_macvlan(&self) -> bool {
+        // SAFETY: Valid device.
+        unsafe { bindings::bondrs_netif_is_macvlan(self.as_ptr()) }
+    }
+
+    /// `dev->lower_level`.
+    pub(crate) fn lower_level(&self) -> u8 {
+        self.raw().lower_level
+    }
+
     /// `__dev_get_by_name()` in this device's namespace.
     pub(crate) fn peer_by_name<'a>(&self, name: &CStr, _rtnl: &'a Rtnl) -> Option<&'a NetDevice> {
         // SAFETY: RTNL held; the result stays valid while it is.

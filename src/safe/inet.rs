@@ -31,6 +31,13 @@ pub(crate) struct VlanTag {
     id: u16,
 }
 
+impl VlanTag {
+    /// The tag as `send_frame_tagged()` takes it: (protocol in network byte order, id).
+    pub(crate) fn as_pair(self) -> (u16, u16) {
+        (self.proto, self.id)
+    }
+}
+
 /// An IPv4 route (C `struct rtable`), released on drop (`ip_rt_put()`).
 ///
 /// # Invariants
@@ -236,6 +243,18 @@ impl NetDevice {
                 return Ok(true);
             }
         }
+    }
+
+    /// The tag a VLAN device adds (C `vlan_dev_vlan_proto()`, `vlan_dev_vlan_id()`); `None`
+    /// for another device.
+    pub(crate) fn vlan_of(&self) -> Option<VlanTag> {
+        // SAFETY: `self` is a VLAN device (checked first).
+        self.is_vlan().then(|| unsafe {
+            VlanTag {
+                proto: bindings::vlan_dev_vlan_proto(self.as_ptr()),
+                id: bindings::vlan_dev_vlan_id(self.as_ptr()),
+            }
+        })
     }
 
     /// C `is_vlan_dev()`.

@@ -106,6 +106,13 @@ impl SkBuff {
         unsafe { protocol_of(self.raw()) }
     }
 
+    /// `skb->len`.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> u32 {
+        // SAFETY: We own a valid skb.
+        unsafe { (*self.raw()).len }
+    }
+
     /// `skb_network_offset()`, signed as C's.
     #[inline(always)]
     pub(super) fn network_offset_raw(&self) -> isize {
@@ -178,6 +185,27 @@ impl SkBuff {
     pub(crate) fn queue_mapping(&self) -> u16 {
         // SAFETY: We own a valid skb.
         unsafe { (*self.raw()).queue_mapping }
+    }
+
+    /// C `skb_cow_head(skb, 0)`, then the Ethernet source address (`skb_eth_hdr(skb)->h_source`,
+    /// at `skb->data`) set to `src`: balance-tlb/alb sending through a slave other than the
+    /// active one (C `bond_do_alb_xmit()`). `Err(ENOMEM)` if the header could not be made
+    /// writable, `Err(EINVAL)` if the packet has no Ethernet header in its linear part.
+    pub(crate) fn set_eth_source(&mut self, src: &[u8; 6]) -> Result {
+        let skb = self.raw();
+        // SAFETY: We own a valid skb.
+        if unsafe { bindings::bondrs_skb_cow_head(skb, 0) } != 0 {
+            return Err(ENOMEM);
+        }
+        // SAFETY: We own a valid skb; `skb_headlen()` = `len - data_len`.
+        let headlen = unsafe { (*skb).len - (*skb).data_len };
+        if headlen < 12 {
+            return Err(EINVAL);
+        }
+        // SAFETY: The first `headlen` (>= 12) bytes at `data` are linear, and writable after
+        // `skb_cow_head()`; bytes 6..12 are the source address.
+        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), (*skb).data.add(6), 6) };
+        Ok(())
     }
 
     /// `skb_clone(GFP_ATOMIC)`.
@@ -436,6 +464,23 @@ pub(crate) fn send_frame(
     headroom: u32,
     priority: u32,
 ) -> Result {
+    send_frame_tagged(dev, dst, src, proto, body, headroom, priority, None)
+}
+
+/// [`send_frame`] with an accelerated VLAN tag `(proto, vid)` (`proto` in network byte order;
+/// C `__vlan_hwaccel_put_tag()`), as C `alb_send_lp_vid()` sends learning packets for the VLANs
+/// above the bond.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn send_frame_tagged(
+    dev: &NetDevice,
+    dst: &[u8; 6],
+    src: &[u8; 6],
+    proto: u16,
+    body: &[u8],
+    headroom: u32,
+    priority: u32,
+    vlan: Option<(u16, u16)>,
+) -> Result {
     const ETH_HLEN: usize = 14;
     let len = ETH_HLEN + body.len();
     let total = u32::try_from(len).map_err(|_| EINVAL)?;
@@ -461,6 +506,9 @@ pub(crate) fn send_frame(
         core::ptr::copy_nonoverlapping(src.as_ptr(), data.add(6), 6);
         core::ptr::copy_nonoverlapping(proto.to_be_bytes().as_ptr(), data.add(12), 2);
         core::ptr::copy_nonoverlapping(body.as_ptr(), data.add(ETH_HLEN), body.len());
+        if let Some((vproto, vid)) = vlan {
+            bindings::bondrs_vlan_hwaccel_put_tag(skb, vproto, vid);
+        }
         bindings::bondrs_dev_queue_xmit(skb);
     }
     Ok(())
