@@ -22,6 +22,7 @@ pub mod arpmon;
 pub mod hash;
 pub mod lacp;
 pub mod slaves;
+pub mod tlb;
 
 /// An option whose values are a small closed set (C's `BOND_*` constants and the value names
 /// of `bond_options.c`): the enum, its name table, and conversions from the numbers the option
