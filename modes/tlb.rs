@@ -517,6 +517,23 @@ pub const fn learning_strict_match(is_active: bool, rlb_enabled: bool) -> bool {
     !is_active || rlb_enabled
 }
 
+/// `ETH_P_LOOPBACK`: the type of learning packets.
+pub const ETH_P_LOOPBACK: u16 = 0x9000;
+/// `ETH_ZLEN`: the length of a learning packet.
+pub const LEARNING_PKT_LEN: usize = 60;
+
+/// C `struct learning_pkt` as `alb_send_lp_vid()` fills it: destination and source `mac`, type
+/// `ETH_P_LOOPBACK`, zero padding to `ETH_ZLEN`. C sends it from the slave with
+/// `skb->priority = TC_PRIO_CONTROL`, network header right after the Ethernet header, and the
+/// VLAN tag (hardware-accelerated) of the upper VLAN device it is for, if any.
+pub fn learning_packet(mac: &[u8; 6]) -> [u8; LEARNING_PKT_LEN] {
+    let [a, b, c, d, e, f] = *mac;
+    let [t0, t1] = ETH_P_LOOPBACK.to_be_bytes();
+    let mut p = [0u8; LEARNING_PKT_LEN];
+    p[..14].copy_from_slice(&[a, b, c, d, e, f, a, b, c, d, e, f, t0, t1]);
+    p
+}
+
 /// The tick counters of `bond_alb_monitor()` (C `tx_rebalance_counter`, `lp_counter`): what is
 /// due on this 100 ms tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -564,8 +581,8 @@ impl AlbTicks {
         self.tx_rebalance_counter = BOND_TLB_REBALANCE_TICKS;
     }
 
-    /// One run of `bond_alb_monitor()`. Without slaves both counters are reset and nothing is
-    /// due. Else both count up; learning packets are due when `lp_counter >= lp_interval * 10`
+    /// One run of `bond_alb_monitor()`; C then does what is due in the order of [`AlbTick`]'s
+    /// fields. Without slaves both counters are reset and nothing is due. Else both count up; learning packets are due when `lp_counter >= lp_interval * 10`
     /// (C `int` arithmetic, wrapping: a huge `lp_interval` can make it due every tick, as in
     /// C), the rebalance when `tx_rebalance_counter >= BOND_TLB_REBALANCE_TICKS`; each resets
     /// its counter.

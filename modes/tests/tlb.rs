@@ -468,3 +468,14 @@ fn tx_bytes_wrap_and_initialize() {
     t.init_slave(3);
     assert_eq!(t.slave(3).head(), None);
 }
+
+#[test]
+fn learning_packet_bytes() {
+    let p = learning_packet(&[0x02, 0x11, 0x22, 0x33, 0x44, 0x55]);
+    assert_eq!(p.len(), 60);
+    assert_eq!(
+        p[..14],
+        [2, 0x11, 0x22, 0x33, 0x44, 0x55, 2, 0x11, 0x22, 0x33, 0x44, 0x55, 0x90, 0]
+    );
+    assert!(p[14..].iter().all(|&b| b == 0));
+}
