@@ -96,6 +96,19 @@ fn check_lists(r: &Rlb) {
         }
         assert!(found, "entry {i} not on src list {h}");
     }
+    // Every src list holds only assigned entries of its hash.
+    for h in 0..=255u8 {
+        let mut idx = r.entry(h).src_first();
+        let mut k = 0;
+        while let Some(j) = idx {
+            let e = r.entry(j);
+            assert!(e.assigned(), "unassigned {j} on src list {h}");
+            assert_eq!(simple_hash(&e.ip_src()), h, "entry {j} on src list {h}");
+            idx = e.src_next();
+            k += 1;
+            assert!(k <= 256);
+        }
+    }
 }
 
 #[test]
@@ -803,4 +816,86 @@ fn promisc_active_change() {
     assert!(!p.timeout(false));
     assert!(p.primary_is_promisc());
     assert_eq!(p.timeout_counter(), 0);
+}
+
+/// Random operations keep the used and src lists consistent (C's invariants).
+#[test]
+fn random_operations_keep_lists() {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut rnd = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut r = Rlb::new();
+    let mut up = [true; 4];
+    for _ in 0..20_000 {
+        let slaves: Vec<SlaveView> = (0..4u8)
+            .map(|i| sv(i, 100 * (u32::from(i) % 2 + 1), up[usize::from(i)]))
+            .collect();
+        // Few addresses, so that entries collide and server IPs share src lists.
+        let client = [10, 0, rnd(3) as u8, rnd(8) as u8];
+        let server = [10, 0, 0, 1 + rnd(3) as u8];
+        let cmac = [0x52, 0, 0, 0, 0, rnd(4) as u8];
+        match rnd(9) {
+            0 | 1 => {
+                let mut a = request(client);
+                a.ip_src = server;
+                let vlan = if rnd(2) == 0 { None } else { Some(7) };
+                r.arp_xmit(
+                    &a,
+                    vlan,
+                    Some(0),
+                    &BOND_MAC,
+                    slaves.iter().copied(),
+                    &mut |_| {},
+                );
+            }
+            2 => {
+                let mut a = reply_to(client);
+                a.ip_src = server;
+                r.arp_xmit(
+                    &a,
+                    None,
+                    Some(0),
+                    &BOND_MAC,
+                    slaves.iter().copied(),
+                    &mut |_| {},
+                );
+            }
+            3 => {
+                let mut a = reply_from(client, cmac);
+                a.ip_dst = server;
+                r.arp_recv(&a);
+            }
+            4 => {
+                // Someone else answers for a server IP.
+                let mut a = reply_from(server, cmac);
+                a.op = ARPOP_REQUEST;
+                r.arp_recv(&a);
+            }
+            5 => {
+                let s = rnd(4) as u8;
+                up[usize::from(s)] = !up[usize::from(s)];
+                let views: Vec<SlaveView> =
+                    (0..4u8).map(|i| sv(i, 100, up[usize::from(i)])).collect();
+                if !up[usize::from(s)] {
+                    r.clear_slave(s, Some(0), views.iter().copied());
+                } else {
+                    r.request_rebalance();
+                }
+            }
+            6 => r.clear_vlan(if rnd(2) == 0 { 0 } else { 7 }),
+            7 => r.monitor(slaves.iter().copied(), &mut |u| {
+                assert!(is_valid_ether_addr(&u.mac_dst));
+            }),
+            _ => r.req_update_slave_clients(rnd(4) as u8),
+        }
+        check_lists(&r);
+        // Every assigned client is at the index of its hash.
+        for (i, e) in r.clients() {
+            assert_eq!(simple_hash(&e.ip_dst()), i);
+        }
+    }
 }
