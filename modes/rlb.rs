@@ -400,7 +400,7 @@ impl RlbPromisc {
 /// `rx_hashtbl_used_head`, `rx_ntt`, `rx_slave`, `rlb_update_delay_counter`,
 /// `rlb_update_retry_counter`, `rlb_rebalance`), under the bond's `mode_lock`.
 ///
-/// About 10 KiB: `repr(C)` of integers, byte arrays and `bool`s, all-zero bytes being exactly
+/// About 9 KiB (9232 bytes): `repr(C)` of integers, byte arrays and `bool`s, all-zero bytes being exactly
 /// [`Rlb::new`], so the kernel side may allocate it zeroed in place.
 #[derive(Clone, Debug)]
 #[repr(C)]

@@ -44,6 +44,16 @@
 //! | `bond_alb_monitor()`: tx rebalance | [`Tlb::rebalance`] |
 //! | `bond_alb_handle_link_change()` | down: [`Tlb::clear_slave`] (no save); up: [`AlbTicks::order_rebalance`] |
 //! | `bond_alb_handle_active_change()` | [`Tlb::clear_slave`] with `save_load` for the old and the new active slave |
+//! | `bond_alb_deinit_slave()` (TLB part) | [`Tlb::clear_slave`] (no save) |
+//! | `tlb_deinitialize()` | nothing (the next `bond_alb_initialize()` calls [`Tlb::initialize`]) |
+//! | `alb_send_lp_vid()`: the frame | [`learning_packet`] |
+//!
+//! Not here (kernel side: device I/O and addresses): sending the learning packets over the
+//! bond's upper VLAN/macvlan devices (`alb_send_learning_packets()`), and the MAC address
+//! handling of `alb_set_slave_mac_addr()`, `alb_swap_mac_addr()`, `alb_fasten_mac_swap()`,
+//! `alb_change_hw_addr_on_detach()`, `alb_handle_addr_collision_on_attach()`,
+//! `alb_set_mac_address()`, `bond_alb_set_mac_address()` and the MAC part of
+//! `bond_alb_handle_active_change()`.
 
 /// `ALB_TIMER_TICKS_PER_SEC`: `bond_alb_monitor()` runs every 100 ms.
 pub const ALB_TIMER_TICKS_PER_SEC: u32 = 10;
@@ -240,7 +250,7 @@ pub enum TxAction {
 /// The transmit hash table and the per-slave loads (C `alb_bond_info.tx_hashtbl`,
 /// `unbalanced_load` and every slave's `tlb_info`), under the bond's `mode_lock`.
 ///
-/// About 6 KiB: the kernel side keeps it in a heap allocation. It is `repr(C)` of integers
+/// About 6 KiB (6148 bytes): the kernel side keeps it in a heap allocation. It is `repr(C)` of integers
 /// only, and all-zero bytes are exactly [`Tlb::new`], so it may be allocated zeroed in place
 /// (no large value on the kernel stack).
 #[derive(Clone, Debug)]
