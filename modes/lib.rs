@@ -21,6 +21,7 @@
 pub mod arpmon;
 pub mod hash;
 pub mod lacp;
+pub mod rlb;
 pub mod slaves;
 pub mod tlb;
 

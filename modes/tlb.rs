@@ -44,6 +44,16 @@
 //! | `bond_alb_monitor()`: tx rebalance | [`Tlb::rebalance`] |
 //! | `bond_alb_handle_link_change()` | down: [`Tlb::clear_slave`] (no save); up: [`AlbTicks::order_rebalance`] |
 //! | `bond_alb_handle_active_change()` | [`Tlb::clear_slave`] with `save_load` for the old and the new active slave |
+//! | `bond_alb_deinit_slave()` (TLB part) | [`Tlb::clear_slave`] (no save) |
+//! | `tlb_deinitialize()` | nothing (the next `bond_alb_initialize()` calls [`Tlb::initialize`]) |
+//! | `alb_send_lp_vid()`: the frame | [`learning_packet`] |
+//!
+//! Not here (kernel side: device I/O and addresses): sending the learning packets over the
+//! bond's upper VLAN/macvlan devices (`alb_send_learning_packets()`), and the MAC address
+//! handling of `alb_set_slave_mac_addr()`, `alb_swap_mac_addr()`, `alb_fasten_mac_swap()`,
+//! `alb_change_hw_addr_on_detach()`, `alb_handle_addr_collision_on_attach()`,
+//! `alb_set_mac_address()`, `bond_alb_set_mac_address()` and the MAC part of
+//! `bond_alb_handle_active_change()`.
 
 /// `ALB_TIMER_TICKS_PER_SEC`: `bond_alb_monitor()` runs every 100 ms.
 pub const ALB_TIMER_TICKS_PER_SEC: u32 = 10;
@@ -240,7 +250,7 @@ pub enum TxAction {
 /// The transmit hash table and the per-slave loads (C `alb_bond_info.tx_hashtbl`,
 /// `unbalanced_load` and every slave's `tlb_info`), under the bond's `mode_lock`.
 ///
-/// About 6 KiB: the kernel side keeps it in a heap allocation. It is `repr(C)` of integers
+/// About 6 KiB (6148 bytes): the kernel side keeps it in a heap allocation. It is `repr(C)` of integers
 /// only, and all-zero bytes are exactly [`Tlb::new`], so it may be allocated zeroed in place
 /// (no large value on the kernel stack).
 #[derive(Clone, Debug)]
@@ -517,6 +527,23 @@ pub const fn learning_strict_match(is_active: bool, rlb_enabled: bool) -> bool {
     !is_active || rlb_enabled
 }
 
+/// `ETH_P_LOOPBACK`: the type of learning packets.
+pub const ETH_P_LOOPBACK: u16 = 0x9000;
+/// `ETH_ZLEN`: the length of a learning packet.
+pub const LEARNING_PKT_LEN: usize = 60;
+
+/// C `struct learning_pkt` as `alb_send_lp_vid()` fills it: destination and source `mac`, type
+/// `ETH_P_LOOPBACK`, zero padding to `ETH_ZLEN`. C sends it from the slave with
+/// `skb->priority = TC_PRIO_CONTROL`, network header right after the Ethernet header, and the
+/// VLAN tag (hardware-accelerated) of the upper VLAN device it is for, if any.
+pub fn learning_packet(mac: &[u8; 6]) -> [u8; LEARNING_PKT_LEN] {
+    let [a, b, c, d, e, f] = *mac;
+    let [t0, t1] = ETH_P_LOOPBACK.to_be_bytes();
+    let mut p = [0u8; LEARNING_PKT_LEN];
+    p[..14].copy_from_slice(&[a, b, c, d, e, f, a, b, c, d, e, f, t0, t1]);
+    p
+}
+
 /// The tick counters of `bond_alb_monitor()` (C `tx_rebalance_counter`, `lp_counter`): what is
 /// due on this 100 ms tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -564,8 +591,8 @@ impl AlbTicks {
         self.tx_rebalance_counter = BOND_TLB_REBALANCE_TICKS;
     }
 
-    /// One run of `bond_alb_monitor()`. Without slaves both counters are reset and nothing is
-    /// due. Else both count up; learning packets are due when `lp_counter >= lp_interval * 10`
+    /// One run of `bond_alb_monitor()`; C then does what is due in the order of [`AlbTick`]'s
+    /// fields. Without slaves both counters are reset and nothing is due. Else both count up; learning packets are due when `lp_counter >= lp_interval * 10`
     /// (C `int` arithmetic, wrapping: a huge `lp_interval` can make it due every tick, as in
     /// C), the rebalance when `tx_rebalance_counter >= BOND_TLB_REBALANCE_TICKS`; each resets
     /// its counter.

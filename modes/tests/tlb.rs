@@ -468,3 +468,72 @@ fn tx_bytes_wrap_and_initialize() {
     t.init_slave(3);
     assert_eq!(t.slave(3).head(), None);
 }
+
+#[test]
+fn learning_packet_bytes() {
+    let p = learning_packet(&[0x02, 0x11, 0x22, 0x33, 0x44, 0x55]);
+    assert_eq!(p.len(), 60);
+    assert_eq!(
+        p[..14],
+        [2, 0x11, 0x22, 0x33, 0x44, 0x55, 2, 0x11, 0x22, 0x33, 0x44, 0x55, 0x90, 0]
+    );
+    assert!(p[14..].iter().all(|&b| b == 0));
+}
+
+/// Random traffic, link changes and rebalances keep every slave's list consistent.
+#[test]
+fn random_operations_keep_lists() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let mut t = Tlb::new();
+    let mut up = [true; 4];
+    let speeds = [100, 1000, 1000, 10_000];
+    for _ in 0..20_000 {
+        let views: Vec<SlaveView> = (0..4u8)
+            .map(|i| sv(i, speeds[usize::from(i)], up[usize::from(i)]))
+            .collect();
+        match rnd(10) {
+            0 => {
+                let s = rnd(4) as u8;
+                up[usize::from(s)] = !up[usize::from(s)];
+                if !up[usize::from(s)] {
+                    t.clear_slave(s, false);
+                }
+            }
+            1 => t.rebalance(0..4u8, Some(0)),
+            2 => {
+                let s = rnd(4) as u8;
+                t.do_xmit(Some(s), Some(0), true, 64, |x| up[usize::from(x)]);
+            }
+            _ => {
+                let h = rnd(256) as u8;
+                let len = 64 + rnd(1400) as u32;
+                if let Some(s) = t.choose_channel(h, len, views.iter().copied()) {
+                    assert_eq!(t.entry(h).tx_slave(), Some(s));
+                }
+            }
+        }
+        check_lists(&t, &[0, 1, 2, 3]);
+        // No entry is on two lists: together they hold exactly the assigned entries.
+        let listed: usize = (0..4u8)
+            .map(|s| {
+                let mut n = 0;
+                let mut i = t.slave(s).head();
+                while let Some(j) = i {
+                    n += 1;
+                    i = t.entry(j).next();
+                }
+                n
+            })
+            .sum();
+        let assigned = (0..=255u8)
+            .filter(|&i| t.entry(i).tx_slave().is_some())
+            .count();
+        assert_eq!(listed, assigned);
+    }
+}
