@@ -11,7 +11,8 @@
 # the C module in this guest and the transcripts (commands, exit codes, messages, kernel log
 # lines, and after each group every sysfs file, /proc/net/bonding, `ip -d -j link`) must be equal
 # (tests/guest/lib.sh, `differential`).
-# Modes 0-4 only: balance-tlb and balance-alb are refused by bonding-rs for now, so tlb_dynamic_lb
+# Modes 0-4 only (balance-tlb's configuration is in differential.sh; balance-alb is refused by
+# bonding-rs for now), so tlb_dynamic_lb
 # is only written where C refuses it. Not covered: the tlb/alb-only effects of lp_interval and
 # tlb_dynamic_lb; ns_ip6_target, lacp_strict, coupled_control, broadcast_neighbor, prio and
 # actor_port_prio have no sysfs file in C (netlink only, covered there).
