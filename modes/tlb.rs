@@ -306,6 +306,20 @@ impl Tlb {
         self.slaves[usize::from(slot)] = TlbSlaveInfo::INIT;
     }
 
+    /// [`Tlb::init_slave`] for a slot given to a new slave, after every entry that still names
+    /// `slot` is unassigned, whether or not it is on the slot's list (not in C: there, a
+    /// transmit racing with the release of the slot's previous slave could leave such an entry
+    /// pointing at the freed slave; here it would keep a bucket on the new slave, outside every
+    /// list, so that no rebalance or link loss would free it).
+    pub fn forget_slot(&mut self, slot: Slot) {
+        for e in self.table.iter_mut() {
+            if e.tx_slave.get() == Some(slot) {
+                e.init(false);
+            }
+        }
+        self.init_slave(slot);
+    }
+
     /// C `__tlb_clear_slave()` / `tlb_clear_slave()`: unassigns every entry of `slot` (with
     /// `save_load`, each entry's `load_history` becomes `1 + tx_bytes / 10` and `tx_bytes` 0),
     /// then [`Tlb::init_slave`].

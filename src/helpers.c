@@ -77,6 +77,7 @@ void bondrs_skb_set_network_header(struct sk_buff *skb, int off) { skb_set_netwo
 void bondrs_skb_set_protocol(struct sk_buff *skb, __be16 proto) { skb->protocol = proto; }
 void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio) { skb->priority = prio; }
 void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
+bool bondrs_bh_off(void) { return softirq_count() || irqs_disabled(); }
 int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
 void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
 int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }

@@ -59,6 +59,7 @@ void bondrs_skb_set_protocol(struct sk_buff *skb, __be16 proto);
 void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio);
 /* locks */
 void bondrs_spin_lock_bh(spinlock_t *l);
+bool bondrs_bh_off(void);
 int bondrs_spin_trylock_bh(spinlock_t *l);
 void bondrs_spin_unlock_bh(spinlock_t *l);
 int bondrs_dev_queue_xmit(struct sk_buff *skb);

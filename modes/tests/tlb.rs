@@ -537,3 +537,33 @@ fn random_operations_keep_lists() {
         assert_eq!(listed, assigned);
     }
 }
+
+/// A transmit racing with a release gives the released slot a bucket after `clear_slave()`
+/// emptied it; `forget_slot()` for the slot's next slave frees that bucket too, and the slot
+/// starts without entries or load.
+#[test]
+fn forget_slot_frees_buckets_of_a_reused_slot() {
+    let mut t = Tlb::new();
+    let a = [sv(0, 1000, true), sv(1, 1000, true)];
+    assert_eq!(t.choose_channel(7, 100, a), Some(0));
+    // Release of slot 0, then a late transmit on the old snapshot gives it bucket 9.
+    t.clear_slave(0, false);
+    assert_eq!(t.choose_channel(9, 100, [sv(0, 1000, true)]), Some(0));
+    t.init_slave(0);
+    assert_eq!(
+        t.entry(9).tx_slave(),
+        Some(0),
+        "init_slave alone leaves the bucket"
+    );
+    t.forget_slot(0);
+    assert_eq!(t.entry(9).tx_slave(), None);
+    assert_eq!(t.entry(7).tx_slave(), None);
+    assert_eq!(t.slave(0).head(), None);
+    assert_eq!(t.slave(0).load(), 0);
+    // The bucket is chosen anew, by load.
+    assert_eq!(
+        t.choose_channel(9, 100, [sv(1, 1000, true), sv(0, 1000, true)]),
+        Some(1)
+    );
+    check_lists(&t, &[0, 1]);
+}

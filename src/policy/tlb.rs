@@ -37,9 +37,8 @@ pub(crate) struct TlbState {
     ticks: AlbTicks,
 }
 
-/// `ETH_P_LOOPBACK`, the type of a learning packet (C `struct learning_pkt`).
-const ETH_P_LOOPBACK: u16 = 0x0060;
-/// A learning packet's payload after the Ethernet header: padding to `ETH_ZLEN`.
+/// A learning packet's payload after the Ethernet header (type `ETH_P_LOOPBACK`): padding to
+/// `ETH_ZLEN` (C `struct learning_pkt`).
 const LEARNING_PAD: [u8; 46] = [0; 46];
 
 /// The bond's TLB state, allocated if it is not yet (C `tlb_initialize()`); `ENOMEM` if it
@@ -112,7 +111,7 @@ fn send_lp(slave: &NetDevice, mac: &[u8; 6], vlan: Option<(u16, u16)>) {
         slave,
         mac,
         mac,
-        ETH_P_LOOPBACK,
+        tlb::ETH_P_LOOPBACK,
         &LEARNING_PAD,
         0,
         TC_PRIO_CONTROL,
@@ -130,12 +129,14 @@ fn send_learning_packets(bond: &Dev<BondDriver>, slave: &Slave, mac: &[u8; 6], s
     bond.any_upper(&g, |upper| {
         if let Some(tag) = upper.vlan_of() {
             if u16::from(level) + 1 == u16::from(upper.lower_level()) {
+                // C tags only with a VLAN id (`if (vid)`).
+                let tag = Some(tag.as_pair()).filter(|&(_, id)| id != 0);
                 let addr = if upper.addr_assign_type() == crate::bindings::NET_ADDR_STOLEN {
                     *mac
                 } else {
                     upper.eth_addr_racy()
                 };
-                send_lp(&slave.dev, &addr, Some(tag.as_pair()));
+                send_lp(&slave.dev, &addr, tag);
             }
         }
         if upper.is_macvlan() && !strict {
@@ -178,6 +179,8 @@ impl BondMode for BalanceTlb {
         let dynamic = b.hot.tlb_dynamic_lb.load(Relaxed);
         let mut eth = [MaybeUninit::<u8>::uninit(); 14];
         let balance = match skb.headers(&mut eth) {
+            // Multicast and broadcast are never balanced (C tests the destination first).
+            [d0, ..] if d0 & 1 != 0 => false,
             [d0, d1, d2, d3, d4, d5, ..] => {
                 let dest = [*d0, *d1, *d2, *d3, *d4, *d5];
                 let mut l3 = [MaybeUninit::<u8>::uninit(); 48];
@@ -317,7 +320,9 @@ impl BondMode for BalanceTlb {
             }
         }
         with_state(&b, |st| {
-            st.table.init_slave(slot);
+            // A transmit still on the snapshot of the slot's previous slave may have given it a
+            // bucket after its release cleared the slot: no bucket starts with the new slave.
+            st.table.forget_slot(slot);
             // "order a rebalance ASAP".
             st.ticks.order_rebalance();
         });

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A spinlock taken with bottom halves disabled (`spin_lock_bh()`), for state shared between
-//! process context and the receive softirq (C `bond->mode_lock`). The kernel crate offers
-//! `spin_lock()` and `spin_lock_irqsave()` backends; this is the same [`Lock`] with the `_bh`
-//! calls, so guards, `pin_init` and lockdep classes work as for [`kernel::sync::SpinLock`].
+//! process context and the receive softirq or the transmit path (C `bond->mode_lock`). The
+//! kernel crate offers `spin_lock()` and `spin_lock_irqsave()` backends; this is the same
+//! [`Lock`] with the `_bh` calls, so guards, `pin_init` and lockdep classes work as for
+//! [`kernel::sync::SpinLock`]. Where bottom halves are off already (a softirq, the transmit path,
+//! netpoll with interrupts off) it takes the plain `spin_lock()`, as C does there: it costs less,
+//! and `spin_unlock_bh()` with interrupts off would warn.
 
 use crate::bindings as b;
 use kernel::bindings;
@@ -26,10 +29,13 @@ pub(crate) use new_spinlock_bh;
 
 // SAFETY: `spinlock_t` ensures mutual exclusion; `spin_lock_bh()` additionally keeps the local
 // softirqs (the receive path, which takes the same lock) from running while it is held, and
-// `spin_unlock_bh()` undoes exactly that. `relock` uses the default (the same `lock`).
+// `spin_unlock_bh()` undoes exactly that; where they cannot run anyway (bottom halves or
+// interrupts off) the plain `spin_lock()` is taken, and the guard state says which unlock
+// matches. `relock` uses the default (the same `lock`, which records its choice anew).
 unsafe impl Backend for SpinLockBhBackend {
     type State = bindings::spinlock_t;
-    type GuardState = ();
+    /// Whether `lock()` disabled bottom halves (so `unlock()` enables them again).
+    type GuardState = bool;
 
     unsafe fn init(
         ptr: *mut Self::State,
@@ -41,18 +47,36 @@ unsafe impl Backend for SpinLockBhBackend {
     }
 
     unsafe fn lock(ptr: *mut Self::State) -> Self::GuardState {
-        // SAFETY: The caller guarantees `ptr` points to an initialised lock.
-        unsafe { b::bondrs_spin_lock_bh(ptr.cast()) }
+        // SAFETY: Reads the preempt count and the interrupt flag.
+        if unsafe { b::bondrs_bh_off() } {
+            // SAFETY: The caller guarantees `ptr` points to an initialised lock.
+            unsafe { bindings::spin_lock(ptr) };
+            return false;
+        }
+        // SAFETY: As above.
+        unsafe { b::bondrs_spin_lock_bh(ptr.cast()) };
+        true
     }
 
     unsafe fn try_lock(ptr: *mut Self::State) -> Option<Self::GuardState> {
-        // SAFETY: As for `lock`.
-        (unsafe { b::bondrs_spin_trylock_bh(ptr.cast()) } != 0).then_some(())
+        // SAFETY: Reads the preempt count and the interrupt flag.
+        if unsafe { b::bondrs_bh_off() } {
+            // SAFETY: The caller guarantees `ptr` points to an initialised lock.
+            return (unsafe { bindings::spin_trylock(ptr) } != 0).then_some(false);
+        }
+        // SAFETY: As above.
+        (unsafe { b::bondrs_spin_trylock_bh(ptr.cast()) } != 0).then_some(true)
     }
 
-    unsafe fn unlock(ptr: *mut Self::State, _guard_state: &Self::GuardState) {
-        // SAFETY: The caller guarantees `ptr` is an initialised lock it holds.
-        unsafe { b::bondrs_spin_unlock_bh(ptr.cast()) }
+    unsafe fn unlock(ptr: *mut Self::State, bh_disabled: &Self::GuardState) {
+        if *bh_disabled {
+            // SAFETY: The caller guarantees `ptr` is an initialised lock it holds, taken with
+            // `spin_lock_bh()` (`bh_disabled`).
+            unsafe { b::bondrs_spin_unlock_bh(ptr.cast()) }
+        } else {
+            // SAFETY: As above, taken with `spin_lock()`.
+            unsafe { bindings::spin_unlock(ptr) }
+        }
     }
 
     unsafe fn assert_is_held(ptr: *mut Self::State) {

@@ -53,8 +53,8 @@ expect_eq "three slaves, three addresses" "3" "$(for i in 0 1 2; do addr eth$i; 
 expect_ok "ping" ping -c 2 -i 0.2 -W 2 10.0.0.2
 
 # Learning packets: one per slave per lp_interval (1 s), from and to the slave's address,
-# counted by a tc filter on the switch port (type 0x0060 is below 0x0600: the receiver reads it
-# as an 802.3 length, so the filter matches the addresses, which nothing else has).
+# counted by a tc filter on the switch port (ETH_P_LOOPBACK frames from and to the slave's own
+# address: nothing else has both).
 tc -n peer qdisc add dev p1 clsact
 tc -n peer filter add dev p1 ingress protocol all prio 1 flower dst_mac "$(addr eth1)" \
     src_mac "$(addr eth1)" action pass
