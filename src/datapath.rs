@@ -51,6 +51,18 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide)
     policy::xmit(mode, dev, set, skb)
 }
 
+impl Slave {
+    /// C `bond_should_deliver_exact_match()`'s exception: in balance-alb an inactive slave
+    /// delivers unicast frames to the bond (each client sends to its own slave).
+    #[inline]
+    fn inactive_delivers(&self, skb: &RxSkb) -> bool {
+        // PACKET_BROADCAST 1, PACKET_MULTICAST 2.
+        self.bond_dev()
+            .is_some_and(|b| policy::inactive_rx_unicast(b.private().mode()))
+            && !matches!(skb.pkt_type(), 1 | 2)
+    }
+}
+
 impl RxHandler for Slave {
     fn handle(&self, skb: &mut RxSkb) -> RxResult {
         // C `bond_handle_frame()`: the bond's receive probe first (C `bond->recv_probe`): the
@@ -66,15 +78,24 @@ impl RxHandler for Slave {
                 }
             }
         }
-        if self.is_inactive() {
-            // C `bond_should_deliver_exact_match()`; balance-alb's exception
-            // for unicast frames does not apply to the modes implemented.
+        if self.is_inactive() && !self.inactive_delivers(skb) {
+            // C `bond_should_deliver_exact_match()`.
             if skb.dest_is_link_local() {
                 return RxResult::Pass;
             }
             return RxResult::Exact;
         }
         skb.set_dev(&self.bond);
+        // C: balance-alb under a bridge, frames for this host to the bond's address.
+        if let Some(bond) = self.bond_dev() {
+            if policy::bridge_rx_dest_rewrite(bond.private().mode())
+                && skb.pkt_type() == 0 // PACKET_HOST
+                && bond.is_bridge_port()
+                && skb.set_dest(&bond.eth_addr_racy()).is_err()
+            {
+                return RxResult::Consumed;
+            }
+        }
         RxResult::Another
     }
 }

@@ -64,6 +64,8 @@ void bondrs_netdev_lock_ops(struct net_device *dev) { netdev_lock_ops(dev); }
 void bondrs_netdev_unlock_ops(struct net_device *dev) { netdev_unlock_ops(dev); }
 void bondrs_dev_hold(struct net_device *dev) { dev_hold(dev); }
 void bondrs_dev_put(struct net_device *dev) { dev_put(dev); }
+bool bondrs_netif_is_bridge_port(const struct net_device *dev) { return netif_is_bridge_port(dev); }
+struct net_device *bondrs_ip_dev_find(struct net *net, __be32 addr) { return ip_dev_find(net, addr); }
 void *bondrs_rx_handler_data(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler_data); }
 void *bondrs_rx_handler(const struct net_device *dev) { return rcu_dereference_rtnl(dev->rx_handler); }
 struct net_device *bondrs_notifier_info_to_dev(void *ptr) { return netdev_notifier_info_to_dev(ptr); }
@@ -78,6 +80,7 @@ void bondrs_skb_set_protocol(struct sk_buff *skb, __be16 proto) { skb->protocol 
 void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio) { skb->priority = prio; }
 void bondrs_spin_lock_bh(spinlock_t *l) { spin_lock_bh(l); }
 bool bondrs_bh_off(void) { return softirq_count() || irqs_disabled(); }
+bool bondrs_netif_is_any_bridge_master(const struct net_device *dev) { return netif_is_any_bridge_master(dev); }
 int bondrs_spin_trylock_bh(spinlock_t *l) { return spin_trylock_bh(l); }
 void bondrs_spin_unlock_bh(spinlock_t *l) { spin_unlock_bh(l); }
 int bondrs_dev_queue_xmit(struct sk_buff *skb) { return dev_queue_xmit(skb); }

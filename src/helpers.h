@@ -45,6 +45,8 @@ void bondrs_netdev_lock_ops(struct net_device *dev);
 void bondrs_netdev_unlock_ops(struct net_device *dev);
 void bondrs_dev_hold(struct net_device *dev);
 void bondrs_dev_put(struct net_device *dev);
+bool bondrs_netif_is_bridge_port(const struct net_device *dev);
+struct net_device *bondrs_ip_dev_find(struct net *net, __be32 addr);
 void *bondrs_rx_handler_data(const struct net_device *dev);
 void *bondrs_rx_handler(const struct net_device *dev);
 struct net_device *bondrs_notifier_info_to_dev(void *ptr);
@@ -60,6 +62,7 @@ void bondrs_skb_set_priority(struct sk_buff *skb, u32 prio);
 /* locks */
 void bondrs_spin_lock_bh(spinlock_t *l);
 bool bondrs_bh_off(void);
+bool bondrs_netif_is_any_bridge_master(const struct net_device *dev);
 int bondrs_spin_trylock_bh(spinlock_t *l);
 void bondrs_spin_unlock_bh(spinlock_t *l);
 int bondrs_dev_queue_xmit(struct sk_buff *skb);

@@ -153,7 +153,10 @@ impl Driver for BondDriver {
     }
 
     fn set_mac_address(dev: &Dev<Self>, addr: &[u8], rtnl: &Rtnl) -> Result {
-        // C `bond_set_mac_address()` (balance-alb is not implemented).
+        // C `bond_set_mac_address()`: balance-alb's own first.
+        if let Some(r) = crate::policy::set_mac_address(dev, addr, rtnl) {
+            return r;
+        }
         let bond = dev.private();
         let p = bond.params(rtnl);
         if crate::policy::fail_over_mac(bond.mode(), p.fail_over_mac) != FailOverMac::None {
@@ -187,6 +190,7 @@ impl Driver for BondDriver {
         for s in dev.private().slave_list(rtnl) {
             s.dev.vlan_vid_del(proto, vid, rtnl);
         }
+        crate::policy::vlan_killed(dev, vid, rtnl);
         Ok(())
     }
 

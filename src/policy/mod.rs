@@ -69,6 +69,10 @@ macro_rules! dispatch {
                 type $m = tlb::BalanceTlb;
                 $e
             }
+            Mode::BalanceAlb => {
+                type $m = tlb::BalanceAlb;
+                $e
+            }
             #[allow(unreachable_patterns)]
             _ => $none,
         }
@@ -110,6 +114,28 @@ pub(crate) const fn fail_over_mac(mode: Mode, fom: FailOverMac) -> FailOverMac {
 /// [`BondMode::IPSEC_OFFLOAD`].
 pub(crate) const fn ipsec_offload(mode: Mode) -> bool {
     dispatch!(mode, M => M::IPSEC_OFFLOAD, false)
+}
+
+/// [`BondMode::INACTIVE_RX_UNICAST`].
+#[inline]
+pub(crate) const fn inactive_rx_unicast(mode: Mode) -> bool {
+    dispatch!(mode, M => M::INACTIVE_RX_UNICAST, false)
+}
+
+/// [`BondMode::BRIDGE_RX_DEST_REWRITE`].
+#[inline]
+pub(crate) const fn bridge_rx_dest_rewrite(mode: Mode) -> bool {
+    dispatch!(mode, M => M::BRIDGE_RX_DEST_REWRITE, false)
+}
+
+/// [`BondMode::set_mac_address`] of the bond's mode.
+pub(crate) fn set_mac_address(bond: &Dev<BondDriver>, addr: &[u8], rtnl: &Rtnl) -> Option<Result> {
+    dispatch!(bond.private().mode(), M => M::set_mac_address(bond, addr, rtnl), None)
+}
+
+/// [`BondMode::vlan_killed`] of the bond's mode.
+pub(crate) fn vlan_killed(bond: &Dev<BondDriver>, vid: u16, rtnl: &Rtnl) {
+    dispatch!(bond.private().mode(), M => M::vlan_killed(bond, vid, rtnl), ())
 }
 
 /// [`BondMode::ETHERNET_SLAVES_ONLY`].
@@ -272,6 +298,8 @@ pub(crate) enum ModeState {
     /// balance-tlb: the transmit table and the slaves' loads, allocated when first needed
     /// (an enslave or the bond's open; C `tlb_initialize()` at open).
     Tlb(Option<KBox<tlb::TlbState>>),
+    /// balance-alb: as balance-tlb, with the receive table.
+    Alb(Option<KBox<tlb::TlbState>>),
 }
 
 impl ModeState {
@@ -280,6 +308,7 @@ impl ModeState {
         match p.mode {
             Mode::Ieee8023ad => ModeState::Ieee8023ad(ieee8023ad::AdState::new(p)),
             Mode::BalanceTlb => ModeState::Tlb(None),
+            Mode::BalanceAlb => ModeState::Alb(None),
             _ => ModeState::Stateless,
         }
     }
@@ -289,14 +318,17 @@ impl ModeState {
         match self {
             ModeState::Ieee8023ad(_) => mode == Mode::Ieee8023ad,
             ModeState::Tlb(_) => mode == Mode::BalanceTlb,
-            ModeState::Stateless => !matches!(mode, Mode::Ieee8023ad | Mode::BalanceTlb),
+            ModeState::Alb(_) => mode == Mode::BalanceAlb,
+            ModeState::Stateless => {
+                !matches!(mode, Mode::Ieee8023ad | Mode::BalanceTlb | Mode::BalanceAlb)
+            }
         }
     }
 
-    /// balance-tlb's state (`None` until allocated), if this is balance-tlb's.
+    /// balance-tlb's or balance-alb's state (`None` until allocated), if this is theirs.
     pub(crate) fn tlb(&mut self) -> Option<&mut Option<KBox<tlb::TlbState>>> {
         match self {
-            ModeState::Tlb(st) => Some(st),
+            ModeState::Tlb(st) | ModeState::Alb(st) => Some(st),
             _ => None,
         }
     }

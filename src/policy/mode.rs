@@ -105,6 +105,15 @@ pub(crate) trait BondMode {
     /// `bond_set_xfrm_features()`: through the active slave, in active-backup only).
     const IPSEC_OFFLOAD: bool = false;
 
+    /// Whether an inactive slave delivers the unicast frames it receives to the bond (C
+    /// `bond_should_deliver_exact_match()`: balance-alb, whose clients each send to one slave).
+    const INACTIVE_RX_UNICAST: bool = false;
+
+    /// Whether frames for this host received while the bond is a bridge port get the bond's
+    /// address as destination (C `bond_handle_frame()`, balance-alb: each client sends to its
+    /// own slave's address, which the bridge would not take for the bond's).
+    const BRIDGE_RX_DEST_REWRITE: bool = false;
+
     /// Whether the mode takes Ethernet slaves only (C `bond_enslave()`: "8023AD mode requires
     /// Ethernet devices").
     const ETHERNET_SLAVES_ONLY: bool = false;
@@ -262,6 +271,17 @@ pub(crate) trait BondMode {
     /// `bond_3ad_state_machine_handler()`, `bond_alb_monitor()`), for a mode that overrides it
     /// ([`BondMode::HAS_TICK`]).
     fn tick(_bond: &Dev<BondDriver>) {}
+
+    /// The bond's address is set to `addr` (C `bond_set_mac_address()`): `None` for the common
+    /// path (every slave takes the address), or the mode's own result (balance-alb:
+    /// `bond_alb_set_mac_address()`).
+    fn set_mac_address(_bond: &Dev<BondDriver>, _addr: &[u8], _rtnl: &Rtnl) -> Option<Result> {
+        None
+    }
+
+    /// VLAN `vid` was removed from the bond (C `bond_vlan_rx_kill_vid()`:
+    /// `bond_alb_clear_vlan()`).
+    fn vlan_killed(_bond: &Dev<BondDriver>, _vid: u16, _rtnl: &Rtnl) {}
 
     /// The bond's aggregation as reporting shows it (C `bond_3ad_get_active_agg_info()` and
     /// `BOND_AD_INFO(bond).stats`, for netlink and the link xstats); `None` in a mode that

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! balance-tlb, adaptive transmit load balancing: the kernel side of the transmit half of C
-//! `bond_alb.c` (`bond_tlb_xmit()`, `bond_alb_init_slave()`, `bond_alb_deinit_slave()`,
-//! `bond_alb_handle_link_change()`, `bond_alb_handle_active_change()`, `bond_alb_monitor()`).
+//! balance-tlb and balance-alb, adaptive transmit (and receive) load balancing: the kernel side
+//! of C `bond_alb.c` (`bond_tlb_xmit()`, `bond_alb_xmit()`, `rlb_arp_recv()`,
+//! `bond_alb_init_slave()`, `bond_alb_deinit_slave()`, `bond_alb_handle_link_change()`,
+//! `bond_alb_handle_active_change()`, `bond_alb_set_mac_address()`, `bond_alb_monitor()`). One
+//! type, [`Lb`], for both: balance-alb is balance-tlb plus receive load balancing (`RLB`).
+//!
+//! balance-alb (RLB) gives each client (by IPv4 address) one slave to send to the bond through:
+//! the bond's ARP replies to it leave that slave with that slave's address as sender, and the
+//! client table (`modes::rlb`, pure) remembers the choice; when slaves come and go, the clients
+//! are moved and told with ARP replies. There every slave has its own address in hardware too
+//! (`dev_set_mac_address()`), and an inactive slave delivers unicast frames to the bond.
 //!
 //! Outgoing traffic is spread over the slaves by load: each of 256 transmit hash buckets is
 //! given to the least loaded slave that can transmit, and every 10 s the buckets are freed and
@@ -16,13 +24,14 @@
 //! ([`TlbState`] in `policy::ModeState`), allocated zeroed the first time the bond needs it (a
 //! slave is enslaved, or the bond opens); a slave's row in it is its `mode_slot`.
 
-use super::mode::{ActiveChanged, BondMode};
+use super::mode::{ActiveChanged, BondMode, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
-use crate::modes::tlb::{self, AlbTicks, SlaveView, Tlb, TxAction};
+use crate::modes::rlb::{self, Arp, ClientUpdate, Rlb, RlbPromisc};
+use crate::modes::tlb::{self, AlbTicks, AlbTxClass, SlaveView, Tlb, TxAction};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::TC_PRIO_CONTROL;
+use crate::safe::skb::{RxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
 use crate::slave_pr;
 use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
@@ -35,23 +44,43 @@ use kernel::{prelude::*, sync::rcu, sync::Arc};
 pub(crate) struct TlbState {
     table: Tlb,
     ticks: AlbTicks,
+    /// balance-alb's receive side (C `rlb_enabled`).
+    rlb: Option<KBox<RlbState>>,
+}
+
+/// balance-alb's receive load balancing state (C `alb_bond_info`'s `rx_*`/`rlb_*` part).
+pub(crate) struct RlbState {
+    table: Rlb,
+    promisc: RlbPromisc,
 }
 
 /// A learning packet's payload after the Ethernet header (type `ETH_P_LOOPBACK`): padding to
 /// `ETH_ZLEN` (C `struct learning_pkt`).
 const LEARNING_PAD: [u8; 46] = [0; 46];
 
-/// The bond's TLB state, allocated if it is not yet (C `tlb_initialize()`); `ENOMEM` if it
-/// cannot be.
-fn ensure_state(b: &Bond) -> Result {
+/// The bond's TLB (and, with `rlb`, RLB) state, allocated if it is not yet (C
+/// `tlb_initialize()`, `rlb_initialize()`); `ENOMEM` if it cannot be.
+fn ensure_state(b: &Bond, rlb: bool) -> Result {
     if b.mode_state.lock().tlb().is_some_and(|st| st.is_some()) {
         return Ok(());
     }
-    // Zeroed in place: ~6 KiB, not built on the stack.
+    // Zeroed in place: ~6 and ~9 KiB, not built on the stack.
+    let rlb = if rlb {
+        Some(KBox::init(
+            init!(RlbState {
+                table <- pin_init::init_zeroed(),
+                promisc: RlbPromisc::new(),
+            }),
+            GFP_KERNEL,
+        )?)
+    } else {
+        None
+    };
     let fresh = KBox::init(
         init!(TlbState {
             table <- pin_init::init_zeroed(),
             ticks: AlbTicks::new(),
+            rlb,
         }),
         GFP_KERNEL,
     )?;
@@ -68,7 +97,19 @@ fn with_state<R>(b: &Bond, f: impl FnOnce(&mut TlbState) -> R) -> Option<R> {
     Some(f(st))
 }
 
-/// What the table reads of a slave.
+/// Runs `f` on the bond's RLB state (and its TLB state) under `mode_lock`; `None` if there is
+/// none.
+fn with_rlb<R>(b: &Bond, f: impl FnOnce(&mut RlbState, &mut TlbState) -> R) -> Option<R> {
+    with_state(b, |st| {
+        let mut r = st.rlb.take()?;
+        let out = f(&mut r, st);
+        st.rlb = Some(r);
+        Some(out)
+    })
+    .flatten()
+}
+
+/// What the table reads of a slave (its address only for the receive table).
 #[inline]
 fn view(s: &Slave) -> Option<SlaveView> {
     Some(SlaveView {
@@ -77,6 +118,32 @@ fn view(s: &Slave) -> Option<SlaveView> {
         can_tx: s.can_tx(),
         mac: [0; 6],
     })
+}
+
+/// [`view`] with the slave's address (the receive table reads it).
+fn view_mac(s: &Slave) -> Option<SlaveView> {
+    Some(SlaveView {
+        mac: s.dev.eth_addr_racy(),
+        ..view(s)?
+    })
+}
+
+/// The views of the slaves in `list`, with their addresses, for the receive table.
+fn views(list: &[Arc<Slave>]) -> impl Iterator<Item = SlaveView> + Clone + '_ {
+    list.iter().filter_map(|s| view_mac(s))
+}
+
+/// C `rlb_update_client()`: `RLB_ARP_BURST_SIZE` ARP replies that tell the client its slave's
+/// address.
+fn update_client(bond: &Dev<BondDriver>, set: &SlaveSet, u: &ClientUpdate) {
+    let Some(s) = slave_in(set, u.slave) else {
+        return;
+    };
+    for _ in 0..rlb::RLB_ARP_BURST_SIZE {
+        if !crate::safe::inet::send_arp_reply(&s.dev, u.ip_dst, u.ip_src, &u.mac_dst, u.vlan_id) {
+            crate::slave_pr_racy!(Err, bond, &s.dev, "failed to create an ARP packet\n");
+        }
+    }
 }
 
 /// The slave of `set` in `slot`.
@@ -91,17 +158,51 @@ fn slave_with_mac(b: &Bond, mac: &[u8], rtnl: &Rtnl) -> Option<Arc<Slave>> {
         .find(|s| s.dev.hw_addr(rtnl).as_slice() == mac)
 }
 
-/// C `alb_set_slave_mac_addr()` in TLB mode: the address field only (the hardware keeps the
-/// bond's address).
-fn set_slave_addr(slave: &Slave, addr: &[u8], rtnl: &Rtnl) {
-    let _ = slave.dev.set_addr_field(addr, rtnl);
+/// C `alb_set_slave_mac_addr()`: in balance-tlb the address field only (the hardware keeps
+/// the bond's address); in balance-alb the slave's address (each slave must receive its own).
+fn set_slave_addr(
+    bond: &Dev<BondDriver>,
+    slave: &Slave,
+    addr: &[u8],
+    rlb: bool,
+    rtnl: &Rtnl,
+) -> Result {
+    if !rlb {
+        return slave.dev.set_addr_field(addr, rtnl);
+    }
+    if slave.dev.set_mac(addr, None, rtnl).is_err() {
+        slave_pr!(
+            Err,
+            bond,
+            &slave.dev,
+            rtnl,
+            "dev_set_mac_address on slave failed! ALB mode requires that the base driver support setting the hw address also when the network device's interface is open\n"
+        );
+        return Err(EOPNOTSUPP);
+    }
+    Ok(())
 }
 
 /// C `alb_swap_mac_addr()`.
-fn swap_addrs(a: &Slave, b: &Slave, rtnl: &Rtnl) {
+fn swap_addrs(bond: &Dev<BondDriver>, a: &Slave, b: &Slave, rlb: bool, rtnl: &Rtnl) {
     let tmp = a.dev.hw_addr(rtnl);
-    set_slave_addr(a, b.dev.hw_addr(rtnl).as_slice(), rtnl);
-    set_slave_addr(b, tmp.as_slice(), rtnl);
+    let _ = set_slave_addr(bond, a, b.dev.hw_addr(rtnl).as_slice(), rlb, rtnl);
+    let _ = set_slave_addr(bond, b, tmp.as_slice(), rlb, rtnl);
+}
+
+/// C `rlb_teach_disabled_mac_on_primary()`: the active slave turns promiscuous (for
+/// `RLB_PROMISC_TIMEOUT`) and sends learning packets for `addr`, so that frames to a disabled
+/// slave's address still reach the bond.
+fn teach_disabled_mac(bond: &Dev<BondDriver>, addr: &[u8; 6], rtnl: &Rtnl) {
+    let b = bond.private();
+    let Some(active) = b.active(rtnl) else {
+        return;
+    };
+    if with_rlb(&b, |r, _| r.promisc.teach()) == Some(true) {
+        let ok = active.dev.set_promiscuity(1, rtnl).is_ok();
+        with_rlb(&b, |r, _| r.promisc.promisc_set(ok));
+    }
+    send_learning_packets(bond, &active, addr, true);
 }
 
 /// C `alb_send_lp_vid()`: one learning packet from and to `mac` on `slave`, tagged with `vlan`.
@@ -156,67 +257,160 @@ fn send_learning_packets(bond: &Dev<BondDriver>, slave: &Slave, mac: &[u8; 6], s
     });
 }
 
-/// C `alb_fasten_mac_swap()` (TLB: no receive table to update).
-fn fasten_swap(bond: &Dev<BondDriver>, a: &Slave, b: &Slave, rtnl: &Rtnl) {
+/// C `alb_fasten_mac_swap()`: learning packets from the slaves that can transmit; with RLB
+/// their clients are told the new addresses, and a disabled slave's new address is taught on
+/// the active slave.
+fn fasten_swap(bond: &Dev<BondDriver>, a: &Slave, b: &Slave, rlb: bool, rtnl: &Rtnl) {
+    let mut disabled = None;
     for s in [a, b] {
         if s.can_tx() {
             send_learning_packets(bond, s, &s.dev.hw_addr(rtnl).eth(), false);
+            if let (true, Some(slot)) = (rlb, s.mode_slot()) {
+                with_rlb(&bond.private(), |r, _| {
+                    r.table.req_update_slave_clients(slot)
+                });
+            }
+        } else {
+            disabled = Some(s);
         }
+    }
+    if let (true, true, Some(d)) = (rlb, a.can_tx() != b.can_tx(), disabled) {
+        teach_disabled_mac(bond, &d.dev.hw_addr(rtnl).eth(), rtnl);
     }
 }
 
+/// C `rlb_arp_xmit()`: the slave for an ARP the bond sends, the ARP's sender address rewritten
+/// for a reply that leaves another slave than its sender's.
+fn rlb_arp_xmit(
+    bond: &Dev<BondDriver>,
+    set: &SlaveSet,
+    skb: &mut SkBuff,
+    len_ok: impl FnOnce(&SkBuff) -> Option<Arp>,
+) -> Option<u8> {
+    let arp = len_ok(skb)?;
+    // Only ARPs from the bond itself or a VLAN right above it (sent with a slave's address).
+    if !set.all.iter().any(|s| s.dev.eth_addr_racy() == arp.mac_src) {
+        return None;
+    }
+    if bond.ip_is_on_bridge(arp.ip_src) {
+        return None;
+    }
+    let b = bond.private();
+    let active = set.active.as_ref().and_then(|a| a.mode_slot());
+    let bond_mac = bond.eth_addr_racy();
+    let vlan = skb.vlan_tag();
+    let out = with_rlb(&b, |r, _| {
+        r.table
+            .arp_xmit(&arp, vlan, active, &bond_mac, views(&set.all), &mut |u| {
+                update_client(bond, set, u)
+            })
+    })?;
+    for _ in 0..out.no_channel {
+        crate::dev_pr!(
+            Err,
+            bond,
+            "found a client with no channel in the client's hash table\n"
+        );
+    }
+    if let Some(mac) = out.set_mac_src {
+        skb.set_arp_sender_hw(&mac).ok()?;
+    }
+    out.slave
+}
+
+/// balance-tlb (`RLB` false) and balance-alb (`RLB` true).
+pub(crate) struct Lb<const RLB: bool>;
+
 /// balance-tlb.
-pub(crate) struct BalanceTlb;
+pub(crate) type BalanceTlb = Lb<false>;
+/// balance-alb.
+pub(crate) type BalanceAlb = Lb<true>;
 
 #[vtable]
-impl BondMode for BalanceTlb {
-    const MODE: Mode = Mode::BalanceTlb;
+impl<const RLB: bool> BondMode for Lb<RLB> {
+    const MODE: Mode = if RLB {
+        Mode::BalanceAlb
+    } else {
+        Mode::BalanceTlb
+    };
+    // Only balance-alb reads ARPs on receive (C `bond->recv_probe = rlb_arp_recv`).
+    const HAS_RX_PROBE: bool = RLB;
+    const INACTIVE_RX_UNICAST: bool = RLB;
+    const BRIDGE_RX_DEST_REWRITE: bool = RLB;
 
     #[inline]
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff) -> TxStatus {
-        // C `bond_xmit_tlb_slave_get()`: unicast IPv4, and IPv6 but neighbour discovery.
+        // C `bond_xmit_tlb_slave_get()` / `bond_xmit_alb_slave_get()`, then
+        // `bond_do_alb_xmit()`.
         let b = dev.private();
         let dynamic = b.hot.tlb_dynamic_lb.load(Relaxed);
         let mut eth = [MaybeUninit::<u8>::uninit(); 14];
-        let balance = match skb.headers(&mut eth) {
-            // Multicast and broadcast are never balanced (C tests the destination first).
-            [d0, ..] if d0 & 1 != 0 => false,
-            [d0, d1, d2, d3, d4, d5, ..] => {
-                let dest = [*d0, *d1, *d2, *d3, *d4, *d5];
-                let mut l3 = [MaybeUninit::<u8>::uninit(); 48];
-                let off = skb.network_offset();
-                let hdr: &[u8] = if skb.protocol() == 0x86dd {
-                    match skb.header_at(off, &mut l3) {
-                        Some(h) => h,
-                        None => skb.header_at(off, &mut l3[..40]).unwrap_or(&[]),
-                    }
-                } else {
-                    &[]
-                };
-                tlb::tlb_balances(&dest, skb.protocol(), hdr)
-            }
-            _ => false,
+        let dest = match skb.headers(&mut eth) {
+            [d0, d1, d2, d3, d4, d5, ..] => [*d0, *d1, *d2, *d3, *d4, *d5],
+            _ => [0xff; 6],
         };
+        let proto = skb.protocol();
+        let mut l3 = [MaybeUninit::<u8>::uninit(); 48];
+        let off = skb.network_offset();
+        // What C pulls: the IPv4 header, the IPv6 header with the ICMPv6 type.
+        let want = match proto {
+            0x0800 if RLB => 20,
+            0x86dd => 48,
+            _ => 0,
+        };
+        let class = if dest[0] & 1 != 0 && !RLB {
+            // balance-tlb never balances multicast and broadcast.
+            AlbTxClass::NoBalance
+        } else {
+            let hdr: &[u8] = match skb.header_at(off, &mut l3[..want]) {
+                Some(h) => h,
+                None if want == 48 => skb.header_at(off, &mut l3[..40]).unwrap_or(&[]),
+                None => &[],
+            };
+            if RLB {
+                tlb::alb_tx_class(&dest, proto, hdr)
+            } else if tlb::tlb_balances(&dest, proto, hdr) {
+                // Dynamic: the table's bucket of the transmit hash; else the hash below.
+                AlbTxClass::Balance(0)
+            } else {
+                AlbTxClass::NoBalance
+            }
+        };
+        let mut arp_slot = None;
+        if let (true, AlbTxClass::Arp) = (RLB, class) {
+            arp_slot = rlb_arp_xmit(dev, set, &mut skb, |skb| {
+                let mut a = [MaybeUninit::<u8>::uninit(); rlb::ARP_PKT_LEN];
+                Arp::parse(skb.header_at(skb.network_offset(), &mut a)?)
+            });
+        }
         let len = skb.len();
         let active = set.active.as_ref();
         let action = if dynamic {
-            let hash = balance.then(|| tlb::tlb_hash_index(xmit_hash(dev, &skb)));
+            let bucket = match class {
+                AlbTxClass::Balance(h) if RLB => Some(h),
+                AlbTxClass::Balance(_) => Some(tlb::tlb_hash_index(xmit_hash(dev, &skb))),
+                _ => None,
+            };
             let slots = set.all.iter().filter_map(|s| view(s));
             let active_slot = active.and_then(|a| a.mode_slot());
             with_state(&b, |st| {
-                let chosen = hash.and_then(|h| st.table.choose_channel(h, len, slots));
+                let chosen = match bucket {
+                    Some(h) => st.table.choose_channel(h, len, slots),
+                    None => arp_slot,
+                };
                 st.table.do_xmit(chosen, active_slot, true, len, |slot| {
                     slave_in(set, slot).is_some_and(|s| s.can_tx())
                 })
             })
             .unwrap_or(TxAction::Drop)
         } else {
-            let chosen = if balance {
-                let h = xmit_hash(dev, &skb);
-                tlb::nondyn_slave_index(h, set.usable.len() as u32)
-                    .and_then(|i| set.usable.get(i as usize))
-            } else {
-                None
+            let chosen = match class {
+                AlbTxClass::Balance(_) => {
+                    let h = xmit_hash(dev, &skb);
+                    tlb::nondyn_slave_index(h, set.usable.len() as u32)
+                        .and_then(|i| set.usable.get(i as usize))
+                }
+                _ => arp_slot.and_then(|slot| slave_in(set, slot)),
             };
             match chosen.or(active) {
                 Some(s) if s.can_tx() => match s.mode_slot() {
@@ -243,6 +437,17 @@ impl BondMode for BalanceTlb {
         }
     }
 
+    fn rx_probe(bond: &Dev<BondDriver>, _slave: &Slave, skb: &RxSkb) -> RxProbe {
+        // C `rlb_arp_recv()`.
+        if RLB && skb.protocol() == tlb::ETH_P_ARP {
+            let mut a = [MaybeUninit::<u8>::uninit(); rlb::ARP_PKT_LEN];
+            if let Some(arp) = skb.header(&mut a).and_then(Arp::parse) {
+                with_rlb(&bond.private(), |r, _| r.table.arp_recv(&arp));
+            }
+        }
+        RxProbe::Pass
+    }
+
     fn enslave_role(
         bond: &Dev<BondDriver>,
         new: &Arc<Slave>,
@@ -258,20 +463,20 @@ impl BondMode for BalanceTlb {
     fn enslave(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) -> Result {
         // C `bond_alb_init_slave()`; the new slave is not in the list yet.
         let b = bond.private();
-        ensure_state(&b)?;
+        ensure_state(&b, RLB)?;
         let Some(slot) = tlb::free_slot(b.slave_list(rtnl).filter_map(|s| s.mode_slot())) else {
             slave_pr!(
                 Err,
                 bond,
                 &slave.dev,
                 rtnl,
-                "bonding-rs: a balance-tlb bond takes at most {} slaves\n",
+                "bonding-rs: a balance-tlb/alb bond takes at most {} slaves\n",
                 tlb::MAX_SLAVES
             );
             return Err(ENOSPC);
         };
         slave.set_mode_slot(slot, rtnl);
-        set_slave_addr(slave, slave.perm_hwaddr.as_slice(), rtnl);
+        set_slave_addr(bond, slave, slave.perm_hwaddr.as_slice(), RLB, rtnl)?;
         // C `alb_handle_addr_collision_on_attach()`.
         if b.slave_count(rtnl) != 0 {
             let bond_addr = bond.hw_addr(rtnl);
@@ -280,7 +485,7 @@ impl BondMode for BalanceTlb {
                 if slave_with_mac(&b, slave.dev.hw_addr(rtnl).as_slice(), rtnl).is_none() {
                     colliding = false;
                 } else {
-                    set_slave_addr(slave, bond_addr.as_slice(), rtnl);
+                    let _ = set_slave_addr(bond, slave, bond_addr.as_slice(), RLB, rtnl);
                 }
             }
             if colliding {
@@ -298,7 +503,7 @@ impl BondMode for BalanceTlb {
                     }
                 }
                 if let Some(f) = free {
-                    set_slave_addr(slave, f.perm_hwaddr.as_slice(), rtnl);
+                    let _ = set_slave_addr(bond, slave, f.perm_hwaddr.as_slice(), RLB, rtnl);
                     slave_pr!(
                         Warning,
                         bond,
@@ -325,6 +530,9 @@ impl BondMode for BalanceTlb {
             st.table.forget_slot(slot);
             // "order a rebalance ASAP".
             st.ticks.order_rebalance();
+            if let Some(r) = st.rlb.as_deref_mut() {
+                r.table.request_rebalance();
+            }
         });
         Ok(())
     }
@@ -339,21 +547,30 @@ impl BondMode for BalanceTlb {
             let cur = slave.dev.hw_addr(rtnl);
             if perm != cur.as_slice() && perm != bond.hw_addr(rtnl).as_slice() {
                 if let Some(found) = slave_with_mac(&b, perm, rtnl) {
-                    swap_addrs(slave, &found, rtnl);
-                    fasten_swap(bond, slave, &found, rtnl);
+                    swap_addrs(bond, slave, &found, RLB, rtnl);
+                    fasten_swap(bond, slave, &found, RLB, rtnl);
                 }
             }
         }
-        if let Some(slot) = slave.mode_slot() {
-            with_state(&b, |st| st.table.clear_slave(slot, false));
+        let Some(slot) = slave.mode_slot() else {
+            return;
+        };
+        with_state(&b, |st| st.table.clear_slave(slot, false));
+        if RLB {
+            clear_rx_slave(bond, slave, slot, true, rtnl);
         }
     }
 
     fn opening(bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> Result {
-        // C `bond_alb_initialize()`: a fresh table (the slaves' loads are kept, as in C).
+        // C `bond_alb_initialize()`: fresh tables (the slaves' loads are kept, as in C).
         let b = bond.private();
-        ensure_state(&b)?;
-        with_state(&b, |st| st.table.initialize());
+        ensure_state(&b, RLB)?;
+        with_state(&b, |st| {
+            st.table.initialize();
+            if let Some(r) = st.rlb.as_deref_mut() {
+                r.table.initialize();
+            }
+        });
         Ok(())
     }
 
@@ -374,9 +591,17 @@ impl BondMode for BalanceTlb {
         if let Some(slot) = slave.mode_slot() {
             with_state(&b, |st| match link {
                 Link::Down => st.table.clear_slave(slot, false),
-                Link::Up => st.ticks.order_rebalance(),
+                Link::Up => {
+                    st.ticks.order_rebalance();
+                    if let Some(r) = st.rlb.as_deref_mut() {
+                        r.table.request_rebalance();
+                    }
+                }
                 _ => {}
             });
+            if RLB && link == Link::Down {
+                clear_rx_slave(bond, slave, slot, false, rtnl);
+            }
         }
         // The usable slaves with tlb_dynamic_lb 0 (C `bond_update_slave_arr()`).
         b.republish(rtnl);
@@ -391,6 +616,11 @@ impl BondMode for BalanceTlb {
         // C `bond_alb_handle_active_change()` (`curr_active_slave` is already `new`), then the
         // flags of `bond_change_active_slave()`.
         let b = bond.private();
+        if let Some(o) = old {
+            if with_rlb(&b, |r, _| r.promisc.active_change(true)) == Some(true) {
+                let _ = o.dev.set_promiscuity(-1, rtnl);
+            }
+        }
         if let (Some(n), true) = (new, b.slave_count(rtnl) != 0) {
             let bond_addr = bond.hw_addr(rtnl);
             let swap = old
@@ -404,18 +634,20 @@ impl BondMode for BalanceTlb {
                     st.table.clear_slave(slot, true);
                 }
             });
-            // The new active slave may have flapped with its own address in its filter: the
-            // bond's goes in again (best effort), its address field stays.
-            let own = n.dev.hw_addr(rtnl);
-            let _ = n.dev.set_mac(bond_addr.as_slice(), None, rtnl);
-            let _ = n.dev.set_addr(rtnl, own.as_slice());
+            if !RLB {
+                // The new active slave may have flapped with its own address in its filter:
+                // the bond's goes in again (best effort), its address field stays.
+                let own = n.dev.hw_addr(rtnl);
+                let _ = n.dev.set_mac(bond_addr.as_slice(), None, rtnl);
+                let _ = n.dev.set_addr(rtnl, own.as_slice());
+            }
             match swap {
                 Some(s) => {
-                    swap_addrs(&s, n, rtnl);
-                    fasten_swap(bond, &s, n, rtnl);
+                    swap_addrs(bond, &s, n, RLB, rtnl);
+                    fasten_swap(bond, &s, n, RLB, rtnl);
                 }
                 None => {
-                    set_slave_addr(n, bond_addr.as_slice(), rtnl);
+                    let _ = set_slave_addr(bond, n, bond_addr.as_slice(), RLB, rtnl);
                     send_learning_packets(bond, n, &bond_addr.eth(), false);
                 }
             }
@@ -433,10 +665,24 @@ impl BondMode for BalanceTlb {
         }
     }
 
+    fn set_mac_address(bond: &Dev<BondDriver>, addr: &[u8], rtnl: &Rtnl) -> Option<Result> {
+        // C `bond_alb_set_mac_address()`; balance-tlb takes the common path.
+        if !RLB {
+            return None;
+        }
+        Some(alb_set_mac_address(bond, addr, rtnl))
+    }
+
+    fn vlan_killed(bond: &Dev<BondDriver>, vid: u16, _rtnl: &Rtnl) {
+        // C `bond_alb_clear_vlan()`.
+        with_rlb(&bond.private(), |r, _| r.table.clear_vlan(vid));
+    }
+
     fn tick(bond: &Dev<BondDriver>) {
-        // C `bond_alb_monitor()`, which C does not even start with tlb_dynamic_lb 0.
+        // C `bond_alb_monitor()`, which C does not even start in balance-tlb with
+        // tlb_dynamic_lb 0.
         let b = bond.private();
-        if !b.hot.tlb_dynamic_lb.load(Relaxed) {
+        if !RLB && !b.hot.tlb_dynamic_lb.load(Relaxed) {
             return;
         }
         let lp_interval = b.params_shown().lp_interval as i32;
@@ -450,7 +696,7 @@ impl BondMode for BalanceTlb {
         if due.learning_packets {
             for s in set.all.iter() {
                 let is_active = set.active.as_ref().is_some_and(|a| Arc::ptr_eq(a, s));
-                let strict = tlb::learning_strict_match(is_active, false);
+                let strict = tlb::learning_strict_match(is_active, RLB);
                 send_learning_packets(bond, s, &s.dev.eth_addr_racy(), strict);
             }
         }
@@ -461,5 +707,85 @@ impl BondMode for BalanceTlb {
                     .rebalance(set.all.iter().filter_map(|s| s.mode_slot()), active)
             });
         }
+        if !(RLB && due.rlb) {
+            return;
+        }
+        // The promiscuity taught for a disabled slave times out (under RTNL; if it is busy, C
+        // skips the rest of this tick).
+        if with_rlb(&b, |r, _| r.promisc.tick()) == Some(true) {
+            let Some(rtnl) = Rtnl::try_lock() else {
+                return;
+            };
+            let active = b.active(&rtnl);
+            if with_rlb(&b, |r, _| r.promisc.timeout(active.is_some())) == Some(true) {
+                if let Some(a) = active {
+                    let _ = a.dev.set_promiscuity(-1, &rtnl);
+                }
+            }
+        }
+        with_rlb(&b, |r, _| {
+            r.table
+                .monitor(views(&set.all), &mut |u| update_client(bond, set, u))
+        });
     }
+}
+
+/// The receive side of a slave's loss (C `rlb_clear_slave()`, with `released` the part of
+/// `bond_alb_deinit_slave()` that forgets `rx_slave`): its clients move to other slaves, and
+/// its address is taught on the active slave.
+fn clear_rx_slave(bond: &Dev<BondDriver>, slave: &Slave, slot: u8, released: bool, rtnl: &Rtnl) {
+    let b = bond.private();
+    let active = b.active(rtnl);
+    let active_slot = active.as_ref().and_then(|a| a.mode_slot());
+    let list: KVec<Arc<Slave>> = {
+        let mut v = KVec::new();
+        for s in b.slave_list(rtnl) {
+            // C walks the slaves under RCU; a slave that cannot be listed for lack of memory
+            // is only not a candidate.
+            let _ = v.push(s, GFP_KERNEL);
+        }
+        v
+    };
+    let teach = with_rlb(&b, |r, _| {
+        if released {
+            r.table.deinit_slave(slot, active_slot, views(&list))
+        } else {
+            r.table.clear_slave(slot, active_slot, views(&list))
+        }
+    });
+    if teach == Some(true) {
+        teach_disabled_mac(bond, &slave.dev.hw_addr(rtnl).eth(), rtnl);
+    }
+}
+
+/// C `bond_alb_set_mac_address()`: the bond's new address goes to the active slave (swapped
+/// with a slave that has it), whose clients are told.
+fn alb_set_mac_address(bond: &Dev<BondDriver>, addr: &[u8], rtnl: &Rtnl) -> Result {
+    let mut a = [0u8; 6];
+    match addr.get(..6) {
+        Some(src) if addr.len() == 6 => a.copy_from_slice(src),
+        _ => return Err(EADDRNOTAVAIL),
+    }
+    if !rlb::is_valid_ether_addr(&a) {
+        return Err(EADDRNOTAVAIL);
+    }
+    bond.set_addr(rtnl, addr)?;
+    let b = bond.private();
+    let Some(active) = b.active(rtnl) else {
+        return Ok(());
+    };
+    match slave_with_mac(&b, addr, rtnl) {
+        Some(swap) => {
+            swap_addrs(bond, &swap, &active, true, rtnl);
+            fasten_swap(bond, &swap, &active, true, rtnl);
+        }
+        None => {
+            let _ = set_slave_addr(bond, &active, addr, true, rtnl);
+            send_learning_packets(bond, &active, &a, false);
+            if let Some(slot) = active.mode_slot() {
+                with_rlb(&b, |r, _| r.table.req_update_slave_clients(slot));
+            }
+        }
+    }
+    Ok(())
 }

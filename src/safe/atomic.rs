@@ -6,7 +6,7 @@
 //! fields the data path reads per packet; and `Zeroable` for the tables balance-tlb allocates
 //! zeroed.
 
-use crate::modes::{slaves::Link, tlb::Tlb, ArpValidate, Mode, XmitHashPolicy};
+use crate::modes::{rlb::Rlb, slaves::Link, tlb::Tlb, ArpValidate, Mode, XmitHashPolicy};
 use kernel::sync::atomic::{Atomic, AtomicType, Relaxed};
 
 // SAFETY: `Tlb` is `#[repr(C)]` of integers only (`u32`s and `u16` links whose 0 means none):
@@ -14,6 +14,10 @@ use kernel::sync::atomic::{Atomic, AtomicType, Relaxed};
 // the ~6 KiB table can be allocated zeroed in place (`init_zeroed()`) instead of built on the
 // kernel stack.
 unsafe impl pin_init::Zeroable for Tlb {}
+
+// SAFETY: As for `Tlb`: `Rlb` is `#[repr(C)]` of integers, byte arrays and `bool`s (0 is
+// `false`), and all-zero is `Rlb::new()` (documented on the type).
+unsafe impl pin_init::Zeroable for Rlb {}
 
 // SAFETY: `Mode` is a `#[repr(u8)]` fieldless enum: one byte, alignment 1, as `i8`; its values
 // (0..=6) are valid `i8` values, and transmuting one to `i8` and back gives the same variant.

@@ -238,6 +238,12 @@ impl NetDevice {
         Ok(())
     }
 
+    /// C `netif_is_bridge_port()`.
+    pub(crate) fn is_bridge_port(&self) -> bool {
+        // SAFETY: Valid device.
+        unsafe { bindings::bondrs_netif_is_bridge_port(self.as_ptr()) }
+    }
+
     /// C `netif_is_macvlan()`.
     pub(crate) fn is_macvlan(&self) -> bool {
         // SAFETY: Valid device.

@@ -358,6 +358,66 @@ pub(crate) fn send_arp(slave: &NetDevice, dst: Ip4, src: Ip4, tags: Option<&[Vla
     true
 }
 
+/// C `rlb_update_client()`'s ARP: a reply to `ip_dst` at `mac_dst` from `ip_src` with the
+/// slave's own hardware address, tagged with `vlan_id` (802.1Q) if not 0. Returns whether it was
+/// handed to the device; C logs "failed to create an ARP packet" when it could not be built.
+pub(crate) fn send_arp_reply(
+    slave: &NetDevice,
+    ip_dst: Ip4,
+    ip_src: Ip4,
+    mac_dst: &[u8; 6],
+    vlan_id: u16,
+) -> bool {
+    // SAFETY: Valid device; `mac_dst` has 6 bytes, the device's address `addr_len`.
+    let skb = unsafe {
+        bindings::arp_create(
+            bindings::ARPOP_REPLY,
+            bindings::ETH_P_ARP,
+            be32(ip_dst),
+            slave.as_ptr(),
+            be32(ip_src),
+            mac_dst.as_ptr(),
+            (*slave.as_ptr()).dev_addr,
+            mac_dst.as_ptr(),
+        )
+    };
+    let Some(skb) = NonNull::new(skb) else {
+        return false;
+    };
+    // SAFETY: We own the new skb (its `dev` is `slave` already); `arp_xmit()` consumes it.
+    unsafe {
+        if vlan_id != 0 {
+            bindings::bondrs_vlan_hwaccel_put_tag(
+                skb.as_ptr(),
+                (bindings::ETH_P_8021Q as u16).to_be(),
+                vlan_id,
+            );
+        }
+        bindings::arp_xmit(skb.as_ptr());
+    }
+    true
+}
+
+impl NetDevice {
+    /// C `rlb_arp_xmit()`'s check: whether `ip` is an address of a bridge (any bridge master)
+    /// in this device's namespace (`ip_dev_find()`).
+    pub(crate) fn ip_is_on_bridge(&self, ip: Ip4) -> bool {
+        // SAFETY: Valid device; `ip_dev_find()` returns a held device or NULL.
+        let d = unsafe {
+            bindings::bondrs_ip_dev_find(bindings::bondrs_dev_net(self.as_ptr()), be32(ip))
+        };
+        let Some(d) = NonNull::new(d) else {
+            return false;
+        };
+        // SAFETY: `d` is held until the `dev_put()`.
+        unsafe {
+            let bridge = bindings::bondrs_netif_is_any_bridge_master(d.as_ptr());
+            bindings::bondrs_dev_put(d.as_ptr());
+            bridge
+        }
+    }
+}
+
 /// C `bond_ns_send()`: a neighbour solicitation for `dst` from `src` (`::` if none), sent to
 /// `dst`'s solicited-node multicast address, tagged for the device path. Returns whether it was
 /// handed to the device.

@@ -208,6 +208,27 @@ impl SkBuff {
         Ok(())
     }
 
+    /// C `rlb_arp_xmit()`: `skb_cow_head(skb, 0)`, then the ARP's sender hardware address (6
+    /// bytes at offset 8 of the network header) set to `mac`. `Err` if the header could not be
+    /// made writable or the ARP is not in the linear part.
+    pub(crate) fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
+        let skb = self.raw();
+        // SAFETY: We own a valid skb.
+        if unsafe { bindings::bondrs_skb_cow_head(skb, 0) } != 0 {
+            return Err(ENOMEM);
+        }
+        let off = usize::try_from(self.network_offset_raw()).map_err(|_| EINVAL)?;
+        // SAFETY: We own a valid skb; `skb_headlen()` = `len - data_len`.
+        let headlen = unsafe { (*skb).len - (*skb).data_len } as usize;
+        if off.checked_add(14).is_none_or(|end| end > headlen) {
+            return Err(EINVAL);
+        }
+        // SAFETY: Bytes `off + 8 .. off + 14` are in the linear part (checked), writable after
+        // `skb_cow_head()`.
+        unsafe { core::ptr::copy_nonoverlapping(mac.as_ptr(), (*skb).data.add(off + 8), 6) };
+        Ok(())
+    }
+
     /// `skb_clone(GFP_ATOMIC)`.
     pub(crate) fn try_clone(&self) -> Option<SkBuff> {
         // SAFETY: We own a valid skb; the clone is a new owned skb.
@@ -324,6 +345,25 @@ impl RxSkb {
     pub(crate) fn header<'a>(&'a self, buf: &'a mut [MaybeUninit<u8>]) -> Option<&'a [u8]> {
         // SAFETY: Valid skb, unchanged while borrowed (the handler holds it).
         unsafe { header_pointer(self.0.as_ptr(), 0, buf) }
+    }
+
+    /// C `bond_handle_frame()` for balance-alb under a bridge: `skb_cow_head()` over the MAC
+    /// header, then `eth_hdr(skb)->h_dest` set to `mac`. `Err` if the header could not be made
+    /// writable (C then drops the frame).
+    pub(crate) fn set_dest(&mut self, mac: &[u8; 6]) -> Result {
+        let skb = self.0.as_ptr();
+        // SAFETY: Valid skb with a MAC header before `data` (rx handlers run after
+        // `eth_type_trans()`): `data - skb_mac_header(skb)` is the MAC header's length.
+        let hl = unsafe { (*skb).data.offset_from(self.eth_hdr()) };
+        let hl = u32::try_from(hl).map_err(|_| EINVAL)?;
+        // SAFETY: Valid skb, owned by the handler call.
+        if unsafe { bindings::bondrs_skb_cow_head(skb, hl) } != 0 {
+            return Err(ENOMEM);
+        }
+        // SAFETY: After `skb_cow_head()` the MAC header (at least the 6 bytes of `h_dest`) is
+        // private and writable; `eth_hdr()` is recomputed from the (possibly new) head.
+        unsafe { core::ptr::copy_nonoverlapping(mac.as_ptr(), self.eth_hdr().cast_mut(), 6) };
+        Ok(())
     }
 
     /// `skb->dev = dev`.

@@ -5,8 +5,8 @@
 # step (exit codes, error messages, kernel log lines, `ip -d -j link`, every sysfs file,
 # /proc/net/bonding) with MACs and ifindexes normalised, and the two transcripts must be equal
 # (tests/guest/lib.sh, `differential`).
-# Modes 0-3 and balance-tlb (802.3ad is lacp_differential.sh; balance-alb is refused by
-# bonding-rs for now). The ARP and NS monitor options are set while the bond is down (what the monitors do is
+# Modes 0-3, balance-tlb and balance-alb (802.3ad is lacp_differential.sh). The ARP and NS
+# monitor options are set while the bond is down (what the monitors do is
 # tests/guest/arp_monitor.sh), valid and invalid values, then the MII monitor takes over again.
 . "$(dirname "$0")/lib.sh"
 DIFF_SED=(-e 's/"(ifindex|link_index|link)":[0-9]+/"\1":N/g' -e 's/(eth[01])@if[0-9]+/\1@ifN/g')
@@ -94,6 +94,22 @@ sequence() {
     step_wait 1 ip link set p0 up
     step ip link set eth1 nomaster
     step ip link set eth0 nomaster
+    dump --mtu eth0 eth1
+    # balance-alb: tlb_dynamic_lb forced on, enslave, the bond's address, a slave's carrier.
+    step ip link set bond0 down
+    step sysw /sys/class/net/bond0/bonding/mode balance-alb
+    step ip link set eth0 master bond0
+    step ip link set eth1 master bond0
+    step_wait 1 ip link set bond0 up
+    dump --mtu eth0 eth1
+    step ip link set bond0 address 02:00:00:00:00:aa
+    step ip link set bond0 address 01:00:00:00:00:aa
+    step sysw /sys/class/net/bond0/bonding/active_slave eth1
+    step_wait 1 ip link set p1 down
+    dump --mtu eth0 eth1
+    step_wait 1 ip link set p1 up
+    step ip link set eth0 nomaster
+    step ip link set eth1 nomaster
     dump --mtu eth0 eth1
     step ip link del bond0
     ip link del eth0; ip link del eth1

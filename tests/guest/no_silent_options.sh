@@ -11,7 +11,6 @@ unload
 
 # What bonding-rs does not implement yet, by issue. Remove a line in the change that implements it.
 PENDING=(
-    "mode balance-alb" "mode=6"  # balance-alb (issue 21)
 )
 is_pending() { local p; for p in "${PENDING[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 ours=0
