@@ -48,7 +48,7 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide)
     } else {
         skb
     };
-    policy::xmit(mode, dev, set, skb)
+    policy::xmit(mode, dev, set, skb, rcu)
 }
 
 impl Slave {

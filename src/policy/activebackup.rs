@@ -9,6 +9,7 @@ use super::mode::{ActiveChanged, ArpMonitor, BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
@@ -28,7 +29,7 @@ impl BondMode for ActiveBackup {
     const INFINIBAND_SLAVES: bool = true;
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
         match &set.active {
             Some(a) => queue_xmit(skb, a),
             None => drop_skb(dev, skb),

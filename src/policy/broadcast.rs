@@ -7,6 +7,7 @@ use crate::bare_pr;
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
 use kernel::{prelude::vtable, sync::Arc};
@@ -29,7 +30,7 @@ impl BondMode for Broadcast {
     }
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
         // C `bond_xmit_broadcast(..., true)`.
         send_all(dev, &set.all, skb)
     }

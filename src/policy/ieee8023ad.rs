@@ -19,6 +19,7 @@ use crate::netlink::options::OptionId;
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::print::{netdev_printk, Level};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{send_frame, RxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
@@ -349,14 +350,14 @@ impl BondMode for Ieee8023ad {
     }
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
         // C `bond_should_broadcast_neighbor()`: with broadcast_neighbor, ARP and IPv6 neighbour
         // solicitations and advertisements go out of every usable slave.
         if dev.private().hot.broadcast_neighbor.load(Relaxed) && is_neighbor_msg(&skb) {
             return super::broadcast::send_all(dev, &set.usable, skb);
         }
         // C `bond_3ad_xor_xmit()`: balance-xor's over the active aggregator's usable slaves.
-        super::xor::Xor::xmit(dev, set, skb)
+        super::xor::Xor::xmit(dev, set, skb, _tx)
     }
 
     fn rx_probe(bond: &Dev<BondDriver>, slave: &Slave, skb: &RxSkb) -> RxProbe {

@@ -22,6 +22,7 @@ use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::{slaves::Link, FailOverMac, Mode};
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::RxSkb;
 use crate::slave::Slave;
@@ -86,8 +87,14 @@ pub(crate) const fn implemented(mode: Mode) -> bool {
 
 /// [`BondMode::xmit`] (unregistered modes cannot be configured: they drop).
 #[inline]
-pub(crate) fn xmit(mode: Mode, dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
-    dispatch!(mode, M => M::xmit(dev, set, skb), crate::xmit::drop_skb(dev, skb))
+pub(crate) fn xmit(
+    mode: Mode,
+    dev: &Dev<BondDriver>,
+    set: &SlaveSet,
+    skb: SkBuff,
+    tx: &XmitReadSide,
+) -> TxStatus {
+    dispatch!(mode, M => M::xmit(dev, set, skb, tx), crate::xmit::drop_skb(dev, skb))
 }
 
 /// [`BondMode::OVERRIDES_TX_QUEUE`].

@@ -7,6 +7,7 @@ use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::{lacp, slaves::Link, Mode};
 use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::RxSkb;
 use crate::slave::Slave;
@@ -139,7 +140,8 @@ pub(crate) trait BondMode {
     /// (C `bond_xmit_roundrobin()`, `bond_xmit_activebackup()`, `bond_3ad_xor_xmit()`,
     /// `bond_xmit_broadcast()`, `bond_tlb_xmit()`, `bond_alb_xmit()`). Called under RCU with BH
     /// disabled, with at least one slave in `set.all`.
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus;
+    /// `tx` proves the transmit context (bottom halves or interrupts off).
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, tx: &XmitReadSide) -> TxStatus;
 
     /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
     /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`; C sets it for 802.3ad and balance-alb only).

@@ -8,6 +8,7 @@ use super::mode::{BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{hash, slaves, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::xmit::{drop_skb, queue_xmit};
 use kernel::prelude::*;
@@ -45,7 +46,7 @@ impl BondMode for RoundRobin {
     }
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
         let b = dev.private();
         let n = set.all.len();
         let can_tx = |i: usize| set.all[i].can_tx();

@@ -30,6 +30,7 @@ use crate::modes::rlb::{self, Arp, ClientUpdate, Rlb, RlbPromisc};
 use crate::modes::tlb::{self, AlbTicks, AlbTxClass, SlaveView, Tlb, TxAction};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{RxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
@@ -97,6 +98,14 @@ fn with_state<R>(b: &Bond, f: impl FnOnce(&mut TlbState) -> R) -> Option<R> {
     Some(f(st))
 }
 
+/// [`with_state`] on the transmit path (`mode_lock` with the plain `spin_lock()`, as C).
+#[inline]
+fn with_state_tx<R>(b: &Bond, tx: &XmitReadSide, f: impl FnOnce(&mut TlbState) -> R) -> Option<R> {
+    let mut g = crate::safe::bhlock::lock_in_xmit(&b.mode_state, tx);
+    let st = g.tlb()?.as_deref_mut()?;
+    Some(f(st))
+}
+
 /// Runs `f` on the bond's RLB state (and its TLB state) under `mode_lock`; `None` if there is
 /// none.
 fn with_rlb<R>(b: &Bond, f: impl FnOnce(&mut RlbState, &mut TlbState) -> R) -> Option<R> {
@@ -146,10 +155,14 @@ fn update_client(bond: &Dev<BondDriver>, set: &SlaveSet, u: &ClientUpdate) {
     }
 }
 
-/// The slave of `set` in `slot`.
+/// The slave of `set` in `slot` (slots are given lowest first, so it is usually the slave at
+/// that position).
 #[inline]
 fn slave_in(set: &SlaveSet, slot: u8) -> Option<&Arc<Slave>> {
-    set.all.iter().find(|s| s.mode_slot() == Some(slot))
+    match set.all.get(usize::from(slot)) {
+        Some(s) if s.mode_slot() == Some(slot) => Some(s),
+        _ => set.all.iter().find(|s| s.mode_slot() == Some(slot)),
+    }
 }
 
 /// C `bond_slave_has_mac()`: the slave whose current address is `mac`.
@@ -285,6 +298,7 @@ fn rlb_arp_xmit(
     bond: &Dev<BondDriver>,
     set: &SlaveSet,
     skb: &mut SkBuff,
+    tx: &XmitReadSide,
     len_ok: impl FnOnce(&SkBuff) -> Option<Arp>,
 ) -> Option<u8> {
     let arp = len_ok(skb)?;
@@ -299,12 +313,14 @@ fn rlb_arp_xmit(
     let active = set.active.as_ref().and_then(|a| a.mode_slot());
     let bond_mac = bond.eth_addr_racy();
     let vlan = skb.vlan_tag();
-    let out = with_rlb(&b, |r, _| {
-        r.table
-            .arp_xmit(&arp, vlan, active, &bond_mac, views(&set.all), &mut |u| {
-                update_client(bond, set, u)
-            })
-    })?;
+    let out = with_state_tx(&b, tx, |st| {
+        st.rlb.as_deref_mut().map(|r| {
+            r.table
+                .arp_xmit(&arp, vlan, active, &bond_mac, views(&set.all), &mut |u| {
+                    update_client(bond, set, u)
+                })
+        })
+    })??;
     for _ in 0..out.no_channel {
         crate::dev_pr!(
             Err,
@@ -339,7 +355,7 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
     const BRIDGE_RX_DEST_REWRITE: bool = RLB;
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
         // C `bond_xmit_tlb_slave_get()` / `bond_xmit_alb_slave_get()`, then
         // `bond_do_alb_xmit()`.
         let b = dev.private();
@@ -378,13 +394,15 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         };
         let mut arp_slot = None;
         if let (true, AlbTxClass::Arp) = (RLB, class) {
-            arp_slot = rlb_arp_xmit(dev, set, &mut skb, |skb| {
+            arp_slot = rlb_arp_xmit(dev, set, &mut skb, tx, |skb| {
                 let mut a = [MaybeUninit::<u8>::uninit(); rlb::ARP_PKT_LEN];
                 Arp::parse(skb.header_at(skb.network_offset(), &mut a)?)
             });
         }
         let len = skb.len();
         let active = set.active.as_ref();
+        // The slave `do_xmit()` checked, found once.
+        let found = core::cell::Cell::new(None);
         let action = if dynamic {
             let bucket = match class {
                 AlbTxClass::Balance(h) if RLB => Some(h),
@@ -393,13 +411,15 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
             };
             let slots = set.all.iter().filter_map(|s| view(s));
             let active_slot = active.and_then(|a| a.mode_slot());
-            with_state(&b, |st| {
+            with_state_tx(&b, tx, |st| {
                 let chosen = match bucket {
                     Some(h) => st.table.choose_channel(h, len, slots),
                     None => arp_slot,
                 };
                 st.table.do_xmit(chosen, active_slot, true, len, |slot| {
-                    slave_in(set, slot).is_some_and(|s| s.can_tx())
+                    let s = slave_in(set, slot);
+                    found.set(s);
+                    s.is_some_and(|s| s.can_tx())
                 })
             })
             .unwrap_or(TxAction::Drop)
@@ -425,7 +445,11 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         };
         match action {
             TxAction::Send { slot, set_src_mac } => {
-                let Some(s) = slave_in(set, slot) else {
+                let s = found
+                    .get()
+                    .filter(|s: &&Arc<Slave>| s.mode_slot() == Some(slot))
+                    .or_else(|| slave_in(set, slot));
+                let Some(s) = s else {
                     return drop_skb(dev, skb);
                 };
                 if set_src_mac && skb.set_eth_source(&s.dev.eth_addr_racy()).is_err() {

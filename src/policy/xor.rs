@@ -7,6 +7,7 @@ use super::mode::{BondMode, LagTxType};
 use crate::bond::{BondDriver, SlaveSet};
 use crate::modes::{slaves, slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
+use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
@@ -21,7 +22,7 @@ impl BondMode for Xor {
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff) -> TxStatus {
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
         let h = xmit_hash(dev, &skb);
         match slaves::xor_slave_index(h, set.usable.len()) {
             Some(i) => queue_xmit(skb, &set.usable[i]),

@@ -18,6 +18,27 @@ pub(crate) type SpinLockBh<T> = Lock<T, SpinLockBhBackend>;
 /// The `spin_lock_bh()` backend of [`SpinLockBh`].
 pub(crate) struct SpinLockBhBackend;
 
+/// Locks `lock` with the plain `spin_lock()` on the transmit path, where bottom halves (or
+/// interrupts) are off already (`_tx`), without [`SpinLockBhBackend`]'s check for it: C takes
+/// `bond->mode_lock` there with `spin_lock()` too.
+#[inline]
+pub(crate) fn lock_in_xmit<'a, T>(
+    lock: &'a SpinLockBh<T>,
+    _tx: &crate::safe::rcu::XmitReadSide,
+) -> kernel::sync::lock::Guard<'a, T, SpinLockBhBackend> {
+    // `Lock` is `#[repr(C)]` with the `spinlock_t` (in an `Opaque`) first: its address is the
+    // lock's (as `Lock::from_raw()` relies on).
+    let raw = core::ptr::from_ref(lock)
+        .cast_mut()
+        .cast::<bindings::spinlock_t>();
+    // SAFETY: `raw` is the initialised lock of `lock` (above). Bottom halves or interrupts are
+    // off (`_tx`), so the plain lock is safe against the softirq users of the lock.
+    unsafe { bindings::spin_lock(raw) };
+    // SAFETY: We own the lock now; `false`: it was taken without disabling bottom halves, so the
+    // guard's drop unlocks it with `spin_unlock()`.
+    unsafe { kernel::sync::lock::Guard::new(lock, false) }
+}
+
 /// Creates a [`SpinLockBh`] initialiser with a new lock class.
 macro_rules! new_spinlock_bh {
     ($inner:expr $(, $name:literal)? $(,)?) => {
