@@ -388,6 +388,9 @@ pub(crate) fn enslave(
         slave_dev.close(rtnl);
     });
 
+    // C `bond_alb_init_slave()`, before every other stage.
+    policy::attach(mode, bond, &new, rtnl)?;
+
     if let Err(e) = slave_dev.vlan_vids_add_by(bond, rtnl) {
         slave_pr!(Err, bond, slave_dev, rtnl, "Couldn't add bond vlan ids\n");
         return Err(e);
@@ -474,7 +477,7 @@ pub(crate) fn enslave(
         slave_dev.addr_sync_multiple(bond, rtnl);
     }
 
-    // The mode's own state for the slave (C `bond_3ad_bind_slave()`, `bond_alb_init_slave()`).
+    // The mode's own state for the slave (C `bond_3ad_bind_slave()`).
     policy::enslave(mode, bond, &new, rtnl)?;
     let mode_state = ScopeGuard::new(|| policy::release(mode, bond, &new, rtnl));
 

@@ -227,6 +227,16 @@ pub(crate) fn enslave_role(
     dispatch!(mode, M => M::enslave_role(bond, new, active, rtnl), ())
 }
 
+/// [`BondMode::attach`].
+pub(crate) fn attach(
+    mode: Mode,
+    bond: &Dev<BondDriver>,
+    slave: &Arc<Slave>,
+    rtnl: &Rtnl,
+) -> Result {
+    dispatch!(mode, M => M::attach(bond, slave, rtnl), Err(EOPNOTSUPP))
+}
+
 /// [`BondMode::enslave`].
 pub(crate) fn enslave(
     mode: Mode,

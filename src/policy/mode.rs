@@ -165,8 +165,15 @@ pub(crate) trait BondMode {
         }
     }
 
-    /// Mode state to set up for a new slave (C `bond_3ad_bind_slave()`,
-    /// `bond_alb_init_slave()`), before it is published.
+    /// The mode's first work on a new slave, right after it was opened and before anything
+    /// else of the enslave (C `bond_alb_init_slave()`: "must be called before all other stages
+    /// since it might fail"); an error fails the enslave (the slave is closed again).
+    fn attach(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _rtnl: &Rtnl) -> Result {
+        Ok(())
+    }
+
+    /// Mode state to set up for a new slave (C `bond_3ad_bind_slave()`), before it is
+    /// published.
     fn enslave(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _rtnl: &Rtnl) -> Result {
         Ok(())
     }

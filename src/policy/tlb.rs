@@ -484,7 +484,7 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         new.set_inactive_flags(Self::MODE, all_active, rtnl);
     }
 
-    fn enslave(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) -> Result {
+    fn attach(bond: &Dev<BondDriver>, slave: &Arc<Slave>, rtnl: &Rtnl) -> Result {
         // C `bond_alb_init_slave()`; the new slave is not in the list yet.
         let b = bond.private();
         ensure_state(&b, RLB)?;
