@@ -95,6 +95,9 @@ value_enum! {
 }
 
 impl Mode {
+    /// The mode of a bond created without one (C `bonding_defaults`: `BOND_MODE_ROUNDROBIN`).
+    pub const DEFAULT: Mode = Mode::BalanceRr;
+
     /// Bit mask with one bit per mode (`BIT(BOND_MODE_*)` for all modes).
     pub const ALL_MASK: u8 = 0x7f;
 

@@ -80,7 +80,7 @@ impl BondParams {
 
     /// The parameters of a bond created without any module parameter.
     pub(crate) const DEFAULT: BondParams = BondParams {
-        mode: Mode::BalanceRr,
+        mode: Mode::DEFAULT,
         xmit_policy: XmitHashPolicy::Layer2,
         miimon: 0,
         num_peer_notif: 1,
