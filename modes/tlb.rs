@@ -392,6 +392,13 @@ impl Tlb {
         assigned
     }
 
+    /// C `bond_do_alb_xmit()` without a chosen slave, with tlb_dynamic_lb: `skb_len` bytes more
+    /// sent through the active slave, unbalanced (the part of [`Tlb::do_xmit`] that touches
+    /// the table on that path).
+    pub fn count_unbalanced(&mut self, skb_len: u32) {
+        self.unbalanced_load = self.unbalanced_load.wrapping_add(skb_len);
+    }
+
     /// C `bond_do_alb_xmit()`: `chosen` is what `bond_xmit_{tlb,alb}_slave_get()` returned,
     /// `active` the `curr_active_slave`. Without a chosen slave the frame goes to the active
     /// slave (and with `dynamic_lb` its length counts into `unbalanced_load`). If the slave

@@ -118,7 +118,7 @@ allow=(
 	--allowlist-function 'vlan_dev_vlan_(id|proto)' --allowlist-type netdev_nested_priv
 	# the transmit path's inline reads (C's static inlines, done in Rust), per-CPU counter
 	--allowlist-type netdev_state_t --allowlist-type qdisc_skb_cb --allowlist-function __dev_queue_xmit
-	--allowlist-function free_percpu
+	--allowlist-function free_percpu --allowlist-function '_raw_spin_(un)?lock'
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

@@ -27,7 +27,7 @@
 use super::mode::{ActiveChanged, BondMode, RxProbe};
 use crate::bond::{Bond, BondDriver, SlaveSet};
 use crate::modes::rlb::{self, Arp, ClientUpdate, Rlb, RlbPromisc};
-use crate::modes::tlb::{self, AlbTicks, AlbTxClass, SlaveView, Tlb, TxAction};
+use crate::modes::tlb::{self, AlbTicks, AlbTxClass, SlaveView, Tlb};
 use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
@@ -367,7 +367,6 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         };
         let proto = skb.protocol();
         let mut l3 = [MaybeUninit::<u8>::uninit(); 48];
-        let off = skb.network_offset();
         // What C pulls: the IPv4 header, the IPv6 header with the ICMPv6 type.
         let want = match proto {
             0x0800 if RLB => 20,
@@ -378,10 +377,14 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
             // balance-tlb never balances multicast and broadcast.
             AlbTxClass::NoBalance
         } else {
-            let hdr: &[u8] = match skb.header_at(off, &mut l3[..want]) {
-                Some(h) => h,
-                None if want == 48 => skb.header_at(off, &mut l3[..40]).unwrap_or(&[]),
-                None => &[],
+            let off = skb.network_offset();
+            let hdr: &[u8] = match want {
+                0 => &[],
+                _ => match skb.header_at(off, &mut l3[..want]) {
+                    Some(h) => h,
+                    None if want == 48 => skb.header_at(off, &mut l3[..40]).unwrap_or(&[]),
+                    None => &[],
+                },
             };
             if RLB {
                 tlb::alb_tx_class(&dest, proto, hdr)
@@ -401,63 +404,59 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         }
         let len = skb.len();
         let active = set.active.as_ref();
-        // The slave `do_xmit()` checked, found once.
-        let found = core::cell::Cell::new(None);
-        let action = if dynamic {
+        // C `bond_xmit_{tlb,alb}_slave_get()`: the table's slave for the bucket (only the
+        // choice is made under `mode_lock`), or the transmit hash over the usable slaves.
+        let chosen = if dynamic {
             let bucket = match class {
                 AlbTxClass::Balance(h) if RLB => Some(h),
                 AlbTxClass::Balance(_) => Some(tlb::tlb_hash_index(xmit_hash(dev, &skb))),
                 _ => None,
             };
-            let slots = set.all.iter().filter_map(|s| view(s));
-            let active_slot = active.and_then(|a| a.mode_slot());
-            with_state_tx(&b, tx, |st| {
-                let chosen = match bucket {
-                    Some(h) => st.table.choose_channel(h, len, slots),
-                    None => arp_slot,
-                };
-                st.table.do_xmit(chosen, active_slot, true, len, |slot| {
-                    let s = slave_in(set, slot);
-                    found.set(s);
-                    s.is_some_and(|s| s.can_tx())
-                })
-            })
-            .unwrap_or(TxAction::Drop)
+            match bucket {
+                Some(h) => {
+                    let slots = set.all.iter().filter_map(|s| view(s));
+                    with_state_tx(&b, tx, |st| st.table.choose_channel(h, len, slots))
+                        .flatten()
+                        .and_then(|slot| slave_in(set, slot))
+                }
+                None => arp_slot.and_then(|slot| slave_in(set, slot)),
+            }
         } else {
-            let chosen = match class {
+            match class {
                 AlbTxClass::Balance(_) => {
                     let h = xmit_hash(dev, &skb);
                     tlb::nondyn_slave_index(h, set.usable.len() as u32)
                         .and_then(|i| set.usable.get(i as usize))
                 }
                 _ => arp_slot.and_then(|slot| slave_in(set, slot)),
-            };
-            match chosen.or(active) {
-                Some(s) if s.can_tx() => match s.mode_slot() {
-                    Some(slot) => TxAction::Send {
-                        slot,
-                        set_src_mac: !active.is_some_and(|a| Arc::ptr_eq(a, s)),
-                    },
-                    None => TxAction::Drop,
-                },
-                _ => TxAction::Drop,
             }
         };
-        match action {
-            TxAction::Send { slot, set_src_mac } => {
-                let s = found
-                    .get()
-                    .filter(|s: &&Arc<Slave>| s.mode_slot() == Some(slot))
-                    .or_else(|| slave_in(set, slot));
-                let Some(s) = s else {
-                    return drop_skb(dev, skb);
-                };
-                if set_src_mac && skb.set_eth_source(&s.dev.eth_addr_racy()).is_err() {
+        // C `bond_do_alb_xmit()` (`modes::tlb::Tlb::do_xmit()`, step by step).
+        let tx_slave = match chosen {
+            Some(s) => Some(s),
+            None => {
+                if dynamic {
+                    with_state_tx(&b, tx, |st| st.table.count_unbalanced(len));
+                }
+                active
+            }
+        };
+        match tx_slave {
+            Some(s) if s.can_tx() => {
+                if !active.is_some_and(|a| Arc::ptr_eq(a, s))
+                    && skb.set_eth_source(&s.dev.eth_addr_racy()).is_err()
+                {
                     return drop_skb(dev, skb);
                 }
                 queue_xmit(skb, s)
             }
-            TxAction::Drop => drop_skb(dev, skb),
+            Some(s) => {
+                if let (true, Some(slot)) = (dynamic, s.mode_slot()) {
+                    with_state_tx(&b, tx, |st| st.table.clear_slave(slot, false));
+                }
+                drop_skb(dev, skb)
+            }
+            None => drop_skb(dev, skb),
         }
     }
 

@@ -18,6 +18,46 @@ pub(crate) type SpinLockBh<T> = Lock<T, SpinLockBhBackend>;
 /// The `spin_lock_bh()` backend of [`SpinLockBh`].
 pub(crate) struct SpinLockBhBackend;
 
+/// `spin_lock(lock)` as C's inline expands it: `_raw_spin_lock(&lock->rlock)`, called directly
+/// (the kernel crate's `spin_lock()` goes through a helper: one call more per lock).
+///
+/// # Safety
+///
+/// `ptr` points to an initialised `spinlock_t`.
+#[inline(always)]
+unsafe fn raw_lock(ptr: *mut bindings::spinlock_t) {
+    // `rlock` is the first member of `spinlock_t` (outside PREEMPT_RT).
+    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK)))]
+    // SAFETY: The caller's `ptr` is an initialised spinlock, its `raw_spinlock` at offset 0.
+    unsafe {
+        b::_raw_spin_lock(ptr.cast())
+    };
+    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK))]
+    // SAFETY: As above.
+    unsafe {
+        bindings::spin_lock(ptr)
+    };
+}
+
+/// `spin_unlock(lock)` as C's inline expands it, as [`raw_lock`].
+///
+/// # Safety
+///
+/// `ptr` points to an initialised `spinlock_t` the caller holds, taken with [`raw_lock`].
+#[inline(always)]
+unsafe fn raw_unlock(ptr: *mut bindings::spinlock_t) {
+    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK)))]
+    // SAFETY: The caller holds the spinlock, its `raw_spinlock` at offset 0.
+    unsafe {
+        b::_raw_spin_unlock(ptr.cast())
+    };
+    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK))]
+    // SAFETY: As above.
+    unsafe {
+        bindings::spin_unlock(ptr)
+    };
+}
+
 /// Locks `lock` with the plain `spin_lock()` on the transmit path, where bottom halves (or
 /// interrupts) are off already (`_tx`), without [`SpinLockBhBackend`]'s check for it: C takes
 /// `bond->mode_lock` there with `spin_lock()` too.
@@ -33,7 +73,7 @@ pub(crate) fn lock_in_xmit<'a, T>(
         .cast::<bindings::spinlock_t>();
     // SAFETY: `raw` is the initialised lock of `lock` (above). Bottom halves or interrupts are
     // off (`_tx`), so the plain lock is safe against the softirq users of the lock.
-    unsafe { bindings::spin_lock(raw) };
+    unsafe { raw_lock(raw) };
     // SAFETY: We own the lock now; `false`: it was taken without disabling bottom halves, so the
     // guard's drop unlocks it with `spin_unlock()`.
     unsafe { kernel::sync::lock::Guard::new(lock, false) }
@@ -71,7 +111,7 @@ unsafe impl Backend for SpinLockBhBackend {
         // SAFETY: Reads the preempt count and the interrupt flag.
         if unsafe { b::bondrs_bh_off() } {
             // SAFETY: The caller guarantees `ptr` points to an initialised lock.
-            unsafe { bindings::spin_lock(ptr) };
+            unsafe { raw_lock(ptr) };
             return false;
         }
         // SAFETY: As above.
@@ -95,13 +135,18 @@ unsafe impl Backend for SpinLockBhBackend {
             // `spin_lock_bh()` (`bh_disabled`).
             unsafe { b::bondrs_spin_unlock_bh(ptr.cast()) }
         } else {
-            // SAFETY: As above, taken with `spin_lock()`.
-            unsafe { bindings::spin_unlock(ptr) }
+            // SAFETY: As above, taken with `spin_lock()` (`raw_lock()`).
+            unsafe { raw_unlock(ptr) }
         }
     }
 
-    unsafe fn assert_is_held(ptr: *mut Self::State) {
-        // SAFETY: The caller guarantees `ptr` points to an initialised lock.
-        unsafe { bindings::spin_assert_is_held(ptr) }
+    unsafe fn assert_is_held(_ptr: *mut Self::State) {
+        // `lockdep_assert_held()`, empty without lockdep (the kernel crate's helper would still be
+        // a call on every lock).
+        #[cfg(CONFIG_LOCKDEP)]
+        // SAFETY: The caller guarantees `_ptr` points to an initialised lock.
+        unsafe {
+            bindings::spin_assert_is_held(_ptr)
+        }
     }
 }

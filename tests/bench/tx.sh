@@ -6,7 +6,7 @@
 # selected; every packet still goes through the hash (over the one usable slave).
 # shellcheck shell=bash
 
-TX_MODES="balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb"
+TX_MODES=${TX_MODES:-"balance-rr active-backup balance-xor broadcast 802.3ad balance-tlb balance-alb"}
 TX_POLICIES="layer2 layer2+3 layer3+4 encap2+3 encap3+4 vlan+srcmac"
 
 # tx_measure ROW MODULE ROUND DEV: every size/thread variant on DEV. Threads outermost: a pktgen
