@@ -50,6 +50,18 @@ impl AdState {
         }
     }
 
+    /// The state of a bond entering 802.3ad from another mode: C's `BOND_AD_INFO(bond).system`
+    /// survives mode changes, set by the actor options whenever they were set (the bond's own
+    /// address then stands for an unset `ad_actor_system`, read here as zero until the first
+    /// slave is bound).
+    pub(crate) fn entering(p: &BondParams) -> Self {
+        let mut st = Self::new(p);
+        if p.ad_actor_sys_prio != 65535 || p.ad_actor_system != [0; 6] {
+            set_system(&mut st.params, p, [0; 6]);
+        }
+        st
+    }
+
     /// The option values the machines read (C `bond->params`), from `p`.
     pub(crate) fn set_options(&mut self, p: &BondParams) {
         let q = &self.params;

@@ -369,7 +369,10 @@ impl crate::bond::ModeHooks for BondDriver {
 
     fn params_changed(st: &mut ModeState, p: &BondParams) {
         if !st.is_for(p.mode) {
-            *st = ModeState::new(p);
+            *st = match p.mode {
+                Mode::Ieee8023ad => ModeState::Ieee8023ad(ieee8023ad::AdState::entering(p)),
+                _ => ModeState::new(p),
+            };
         }
         if let Some(ad) = st.ad() {
             ad.set_options(p);
