@@ -9,10 +9,9 @@
 use crate::modes::{rlb::Rlb, slaves::Link, tlb::Tlb, ArpValidate, Mode, XmitHashPolicy};
 use kernel::sync::atomic::{Atomic, AtomicType, Relaxed};
 
-// SAFETY: `Tlb` is `#[repr(C)]` of integers only (`u32`s and `u16` links whose 0 means none):
-// every bit pattern is valid, and all-zero is exactly `Tlb::new()` (documented on the type), so
-// the ~6 KiB table can be allocated zeroed in place (`init_zeroed()`) instead of built on the
-// kernel stack.
+// Zeroed in place (`init_zeroed()`), the ~6 KiB table is not built on the kernel stack.
+// SAFETY: `Tlb` is `#[repr(C)]` of integers only (`u16` links whose 0 means none): all-zero is
+// valid and is exactly `Tlb::new()` (documented on the type).
 unsafe impl pin_init::Zeroable for Tlb {}
 
 // SAFETY: As for `Tlb`: `Rlb` is `#[repr(C)]` of integers, byte arrays and `bool`s (0 is

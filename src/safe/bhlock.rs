@@ -88,11 +88,11 @@ macro_rules! new_spinlock_bh {
 }
 pub(crate) use new_spinlock_bh;
 
-// SAFETY: `spinlock_t` ensures mutual exclusion; `spin_lock_bh()` additionally keeps the local
-// softirqs (the receive path, which takes the same lock) from running while it is held, and
-// `spin_unlock_bh()` undoes exactly that; where they cannot run anyway (bottom halves or
-// interrupts off) the plain `spin_lock()` is taken, and the guard state says which unlock
-// matches. `relock` uses the default (the same `lock`, which records its choice anew).
+// `spin_lock_bh()` keeps the local softirqs (the receive path takes the same lock) from running
+// while the lock is held; where they cannot run anyway (bottom halves or interrupts off) the
+// plain `spin_lock()` is taken. `relock` uses the default (`lock`, which records its choice).
+// SAFETY: `spinlock_t` ensures mutual exclusion, and the guard state (`bool`) says which unlock
+// matches the lock taken, so bottom halves are re-enabled exactly when they were disabled.
 unsafe impl Backend for SpinLockBhBackend {
     type State = bindings::spinlock_t;
     /// Whether `lock()` disabled bottom halves (so `unlock()` enables them again).

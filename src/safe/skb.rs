@@ -187,46 +187,40 @@ impl SkBuff {
         unsafe { (*self.raw()).queue_mapping }
     }
 
-    /// C `skb_cow_head(skb, 0)`, then the Ethernet source address (`skb_eth_hdr(skb)->h_source`,
-    /// at `skb->data`) set to `src`: balance-tlb/alb sending through a slave other than the
-    /// active one (C `bond_do_alb_xmit()`). `Err(ENOMEM)` if the header could not be made
-    /// writable, `Err(EINVAL)` if the packet has no Ethernet header in its linear part.
-    pub(crate) fn set_eth_source(&mut self, src: &[u8; 6]) -> Result {
+    /// C `skb_cow_head(skb, 0)`, then `bytes` written at offset `off` from `skb->data`.
+    /// `Err(ENOMEM)` if the header could not be made writable, `Err(EINVAL)` if the bytes are
+    /// not all in the linear part.
+    fn write_head(&mut self, off: usize, bytes: &[u8]) -> Result {
         let skb = self.raw();
         // SAFETY: We own a valid skb.
         if unsafe { bindings::bondrs_skb_cow_head(skb, 0) } != 0 {
             return Err(ENOMEM);
         }
         // SAFETY: We own a valid skb; `skb_headlen()` = `len - data_len`.
-        let headlen = unsafe { (*skb).len - (*skb).data_len };
-        if headlen < 12 {
+        let headlen = unsafe { (*skb).len - (*skb).data_len } as usize;
+        if off.checked_add(bytes.len()).is_none_or(|end| end > headlen) {
             return Err(EINVAL);
         }
-        // SAFETY: The first `headlen` (>= 12) bytes at `data` are linear, and writable after
-        // `skb_cow_head()`; bytes 6..12 are the source address.
-        unsafe { core::ptr::copy_nonoverlapping(src.as_ptr(), (*skb).data.add(6), 6) };
+        // SAFETY: Bytes `off .. off + bytes.len()` are in the linear part (checked), writable
+        // after `skb_cow_head()`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), (*skb).data.add(off), bytes.len())
+        };
         Ok(())
     }
 
-    /// C `rlb_arp_xmit()`: `skb_cow_head(skb, 0)`, then the ARP's sender hardware address (6
-    /// bytes at offset 8 of the network header) set to `mac`. `Err` if the header could not be
-    /// made writable or the ARP is not in the linear part.
+    /// The Ethernet source address (`skb_eth_hdr(skb)->h_source`, at `skb->data`) set to `src`:
+    /// balance-tlb/alb sending through a slave other than the active one (C
+    /// `bond_do_alb_xmit()`, after `skb_cow_head()`).
+    pub(crate) fn set_eth_source(&mut self, src: &[u8; 6]) -> Result {
+        self.write_head(6, src)
+    }
+
+    /// C `rlb_arp_xmit()`: the ARP's sender hardware address (6 bytes at offset 8 of the
+    /// network header) set to `mac`, after `skb_cow_head()`.
     pub(crate) fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
-        let skb = self.raw();
-        // SAFETY: We own a valid skb.
-        if unsafe { bindings::bondrs_skb_cow_head(skb, 0) } != 0 {
-            return Err(ENOMEM);
-        }
         let off = usize::try_from(self.network_offset_raw()).map_err(|_| EINVAL)?;
-        // SAFETY: We own a valid skb; `skb_headlen()` = `len - data_len`.
-        let headlen = unsafe { (*skb).len - (*skb).data_len } as usize;
-        if off.checked_add(14).is_none_or(|end| end > headlen) {
-            return Err(EINVAL);
-        }
-        // SAFETY: Bytes `off + 8 .. off + 14` are in the linear part (checked), writable after
-        // `skb_cow_head()`.
-        unsafe { core::ptr::copy_nonoverlapping(mac.as_ptr(), (*skb).data.add(off + 8), 6) };
-        Ok(())
+        self.write_head(off.checked_add(8).ok_or(EINVAL)?, mac)
     }
 
     /// `skb_clone(GFP_ATOMIC)`.
