@@ -51,44 +51,40 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide)
     policy::xmit(mode, dev, set, skb, rcu)
 }
 
-impl Slave {
-    /// C `bond_should_deliver_exact_match()`'s exception: in balance-alb an inactive slave
-    /// delivers unicast frames to the bond (each client sends to its own slave).
-    #[inline]
-    fn inactive_delivers(&self, skb: &RxSkb) -> bool {
-        // PACKET_BROADCAST 1, PACKET_MULTICAST 2.
-        self.bond_dev()
-            .is_some_and(|b| policy::inactive_rx_unicast(b.private().mode()))
-            && !matches!(skb.pkt_type(), 1 | 2)
-    }
-}
-
 impl RxHandler for Slave {
     fn handle(&self, skb: &mut RxSkb) -> RxResult {
-        // C `bond_handle_frame()`: the bond's receive probe first (C `bond->recv_probe`): the
-        // ARP/NS monitor's validation while it runs, else the mode's own probe (with no
-        // registered mode having one, that part is compiled out).
-        if let Some(bond) = self.bond_dev() {
+        // C `bond_handle_frame()`. The bond and its mode, looked up once per frame.
+        let bond = self.bond_dev();
+        let mode = bond.map(|b| b.private().mode());
+        // The bond's receive probe first (C `bond->recv_probe`): the ARP/NS monitor's
+        // validation while it runs, else the mode's own probe.
+        if let (Some(bond), Some(mode)) = (bond, mode) {
             let b = bond.private();
             if b.arp_rx.load(Relaxed) {
                 crate::arpmon::rcv_validate(bond, self, skb);
             } else if policy::ANY_RX_PROBE && b.mode_rx.load(Relaxed) {
-                if let policy::RxProbe::Consumed = policy::rx_probe(b.mode(), bond, self, skb) {
+                if let policy::RxProbe::Consumed = policy::rx_probe(mode, bond, self, skb) {
                     return RxResult::Consumed;
                 }
             }
         }
-        if self.is_inactive() && !self.inactive_delivers(skb) {
-            // C `bond_should_deliver_exact_match()`.
-            if skb.dest_is_link_local() {
-                return RxResult::Pass;
+        // C `bond_should_deliver_exact_match()`: an inactive slave's frames go to exact-match
+        // handlers only, except in balance-alb its unicast ones (PACKET_BROADCAST 1,
+        // PACKET_MULTICAST 2).
+        if self.is_inactive() {
+            let alb_unicast =
+                mode.is_some_and(policy::inactive_rx_unicast) && !matches!(skb.pkt_type(), 1 | 2);
+            if !alb_unicast {
+                if skb.dest_is_link_local() {
+                    return RxResult::Pass;
+                }
+                return RxResult::Exact;
             }
-            return RxResult::Exact;
         }
         skb.set_dev(&self.bond);
-        // C: balance-alb under a bridge, frames for this host to the bond's address.
-        if let Some(bond) = self.bond_dev() {
-            if policy::bridge_rx_dest_rewrite(bond.private().mode())
+        // C: balance-alb under a bridge, frames for this host get the bond's address.
+        if let (Some(bond), Some(mode)) = (bond, mode) {
+            if policy::bridge_rx_dest_rewrite(mode)
                 && skb.pkt_type() == 0 // PACKET_HOST
                 && bond.is_bridge_port()
                 && skb.set_dest(&bond.eth_addr_racy()).is_err()
