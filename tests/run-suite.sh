@@ -3,7 +3,9 @@
 # log, dmesg slice and time limit, and one result line per test:
 #   NAME RESULT SECONDS EXIT_STATUS SPLAT(0|1)
 # usage: run-suite.sh --out DIR [--timeout SECONDS] [--kselftests DIR] TEST...
-#   TEST is ours:FILE (tests/guest/FILE) or kselftest:FILE (drivers/net/bonding/FILE).
+#   TEST is ours:FILE (tests/guest/FILE) or kselftest:FILE (drivers/net/bonding/FILE);
+#   kselftest:FILE@CASE runs only CASE of FILE's ALL_TESTS (the forwarding library's TESTS=CASE),
+#   so that a long upstream script's cases can run in different guests, the script unmodified.
 # RESULT is PASS, FAIL, SKIP (exit 4, kselftest's skip) or TIMEOUT.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,14 +54,16 @@ cleanup_between() {
 
 dmesg -C
 for t in "$@"; do
-    kind=${t%%:*} file=${t#*:}
+    kind=${t%%:*} file=${t#*:} cases=
+    case $file in *@*) cases=${file#*@}; file=${file%%@*} ;; esac
     case $kind in
         ours) dir=$top/tests/guest ;;
         kselftest) dir=$ks/drivers/net/bonding ;;
         *) echo "run-suite: bad test $t"; continue ;;
     esac
-    name=$kind:$file
-    log=$out/logs/${kind}_${file}.log
+    name=$kind:$file${cases:+@$cases}
+    base=${kind}_${file}${cases:+@$cases}
+    log=$out/logs/$base.log
     echo "=== $name"
     start=$(date +%s)
     # Not the module this suite is for: the test cannot tell anything about it.
@@ -68,14 +72,14 @@ for t in "$@"; do
         || guard="modprobe bonding resolves to $(resolves_to), not $want"
     [ "$(loaded)" = none ] || guard="${guard:+$guard; }a bonding module ($(loaded)) is loaded before the test"
     # A test may keep files for the record (transcripts) in $BRS_ARTIFACTS.
-    export BRS_ARTIFACTS=$out/artifacts/${kind}_${file}
+    export BRS_ARTIFACTS=$out/artifacts/$base
     mkdir -p "$BRS_ARTIFACTS"
-    ( cd "$dir" && exec timeout -k 10 "$timeout" bash "./$file" ) > "$log" 2>&1
+    ( cd "$dir" && { [ -z "$cases" ] || export TESTS=$cases; } && exec timeout -k 10 "$timeout" bash "./$file" ) > "$log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
-    dmesg -c > "$out/logs/${kind}_${file}.dmesg"
+    dmesg -c > "$out/logs/$base.dmesg"
     splat=0
-    grep -qaF -f "$patterns" "$out/logs/${kind}_${file}.dmesg" && splat=1
+    grep -qaF -f "$patterns" "$out/logs/$base.dmesg" && splat=1
     case $rc in
         0) res=PASS ;;
         4) res=SKIP ;;

@@ -108,6 +108,10 @@ sequence() {
     step_wait 1 ip link set p1 down
     dump --mtu eth0 eth1
     step_wait 1 ip link set p1 up
+    # After the loss of a slave, balance-alb keeps the active slave promiscuous for 10 s (C
+    # RLB_PROMISC_TIMEOUT, counted in monitor ticks): its "left promiscuous mode" line waits in a
+    # step of its own, not in whichever step the host's speed puts it.
+    step until_not_promisc eth0
     step ip link set eth0 nomaster
     step ip link set eth1 nomaster
     dump --mtu eth0 eth1
@@ -116,5 +120,16 @@ sequence() {
     step modprobe -r bonding
 }
 
+# until_not_promisc DEV: waits (20 s at most) until DEV's IFF_PROMISC is off, and a moment more for
+# the kernel's log line that follows the flag.
+until_not_promisc() {
+    local i
+    for ((i = 0; i < 200; i++)); do
+        (( $(cat /sys/class/net/$1/flags) & 0x100 )) || { sleep 0.3; return 0; }
+        sleep 0.1
+    done
+    echo "$1 still promiscuous after 20 s"
+    return 1
+}
 differential differential sequence
 finish
