@@ -11,6 +11,7 @@
 #   group,row,module,round,metric,value
 # usage: run.sh [--rounds=N] [--first-round=K] [--count=N] [--groups=tx,scale,rx,iperf,failover,ctl]
 #               [--quick]
+#   --groups    any tests/bench/GROUP.sh (alb too, which is not in the default list)
 #   --first-round=K  start at round K (0-based): the rest of a run whose guest died (scripts/bench
 #               retries once in a new guest; rounds-done says how many rounds were complete)
 #   --count=N   packets per pktgen run (tx, scale, rx)
