@@ -20,6 +20,8 @@ pub(crate) struct SpinLockBhBackend;
 
 /// `spin_lock(lock)` as C's inline expands it: `_raw_spin_lock(&lock->rlock)`, called directly
 /// (the kernel crate's `spin_lock()` goes through a helper: one call more per lock).
+/// On a uniprocessor kernel without `CONFIG_DEBUG_SPINLOCK`, `_raw_spin_lock()` is a macro
+/// (`spinlock_api_up.h`), not a function: the helper is called there.
 ///
 /// # Safety
 ///
@@ -27,12 +29,18 @@ pub(crate) struct SpinLockBhBackend;
 #[inline(always)]
 unsafe fn raw_lock(ptr: *mut bindings::spinlock_t) {
     // `rlock` is the first member of `spinlock_t` (outside PREEMPT_RT).
-    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK)))]
+    #[cfg(all(
+        any(CONFIG_SMP, CONFIG_DEBUG_SPINLOCK),
+        not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK))
+    ))]
     // SAFETY: The caller's `ptr` is an initialised spinlock, its `raw_spinlock` at offset 0.
     unsafe {
         b::_raw_spin_lock(ptr.cast())
     };
-    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK))]
+    #[cfg(not(all(
+        any(CONFIG_SMP, CONFIG_DEBUG_SPINLOCK),
+        not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_LOCK))
+    )))]
     // SAFETY: As above.
     unsafe {
         bindings::spin_lock(ptr)
@@ -46,12 +54,18 @@ unsafe fn raw_lock(ptr: *mut bindings::spinlock_t) {
 /// `ptr` points to an initialised `spinlock_t` the caller holds, taken with [`raw_lock`].
 #[inline(always)]
 unsafe fn raw_unlock(ptr: *mut bindings::spinlock_t) {
-    #[cfg(not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK)))]
+    #[cfg(all(
+        any(CONFIG_SMP, CONFIG_DEBUG_SPINLOCK),
+        not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK))
+    ))]
     // SAFETY: The caller holds the spinlock, its `raw_spinlock` at offset 0.
     unsafe {
         b::_raw_spin_unlock(ptr.cast())
     };
-    #[cfg(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK))]
+    #[cfg(not(all(
+        any(CONFIG_SMP, CONFIG_DEBUG_SPINLOCK),
+        not(any(CONFIG_PREEMPT_RT, CONFIG_INLINE_SPIN_UNLOCK))
+    )))]
     // SAFETY: As above.
     unsafe {
         bindings::spin_unlock(ptr)
