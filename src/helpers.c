@@ -136,3 +136,7 @@ bool bondrs_ipv6_mod_enabled(void) { return ipv6_mod_enabled(); }
 /* per-CPU counter (balance-rr) */
 u32 __percpu *bondrs_alloc_percpu_u32(void) { return alloc_percpu(u32); }
 u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p) { return this_cpu_inc_return(*p); }
+
+/* the lower-device query of other kernel code (ndo_get_xmit_slave) */
+void bondrs_local_bh_disable(void) { local_bh_disable(); }
+void bondrs_local_bh_enable(void) { local_bh_enable(); }

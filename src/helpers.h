@@ -119,4 +119,8 @@ bool bondrs_ipv6_mod_enabled(void);
 u32 __percpu *bondrs_alloc_percpu_u32(void);
 u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p);
 
+/* the lower-device queries of other kernel code */
+void bondrs_local_bh_disable(void);
+void bondrs_local_bh_enable(void);
+
 #endif

@@ -16,6 +16,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::LentSkb;
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
@@ -508,6 +509,18 @@ impl Driver for BondDriver {
     ) -> Option<&'a NetDevice> {
         let set = dev.private().slaves.read(g)?;
         set.active.as_ref().map(|a| &*a.dev)
+    }
+
+    fn get_xmit_slave<'a>(
+        dev: &'a Dev<Self>,
+        skb: &mut LentSkb<'_>,
+        all_slaves: bool,
+        tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_xmit_get_slave()`: the mode's transmit choice.
+        let b = dev.private();
+        let set = b.slaves.read(tx)?;
+        crate::policy::xmit_slave(b.mode(), dev, set, skb, all_slaves, tx).map(|s| &*s.dev)
     }
 
     fn sysfs_group() -> Option<crate::safe::driver::GroupRef<Self>> {

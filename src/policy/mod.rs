@@ -97,6 +97,18 @@ pub(crate) fn xmit(
     dispatch!(mode, M => M::xmit(dev, set, skb, tx), crate::xmit::drop_skb(dev, skb))
 }
 
+/// [`BondMode::xmit_slave`] (C `bond_xmit_get_slave()`).
+pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
+    mode: Mode,
+    dev: &Dev<BondDriver>,
+    set: &'a SlaveSet,
+    skb: &mut S,
+    all_slaves: bool,
+    tx: &XmitReadSide,
+) -> Option<&'a Arc<Slave>> {
+    dispatch!(mode, M => M::xmit_slave(dev, set, skb, all_slaves, tx), None)
+}
+
 /// [`BondMode::OVERRIDES_TX_QUEUE`].
 #[inline]
 pub(crate) const fn overrides_tx_queue(mode: Mode) -> bool {

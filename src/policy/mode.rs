@@ -9,7 +9,7 @@ use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::RxSkb;
+use crate::safe::skb::{RxSkb, TxSkb};
 use crate::slave::Slave;
 use kernel::{prelude::*, seq_file::SeqFile, sync::Arc};
 
@@ -142,6 +142,24 @@ pub(crate) trait BondMode {
     /// disabled, with at least one slave in `set.all`.
     /// `tx` proves the transmit context (bottom halves or interrupts off).
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, tx: &XmitReadSide) -> TxStatus;
+
+    /// The slave `skb` leaves by, from the data path's snapshot `set` (C
+    /// `bond_xmit_roundrobin_slave_get()`, `bond_xmit_activebackup_slave_get()`,
+    /// `bond_xmit_3ad_xor_slave_get()`, `bond_xmit_tlb_slave_get()`,
+    /// `bond_xmit_alb_slave_get()`): the choice of the mode's transmit, which is also what other
+    /// kernel code is told (`ndo_get_xmit_slave`, C `bond_xmit_get_slave()`), where
+    /// `all_slaves` makes the hash modes choose among all slaves instead of the usable ones.
+    /// Called under RCU with BH disabled (`tx`); `set` may be empty. Default: none (broadcast
+    /// sends on every slave).
+    fn xmit_slave<'a, S: TxSkb>(
+        _dev: &Dev<BondDriver>,
+        _set: &'a SlaveSet,
+        _skb: &mut S,
+        _all_slaves: bool,
+        _tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        None
+    }
 
     /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
     /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`; C sets it for 802.3ad and balance-alb only).

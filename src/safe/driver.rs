@@ -15,6 +15,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::LentSkb;
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
@@ -265,6 +266,18 @@ pub(crate) trait Driver: Sized + 'static {
     ) -> Option<&'a NetDevice> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
+    /// `ndo_get_xmit_slave` (C `netdev_get_xmit_slave()`, asked by RDMA for RoCE LAG): the
+    /// lower device `skb` would be transmitted on, every lower device counting as able to
+    /// transmit with `all_slaves`. The caller holds RCU; bottom halves are off for the call
+    /// (`tx`), so the transmit path's choice applies as it is.
+    fn get_xmit_slave<'a>(
+        _dev: &'a Dev<Self>,
+        _skb: &mut LentSkb<'_>,
+        _all_slaves: bool,
+        _tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
     /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
     fn sysfs_group() -> Option<GroupRef<Self>> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
@@ -356,6 +369,9 @@ impl DriverTables {
         }
         if T::HAS_HWTSTAMP_SET {
             netdev_ops.ndo_hwtstamp_set = Some(Self::hwtstamp_set_cb::<T>);
+        }
+        if T::HAS_GET_XMIT_SLAVE {
+            netdev_ops.ndo_get_xmit_slave = Some(Self::get_xmit_slave_cb::<T>);
         }
 
         // SAFETY: As above.
@@ -605,6 +621,39 @@ impl DriverTables {
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
             TxStatus::Code(c) => c as bindings::netdev_tx_t,
         }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`netdev_get_xmit_slave()`: the caller holds RCU and lends `skb` for the call).
+    unsafe extern "C" fn get_xmit_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        skb: *mut bindings::sk_buff,
+        all_slaves: bool,
+    ) -> *mut bindings::net_device {
+        let Some(skb) = NonNull::new(skb) else {
+            return core::ptr::null_mut();
+        };
+        // SAFETY: A registered device of `T`; the caller's skb, lent for the call.
+        let (dev, mut skb) = unsafe { (Dev::<T>::from_raw(dev), LentSkb::from_raw(skb)) };
+        // Callers ask from any context (RDMA from process context, C's choice then takes the
+        // mode's lock with the plain `spin_lock()` of its transmit path): bottom halves go off
+        // for the call, so the transmit path's choice is made as in a transmit.
+        // SAFETY: Paired with the `local_bh_enable()` below, in the same context.
+        unsafe { bindings::bondrs_local_bh_disable() };
+        let lower = {
+            // SAFETY: Bottom halves are off until after this block.
+            let tx = unsafe { XmitReadSide::new() };
+            T::get_xmit_slave(dev, &mut skb, all_slaves, &tx)
+                .map_or(core::ptr::null_mut(), |d| d.as_ptr())
+        };
+        // SAFETY: Disabled above.
+        unsafe { bindings::bondrs_local_bh_enable() };
+        // The device outlives the section: the caller's RCU keeps the lower devices of the
+        // snapshot it was read from alive.
+        lower
     }
 
     /// # Safety

@@ -248,6 +248,74 @@ impl SkBuff {
     }
 }
 
+/// An skb lent for the length of a call (`ndo_get_xmit_slave`: the caller keeps it): read, and
+/// its headers written as the transmit path writes them (C `rlb_arp_xmit()`), but neither freed
+/// nor kept.
+///
+/// # Invariants
+///
+/// Wraps the caller's valid skb, lent for `'a`; the inner [`SkBuff`] is never dropped (it is
+/// in a `ManuallyDrop`) and never handed out by value or by `&mut`, so it cannot be freed or
+/// replaced through this value.
+pub(crate) struct LentSkb<'a>(
+    core::mem::ManuallyDrop<SkBuff>,
+    core::marker::PhantomData<&'a mut bindings::sk_buff>,
+);
+
+impl LentSkb<'_> {
+    /// # Safety
+    ///
+    /// `skb` is a valid skb that the caller lends exclusively for `'a`.
+    pub(super) unsafe fn from_raw(skb: NonNull<bindings::sk_buff>) -> Self {
+        Self(
+            core::mem::ManuallyDrop::new(SkBuff(skb)),
+            core::marker::PhantomData,
+        )
+    }
+}
+
+impl core::ops::Deref for LentSkb<'_> {
+    type Target = SkBuff;
+
+    fn deref(&self) -> &SkBuff {
+        &self.0
+    }
+}
+
+/// The skb a mode chooses a slave for: one being transmitted ([`SkBuff`], owned) or one lent
+/// by a caller asking which slave it would leave by ([`LentSkb`]). C's slave choice may write
+/// the packet (`rlb_arp_xmit()`), whichever it is.
+pub(crate) trait TxSkb {
+    /// The skb, to read.
+    fn skb(&self) -> &SkBuff;
+    /// [`SkBuff::set_arp_sender_hw`].
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result;
+}
+
+impl TxSkb for SkBuff {
+    #[inline(always)]
+    fn skb(&self) -> &SkBuff {
+        self
+    }
+
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
+        SkBuff::set_arp_sender_hw(self, mac)
+    }
+}
+
+impl TxSkb for LentSkb<'_> {
+    #[inline(always)]
+    fn skb(&self) -> &SkBuff {
+        &self.0
+    }
+
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
+        // The skb is lent to us exclusively for the call: writing its headers is what the
+        // caller allows (C writes them too); it is not replaced (type invariant).
+        self.0.set_arp_sender_hw(mac)
+    }
+}
+
 /// `ndo_select_queue` helper (C `bond_select_queue()`): saves the queue
 /// mapping for the slave and returns the bond queue to use.
 ///
