@@ -16,7 +16,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::LentSkb;
+use crate::safe::skb::{LentSkb, Sock};
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
@@ -521,6 +521,24 @@ impl Driver for BondDriver {
         let b = dev.private();
         let set = b.slaves.read(tx)?;
         crate::policy::xmit_slave(b.mode(), dev, set, skb, all_slaves, tx).map(|s| &*s.dev)
+    }
+
+    fn sk_get_lower_dev<'a>(
+        dev: &'a Dev<Self>,
+        sk: &Sock,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_sk_get_lower_dev()`: in the hash modes with layer3+4 (`bond_sk_check()`), the
+        // usable slave the socket's flow hashes to (`bond_sk_hash_l34()`).
+        let b = dev.private();
+        if !crate::policy::sk_lower_dev(b.mode())
+            || b.xmit_policy() != crate::modes::XmitHashPolicy::Layer34
+        {
+            return None;
+        }
+        let set = b.slaves.read(g)?;
+        let h = crate::modes::hash::sk_hash_l34(&sk.addrs());
+        crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &*set.usable[i].dev)
     }
 
     fn sysfs_group() -> Option<crate::safe::driver::GroupRef<Self>> {

@@ -344,6 +344,7 @@ pub(crate) struct Ieee8023ad;
 impl BondMode for Ieee8023ad {
     const MODE: Mode = Mode::Ieee8023ad;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
+    const SK_LOWER_DEV: bool = true;
 
     const ETHERNET_SLAVES_ONLY: bool = true;
 

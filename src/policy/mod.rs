@@ -109,6 +109,11 @@ pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
     dispatch!(mode, M => M::xmit_slave(dev, set, skb, all_slaves, tx), None)
 }
 
+/// [`BondMode::SK_LOWER_DEV`].
+pub(crate) const fn sk_lower_dev(mode: Mode) -> bool {
+    dispatch!(mode, M => M::SK_LOWER_DEV, false)
+}
+
 /// [`BondMode::OVERRIDES_TX_QUEUE`].
 #[inline]
 pub(crate) const fn overrides_tx_queue(mode: Mode) -> bool {

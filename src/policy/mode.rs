@@ -97,6 +97,11 @@ pub(crate) trait BondMode {
     /// `bond_should_override_tx_queue()`).
     const OVERRIDES_TX_QUEUE: bool = false;
 
+    /// Whether the mode tells which slave a socket's traffic leaves by (`ndo_sk_get_lower_dev`,
+    /// C `bond_sk_check()`): the modes that hash flows over the usable slaves, with the
+    /// layer3+4 policy (the only one a socket's addresses and ports give).
+    const SK_LOWER_DEV: bool = false;
+
     /// Whether `fail_over_mac` acts in the mode (C tests `BOND_MODE_ACTIVEBACKUP` wherever it
     /// reads `fail_over_mac`: the slaves' MACs at enslave, release and failover, and what
     /// `/proc` shows).

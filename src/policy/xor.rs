@@ -21,6 +21,7 @@ pub(crate) struct Xor;
 impl BondMode for Xor {
     const MODE: Mode = Mode::BalanceXor;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
+    const SK_LOWER_DEV: bool = true;
 
     #[inline]
     fn xmit_slave<'a, S: TxSkb>(

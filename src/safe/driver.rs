@@ -15,7 +15,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::LentSkb;
+use crate::safe::skb::{LentSkb, Sock};
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
@@ -278,6 +278,16 @@ pub(crate) trait Driver: Sized + 'static {
     ) -> Option<&'a NetDevice> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
+    /// `ndo_sk_get_lower_dev` (C `netdev_sk_get_lowest_dev()`, asked by kTLS device offload):
+    /// the lower device the traffic of socket `sk` leaves by, under RCU (`g`); `None` for the
+    /// device itself.
+    fn sk_get_lower_dev<'a>(
+        _dev: &'a Dev<Self>,
+        _sk: &Sock,
+        _g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
     /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
     fn sysfs_group() -> Option<GroupRef<Self>> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
@@ -372,6 +382,9 @@ impl DriverTables {
         }
         if T::HAS_GET_XMIT_SLAVE {
             netdev_ops.ndo_get_xmit_slave = Some(Self::get_xmit_slave_cb::<T>);
+        }
+        if T::HAS_SK_GET_LOWER_DEV {
+            netdev_ops.ndo_sk_get_lower_dev = Some(Self::sk_lower_cb::<T>);
         }
 
         // SAFETY: As above.
@@ -654,6 +667,26 @@ impl DriverTables {
         // The device outlives the section: the caller's RCU keeps the lower devices of the
         // snapshot it was read from alive.
         lower
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`netdev_sk_get_lowest_dev()`: `sk` is a full inet socket its caller holds).
+    unsafe extern "C" fn sk_lower_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        sk: *mut bindings::sock,
+    ) -> *mut bindings::net_device {
+        if sk.is_null() {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: A registered device of `T`; the caller's socket, alive for the call.
+        let (dev, sk) = unsafe { (Dev::<T>::from_raw(dev), Sock::from_raw(sk)) };
+        // C `bond_sk_get_lower_dev()` takes RCU itself; its callers hold it too (kTLS's
+        // `get_netdev_for_sock()`), which keeps the device returned alive after this section.
+        let g = kernel::sync::rcu::read_lock();
+        T::sk_get_lower_dev(dev, sk, &g).map_or(core::ptr::null_mut(), |d| d.as_ptr())
     }
 
     /// # Safety
