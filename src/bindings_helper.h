@@ -45,6 +45,7 @@
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <linux/ipv6.h>
+#include <net/neighbour.h>
 #include <net/tls.h>
 
 #include "helpers.h"

@@ -541,6 +541,16 @@ impl Driver for BondDriver {
         crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &*set.usable[i].dev)
     }
 
+    fn neigh_lower<'a>(
+        dev: &'a Dev<Self>,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_neigh_init()`: the first slave's `ndo_neigh_setup` sets up the bond's
+        // neighbours.
+        let set = dev.private().slaves.read(g)?;
+        set.all.first().map(|s| &*s.dev)
+    }
+
     fn sysfs_group() -> Option<crate::safe::driver::GroupRef<Self>> {
         Some(crate::sysfs::BOND_GROUP.group_ref())
     }

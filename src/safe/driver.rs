@@ -288,6 +288,15 @@ pub(crate) trait Driver: Sized + 'static {
     ) -> Option<&'a NetDevice> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
+    /// The lower device whose `ndo_neigh_setup` sets up each neighbour created on the device
+    /// (C `bond_neigh_init()`: the first slave), under RCU. Implementing it installs
+    /// `ndo_neigh_setup` (C `bond_neigh_setup()`).
+    fn neigh_lower<'a>(
+        _dev: &'a Dev<Self>,
+        _g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
     /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
     fn sysfs_group() -> Option<GroupRef<Self>> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
@@ -385,6 +394,9 @@ impl DriverTables {
         }
         if T::HAS_SK_GET_LOWER_DEV {
             netdev_ops.ndo_sk_get_lower_dev = Some(Self::sk_lower_cb::<T>);
+        }
+        if T::HAS_NEIGH_LOWER {
+            netdev_ops.ndo_neigh_setup = Some(Self::neigh_setup_cb::<T>);
         }
 
         // SAFETY: As above.
@@ -687,6 +699,61 @@ impl DriverTables {
         // `get_netdev_for_sock()`), which keeps the device returned alive after this section.
         let g = kernel::sync::rcu::read_lock();
         T::sk_get_lower_dev(dev, sk, &g).map_or(core::ptr::null_mut(), |d| d.as_ptr())
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`neigh_parms_alloc()` for the device, or an upper device's `ndo_neigh_setup` passing
+    /// its own `parms` down).
+    unsafe extern "C" fn neigh_setup_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        parms: *mut bindings::neigh_parms,
+    ) -> c_int {
+        // C `bond_neigh_setup()`: only the device's own parameters get the per-neighbour
+        // set-up; an upper device's (a VLAN's) are left alone.
+        // SAFETY: `parms` is valid and being set up by the caller, which owns it.
+        unsafe {
+            if (*parms).dev == dev {
+                (*parms).neigh_setup = Some(Self::neigh_init_cb::<T>);
+            }
+        }
+        0
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the neighbour code, as the `neigh_setup` of a device of `T`'s
+    /// `neigh_parms` (set by [`Self::neigh_setup_cb`]), with a neighbour being created.
+    unsafe extern "C" fn neigh_init_cb<T: Driver>(n: *mut bindings::neighbour) -> c_int {
+        // C `bond_neigh_init()`: the lower device's `ndo_neigh_setup` on zeroed parameters,
+        // then the `neigh_setup` it chose, on `n`.
+        // SAFETY: `n` is the neighbour being created; `n->dev` holds a reference to its device.
+        let Some(dev) = Dev::<T>::try_from_dev(unsafe { NetDevice::from_raw((*n).dev) }) else {
+            return 0;
+        };
+        let g = kernel::sync::rcu::read_lock();
+        let Some(lower) = T::neigh_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: `lower` is alive under RCU (`g`); its `netdev_ops` is its driver's static table.
+        let Some(setup) = (unsafe { (*(*lower.as_ptr()).netdev_ops).ndo_neigh_setup }) else {
+            return 0;
+        };
+        // SAFETY: All-zero is what C passes (`memset()`): a valid value of this C struct.
+        let mut parms: bindings::neigh_parms = unsafe { core::mem::zeroed() };
+        // SAFETY: The lower device's own operation, on it and on parameters owned here, under
+        // RCU as C calls it.
+        let ret = unsafe { setup(lower.as_ptr(), &mut parms) };
+        if ret != 0 {
+            return ret;
+        }
+        match parms.neigh_setup {
+            // SAFETY: The set-up the lower device's driver chose, on the neighbour being created.
+            Some(f) => unsafe { f(n) },
+            None => 0,
+        }
     }
 
     /// # Safety
