@@ -93,6 +93,8 @@ impl Driver for BondDriver {
         dev_pr!(Info, dev, "Released all slaves\n");
         bond.slaves.replace(None, rtnl);
         bond.cancel_all_work();
+        // C: the released slaves' `notify_work` is cancelled as each is freed.
+        bond.notify_work.cancel_sync();
         Self::remove_proc_entry(dev, rtnl);
     }
 
@@ -316,10 +318,7 @@ impl Driver for BondDriver {
         let find = |name: &CStr| dev.peer_by_name(name, rtnl).ok_or(ENODEV);
         match req {
             BondIoctl::InfoQuery(i) => {
-                // C `bond_fill_ifbond()`.
-                i.bond_mode = b.mode().as_u8().into();
-                i.miimon = b.params(rtnl).miimon;
-                i.num_slaves = b.slave_count(rtnl) as i32;
+                b.fill_ifbond(i, rtnl);
                 Ok(())
             }
             BondIoctl::SlaveInfoQuery(si) => {
@@ -328,12 +327,7 @@ impl Driver for BondDriver {
                     .ok()
                     .and_then(|i| b.slave_list(rtnl).nth(i))
                     .ok_or(ENODEV)?;
-                let name = s.dev.name(rtnl).to_bytes();
-                si.slave_name = [0; 16];
-                si.slave_name[..name.len()].copy_from_slice(name);
-                si.link = s.link() as i8;
-                si.state = i8::from(!s.is_active());
-                si.link_failure_count = s.link_failure_count();
+                s.fill_ifslave(si, rtnl);
                 Ok(())
             }
             BondIoctl::Enslave(n) => crate::enslave::enslave(dev, find(n)?, None, rtnl),
