@@ -291,3 +291,57 @@ pub const fn header_bytes(policy: XmitHashPolicy) -> usize {
         _ => ETH_HLEN,
     }
 }
+
+/// What C `bond_sk_to_flow()` reads of a socket (`ndo_sk_get_lower_dev`, kTLS device offload):
+/// the addresses and ports as they are in memory (network byte order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SockAddrs {
+    /// `sk->sk_family == AF_INET6` (with IPv6 built in).
+    pub inet6: bool,
+    /// `ipv6_only_sock(sk)`.
+    pub v6only: bool,
+    /// `inet_sk(sk)->inet_rcv_saddr`.
+    pub v4_src: [u8; 4],
+    /// `inet_sk(sk)->inet_daddr`.
+    pub v4_dst: [u8; 4],
+    /// `inet6_sk(sk)->saddr`.
+    pub v6_src: [u8; 16],
+    /// `sk->sk_v6_daddr`.
+    pub v6_dst: [u8; 16],
+    /// `inet_sk(sk)->inet_sport`.
+    pub sport: [u8; 2],
+    /// `inet_sk(sk)->inet_dport`.
+    pub dport: [u8; 2],
+}
+
+/// C `ipv6_addr_type(a) == IPV6_ADDR_MAPPED`: `::ffff:a.b.c.d`.
+pub fn ipv6_is_v4_mapped(a: &[u8; 16]) -> bool {
+    a[..10].iter().all(|&b| b == 0) && a[10] == 0xff && a[11] == 0xff
+}
+
+/// C `bond_sk_to_flow()`: an IPv6 socket's IPv6 addresses, unless it talks IPv4 through a
+/// v4-mapped peer address; every other socket's IPv4 addresses; the ports.
+pub fn sk_flow_keys(s: &SockAddrs) -> FlowKeys {
+    let (src, dst) = if s.inet6 && (s.v6only || !ipv6_is_v4_mapped(&s.v6_dst)) {
+        (
+            ipv6_fold(&s.v6_src, 0).unwrap_or(0),
+            ipv6_fold(&s.v6_dst, 0).unwrap_or(0),
+        )
+    } else {
+        (u32::from_ne_bytes(s.v4_src), u32::from_ne_bytes(s.v4_dst))
+    };
+    let [s0, s1] = s.sport;
+    let [d0, d1] = s.dport;
+    FlowKeys {
+        src,
+        dst,
+        ports: u32::from_ne_bytes([s0, s1, d0, d1]),
+        ..FlowKeys::default()
+    }
+}
+
+/// C `bond_sk_hash_l34()`: the layer3+4 hash of a socket's flow (its ports, then its addresses).
+pub fn sk_hash_l34(s: &SockAddrs) -> u32 {
+    let fk = sk_flow_keys(s);
+    ip_hash(fk.ports, &fk, XmitHashPolicy::Layer34)
+}

@@ -119,6 +119,11 @@ allow=(
 	# the transmit path's inline reads (C's static inlines, done in Rust), per-CPU counter
 	--allowlist-type netdev_state_t --allowlist-type qdisc_skb_cb --allowlist-function __dev_queue_xmit
 	--allowlist-function free_percpu --allowlist-function '_raw_spin_(un)?lock'
+	# what other kernel code asks of a bond: NETDEV_BONDING_INFO, the sockets of
+	# ndo_sk_get_lower_dev, the kTLS device offload test of the transmit path
+	--allowlist-function netdev_bonding_info_change --allowlist-type netdev_bonding_info
+	--allowlist-function tls_validate_xmit_skb
+	--allowlist-var 'TCPF_(TIME_WAIT|NEW_SYN_RECV)' --allowlist-var 'AF_INET6?'
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

@@ -42,6 +42,11 @@
 #include <net/ndisc.h>
 #include <net/sch_generic.h>
 #include <linux/percpu.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <linux/ipv6.h>
+#include <net/neighbour.h>
+#include <net/tls.h>
 
 #include "helpers.h"
 
@@ -139,3 +144,21 @@ const unsigned int RUST_CONST_HELPER_BOND_CHANGE_ACTIVE_OLD = BOND_CHANGE_ACTIVE
 const unsigned int RUST_CONST_HELPER_SIOCGMIIPHY = SIOCGMIIPHY;
 const unsigned int RUST_CONST_HELPER_SIOCGMIIREG = SIOCGMIIREG;
 const unsigned int RUST_CONST_HELPER_BMSR_LSTATUS = BMSR_LSTATUS;
+
+/*
+ * struct sock as C lays it out. bindgen drops the tagged anonymous struct of socket_lock_t
+ * (`struct slock_owned { ... };` inside a union, an -fms-extensions member), so its struct sock
+ * is 64 bytes short from sk_lock on (7.3, lockdep): the Rust side reads a socket's fields at
+ * the offsets clang computes here (src/safe/skb.rs, sk_field()).
+ */
+const size_t RUST_CONST_HELPER_BONDRS_SKC_FAMILY_OFF = offsetof(struct sock, __sk_common.skc_family);
+const size_t RUST_CONST_HELPER_BONDRS_SKC_STATE_OFF = offsetof(struct sock, __sk_common.skc_state);
+const size_t RUST_CONST_HELPER_BONDRS_SKC_DADDR_OFF = offsetof(struct sock, __sk_common.skc_daddr);
+const size_t RUST_CONST_HELPER_BONDRS_SKC_RCV_SADDR_OFF = offsetof(struct sock, __sk_common.skc_rcv_saddr);
+const size_t RUST_CONST_HELPER_BONDRS_SKC_DPORT_OFF = offsetof(struct sock, __sk_common.skc_dport);
+#if IS_ENABLED(CONFIG_IPV6)
+const size_t RUST_CONST_HELPER_BONDRS_SKC_V6_DADDR_OFF = offsetof(struct sock, __sk_common.skc_v6_daddr);
+#endif
+#ifdef CONFIG_SOCK_VALIDATE_XMIT
+const size_t RUST_CONST_HELPER_BONDRS_SK_VALIDATE_XMIT_SKB_OFF = offsetof(struct sock, sk_validate_xmit_skb);
+#endif

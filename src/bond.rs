@@ -17,6 +17,7 @@ use crate::params::MAX_TARGETS;
 use crate::safe::atomic::Plain;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::driver::AllocatedDev;
+use crate::safe::ioctl::IfBond;
 use crate::safe::netdev::{Dev, DevKillList, Net, NetDevice};
 use crate::safe::proc::DevProcEntry;
 use crate::safe::rcu::{RcuArc, RtnlCell, RtnlVec, Unpublished};
@@ -46,6 +47,8 @@ pub(crate) const ARP_WORK: u8 = 3;
 pub(crate) const ARR_WORK: u8 = 4;
 /// Peer notifications owed by a path without RTNL (C `peer_notify_work`).
 pub(crate) const PEER_WORK: u8 = 5;
+/// The slaves' due `NETDEV_BONDING_INFO` notifications (C each slave's `notify_work`).
+pub(crate) const NOTIFY_WORK: u8 = 6;
 
 /// What the data path and the MII monitor read of the slaves, without RTNL: one immutable
 /// snapshot, published with RCU and rebuilt from the control-path state ([`Bond::republish`])
@@ -210,6 +213,10 @@ pub(crate) struct Bond {
     pub(crate) arr_work: DevWork<BondDriver, ARR_WORK>,
     #[pin]
     pub(crate) peer_work: DevWork<BondDriver, PEER_WORK>,
+    /// Not cancelled when the bond goes down (C `bond_work_cancel_all()` leaves the slaves'
+    /// `notify_work` alone): only when it is destroyed.
+    #[pin]
+    pub(crate) notify_work: DevWork<BondDriver, NOTIFY_WORK>,
     /// The mode's receive probe runs (C `bond->recv_probe` set by `bond_open()` for 802.3ad):
     /// while the bond is up, if its mode has one.
     pub(crate) mode_rx: Plain<bool>,
@@ -265,6 +272,7 @@ impl Bond {
             arp_work <- DevWork::new(),
             arr_work <- DevWork::new(),
             peer_work <- DevWork::new(),
+            notify_work <- DevWork::new(),
             mode_rx: Plain::new(false),
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             mode_state <- crate::safe::bhlock::new_spinlock_bh!(<BondDriver as ModeHooks>::new_state(&p), "bond_mode_lock"),
@@ -285,6 +293,7 @@ impl Bond {
         self.arp_work.attach(dev, &wq);
         self.arr_work.attach(dev, &wq);
         self.peer_work.attach(dev, &wq);
+        self.notify_work.attach(dev, &wq);
         Ok(())
     }
 
@@ -317,6 +326,14 @@ impl Bond {
     /// Sets (or clears) `current_arp_slave`.
     pub(crate) fn set_current_arp_slave(&self, s: Option<&Slave>) {
         self.current_arp_slave.store(s.map_or(0, |s| s.id), Relaxed);
+    }
+
+    /// C `bond_fill_ifbond()`: what `SIOCBONDINFOQUERY` and `NETDEV_BONDING_INFO` tell of the
+    /// bond.
+    pub(crate) fn fill_ifbond(&self, info: &mut IfBond, rtnl: &Rtnl) {
+        info.bond_mode = self.mode().as_u8().into();
+        info.miimon = self.params(rtnl).miimon;
+        info.num_slaves = self.slave_count(rtnl) as i32;
     }
 
     /// The configuration (control path: stable while `_rtnl` is held).
@@ -533,6 +550,14 @@ pub(crate) trait ModeHooks {
     /// Whether `slave` belongs in the transmit array of a bond in `mode` (C
     /// `bond_update_slave_arr()`).
     fn in_tx_array(mode: Mode, b: &Bond, slave: &Slave) -> bool;
+}
+
+/// The work of `slave`'s bond that sends the slaves' due `NETDEV_BONDING_INFO` notifications,
+/// queued (C `bond_queue_slave_event()`'s `queue_delayed_work()`; given to each slave at enslave).
+pub(crate) fn queue_slave_events(slave: &Slave) {
+    if let Some(b) = slave.bond_dev() {
+        b.private().notify_work.queue(0);
+    }
 }
 
 impl Slave {

@@ -48,7 +48,36 @@ pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide)
     } else {
         skb
     };
+    // C `__bond_start_xmit()`: a kTLS-offloaded packet leaves by the device its TLS context is
+    // bound to, whatever the mode (C's inline test, `tls_is_skb_tx_device_offloaded()`).
+    #[cfg(CONFIG_TLS_DEVICE)]
+    if skb.tls_device_offloaded() {
+        return tls_device_xmit(dev, set, skb, rcu);
+    }
     policy::xmit(mode, dev, set, skb, rcu)
+}
+
+/// C `bond_tls_device_xmit()`: on the slave the skb's kTLS context offloads to (the one
+/// `ndo_sk_get_lower_dev` gave when the socket was offloaded), dropped if that device is no
+/// longer a slave (or, with `tls_device_down()` running, no device at all).
+#[cfg(CONFIG_TLS_DEVICE)]
+fn tls_device_xmit(
+    dev: &Dev<BondDriver>,
+    set: &crate::bond::SlaveSet,
+    skb: SkBuff,
+    rcu: &XmitReadSide,
+) -> TxStatus {
+    let tls_dev = skb.tls_offload_dev(rcu);
+    // C `bond_get_slave_by_dev()`.
+    let slave = tls_dev.and_then(|d| {
+        set.all
+            .iter()
+            .find(|s| core::ptr::eq(s.dev.as_ptr(), d.as_ptr()))
+    });
+    match slave {
+        Some(s) => queue_xmit(skb, s),
+        None => drop_skb(dev, skb),
+    }
 }
 
 impl RxHandler for Slave {

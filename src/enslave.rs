@@ -325,7 +325,13 @@ pub(crate) fn enslave(
     }
 
     let p = b.params(rtnl);
-    let new = Slave::new(bond, slave_dev, slave_dev.hw_addr(rtnl), slave_dev.mtu())?;
+    let new = Slave::new(
+        bond,
+        slave_dev,
+        slave_dev.hw_addr(rtnl),
+        slave_dev.mtu(),
+        crate::bond::queue_slave_events,
+    )?;
 
     if let Err(e) = slave_dev.set_mtu(bond.mtu(), rtnl) {
         slave_pr!(
@@ -531,6 +537,8 @@ pub(crate) fn enslave(
             "a down"
         }
     );
+    // "enslave is successful"
+    new.queue_event(rtnl);
     Ok(())
 }
 

@@ -31,6 +31,9 @@
 #include <net/ip6_route.h>
 #include <net/ndisc.h>
 #include <net/route.h>
+#include <net/inet_sock.h>
+#include <linux/ipv6.h>
+#include <net/tls.h>
 
 #include <generated/utsrelease.h>
 
@@ -136,3 +139,15 @@ bool bondrs_ipv6_mod_enabled(void) { return ipv6_mod_enabled(); }
 /* per-CPU counter (balance-rr) */
 u32 __percpu *bondrs_alloc_percpu_u32(void) { return alloc_percpu(u32); }
 u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p) { return this_cpu_inc_return(*p); }
+
+/* the lower-device queries of other kernel code (ndo_get_xmit_slave, ndo_sk_get_lower_dev) */
+void bondrs_local_bh_disable(void) { local_bh_disable(); }
+void bondrs_local_bh_enable(void) { local_bh_enable(); }
+__be16 bondrs_inet_sport(const struct sock *sk) { return inet_sk(sk)->inet_sport; }
+bool bondrs_ipv6_only_sock(const struct sock *sk) { return ipv6_only_sock(sk); }
+#if IS_ENABLED(CONFIG_IPV6)
+const struct in6_addr *bondrs_inet6_saddr(const struct sock *sk) { return inet6_sk(sk) ? &inet6_sk(sk)->saddr : NULL; }
+#endif
+#if IS_ENABLED(CONFIG_TLS_DEVICE)
+struct net_device *bondrs_tls_offload_netdev(const struct sk_buff *skb) { return rcu_dereference(tls_get_ctx(skb->sk)->netdev); }
+#endif

@@ -119,4 +119,17 @@ bool bondrs_ipv6_mod_enabled(void);
 u32 __percpu *bondrs_alloc_percpu_u32(void);
 u32 bondrs_this_cpu_inc_return_u32(u32 __percpu *p);
 
+/* the lower-device queries of other kernel code */
+struct sock;
+void bondrs_local_bh_disable(void);
+void bondrs_local_bh_enable(void);
+__be16 bondrs_inet_sport(const struct sock *sk);
+bool bondrs_ipv6_only_sock(const struct sock *sk);
+#if IS_ENABLED(CONFIG_IPV6)
+const struct in6_addr *bondrs_inet6_saddr(const struct sock *sk);
+#endif
+#if IS_ENABLED(CONFIG_TLS_DEVICE)
+struct net_device *bondrs_tls_offload_netdev(const struct sk_buff *skb);
+#endif
+
 #endif

@@ -4,10 +4,13 @@
 //! `bond_miimon_commit()`), peer notifications and IGMP resends.
 
 use crate::bindings;
-use crate::bond::{Bond, BondDriver, ARR_WORK, MCAST_WORK, MII_WORK, MODE_WORK, PEER_WORK};
+use crate::bond::{
+    Bond, BondDriver, ARR_WORK, MCAST_WORK, MII_WORK, MODE_WORK, NOTIFY_WORK, PEER_WORK,
+};
 use crate::modes::{slaves, slaves::Link};
 use crate::policy;
 use crate::safe::devops::{msecs_to_jiffies, IfName};
+use crate::safe::ioctl::{IfBond, IfSlave};
 use crate::safe::netdev::Dev;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
@@ -297,6 +300,29 @@ impl WorkHandler<PEER_WORK> for BondDriver {
         match Rtnl::try_lock() {
             Some(rtnl) => peer_notify_reset(&b, &rtnl),
             None => b.peer_work.queue(1),
+        }
+    }
+}
+
+impl WorkHandler<NOTIFY_WORK> for BondDriver {
+    fn run(dev: &Dev<Self>) {
+        // C `bond_netdev_notify_work()` for each slave whose notification is due
+        // (`bond_queue_slave_event()`): `NETDEV_BONDING_INFO` with the slave's and the bond's
+        // state of now; retried a jiffy later while RTNL is busy.
+        let b = dev.private();
+        let Some(rtnl) = Rtnl::try_lock() else {
+            b.notify_work.queue(1);
+            return;
+        };
+        for s in b.slave_list(&rtnl) {
+            if !s.take_event(&rtnl) {
+                continue;
+            }
+            let mut slave = IfSlave::default();
+            s.fill_ifslave(&mut slave, &rtnl);
+            let mut master = IfBond::default();
+            b.fill_ifbond(&mut master, &rtnl);
+            s.dev.bonding_info_change(&slave, &master, &rtnl);
         }
     }
 }

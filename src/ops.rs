@@ -16,6 +16,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::{LentSkb, Sock};
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
@@ -92,6 +93,8 @@ impl Driver for BondDriver {
         dev_pr!(Info, dev, "Released all slaves\n");
         bond.slaves.replace(None, rtnl);
         bond.cancel_all_work();
+        // C: the released slaves' `notify_work` is cancelled as each is freed.
+        bond.notify_work.cancel_sync();
         Self::remove_proc_entry(dev, rtnl);
     }
 
@@ -315,10 +318,7 @@ impl Driver for BondDriver {
         let find = |name: &CStr| dev.peer_by_name(name, rtnl).ok_or(ENODEV);
         match req {
             BondIoctl::InfoQuery(i) => {
-                // C `bond_fill_ifbond()`.
-                i.bond_mode = b.mode().as_u8().into();
-                i.miimon = b.params(rtnl).miimon;
-                i.num_slaves = b.slave_count(rtnl) as i32;
+                b.fill_ifbond(i, rtnl);
                 Ok(())
             }
             BondIoctl::SlaveInfoQuery(si) => {
@@ -327,12 +327,7 @@ impl Driver for BondDriver {
                     .ok()
                     .and_then(|i| b.slave_list(rtnl).nth(i))
                     .ok_or(ENODEV)?;
-                let name = s.dev.name(rtnl).to_bytes();
-                si.slave_name = [0; 16];
-                si.slave_name[..name.len()].copy_from_slice(name);
-                si.link = s.link() as i8;
-                si.state = i8::from(!s.is_active());
-                si.link_failure_count = s.link_failure_count();
+                s.fill_ifslave(si, rtnl);
                 Ok(())
             }
             BondIoctl::Enslave(n) => crate::enslave::enslave(dev, find(n)?, None, rtnl),
@@ -508,6 +503,46 @@ impl Driver for BondDriver {
     ) -> Option<&'a NetDevice> {
         let set = dev.private().slaves.read(g)?;
         set.active.as_ref().map(|a| &*a.dev)
+    }
+
+    fn get_xmit_slave<'a>(
+        dev: &'a Dev<Self>,
+        skb: &mut LentSkb<'_>,
+        all_slaves: bool,
+        tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_xmit_get_slave()`: the mode's transmit choice.
+        let b = dev.private();
+        let set = b.slaves.read(tx)?;
+        crate::policy::xmit_slave(b.mode(), dev, set, skb, all_slaves, tx).map(|s| &*s.dev)
+    }
+
+    fn sk_get_lower_dev<'a>(
+        dev: &'a Dev<Self>,
+        sk: &Sock,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_sk_get_lower_dev()`: in the hash modes with layer3+4 (`bond_sk_check()`), the
+        // usable slave the socket's flow hashes to (`bond_sk_hash_l34()`).
+        let b = dev.private();
+        if !crate::policy::sk_lower_dev(b.mode())
+            || b.xmit_policy() != crate::modes::XmitHashPolicy::Layer34
+        {
+            return None;
+        }
+        let set = b.slaves.read(g)?;
+        let h = crate::modes::hash::sk_hash_l34(&sk.addrs());
+        crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &*set.usable[i].dev)
+    }
+
+    fn neigh_lower<'a>(
+        dev: &'a Dev<Self>,
+        g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        // C `bond_neigh_init()`: the first slave's `ndo_neigh_setup` sets up the bond's
+        // neighbours.
+        let set = dev.private().slaves.read(g)?;
+        set.all.first().map(|s| &*s.dev)
     }
 
     fn sysfs_group() -> Option<crate::safe::driver::GroupRef<Self>> {

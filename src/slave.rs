@@ -13,6 +13,7 @@ use crate::modes::{slaves::Link, Mode};
 use crate::params::MAX_TARGETS;
 use crate::safe::atomic::Plain;
 use crate::safe::devops::{HwAddr, Stats64, STATS64_LEN};
+use crate::safe::ioctl::IfSlave;
 use crate::safe::netdev::NetDevice;
 use crate::safe::rcu::RtnlCell;
 use crate::safe::rtnl::Rtnl;
@@ -73,6 +74,12 @@ pub(crate) struct Slave {
     should_notify: Atomic<bool>,
     /// `slave->should_notify_link`: a link-state change to announce.
     should_notify_link: Atomic<bool>,
+    /// C `slave->notify_work` pending: a `NETDEV_BONDING_INFO` notification of the slave is due
+    /// (`bond_queue_slave_event()`); the bond's work sends it with the state of then.
+    event_due: Atomic<bool>,
+    /// Has the bond's work send the due notifications: passed in at enslave (the bond's work
+    /// items sit above the slave's state).
+    queue_events: fn(&Slave),
     /// netpoll on this slave while the bond uses netpoll (C `slave->np`).
     pub(crate) np: crate::safe::netpoll::LowerNetpoll,
     /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
@@ -90,6 +97,7 @@ impl Slave {
         dev: &NetDevice,
         perm: HwAddr,
         original_mtu: u32,
+        queue_events: fn(&Slave),
     ) -> Result<Arc<Slave>> {
         Arc::pin_init(
             pin_init!(Slave {
@@ -115,6 +123,8 @@ impl Slave {
                 target_rx: [const { Atomic::new(0) }; MAX_TARGETS],
                 should_notify: Atomic::new(false),
                 should_notify_link: Atomic::new(false),
+                event_due: Atomic::new(false),
+                queue_events,
                 np: crate::safe::netpoll::LowerNetpoll::new(),
                 kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
@@ -148,6 +158,7 @@ impl Slave {
             return;
         }
         self.link.store(l, Relaxed);
+        self.queue_event(rtnl);
         self.lower_state_changed(rtnl);
         self.should_notify_link.store(false, Relaxed);
     }
@@ -190,6 +201,7 @@ impl Slave {
         }
         self.backup.store(backup, Relaxed);
         self.lower_state_changed(rtnl);
+        self.queue_event(rtnl);
         self.should_notify.store(false, Relaxed);
     }
 
@@ -248,6 +260,7 @@ impl Slave {
     /// C `bond_slave_link_notify()` for this slave.
     pub(crate) fn notify_link(&self, rtnl: &Rtnl) {
         if self.should_notify_link.load(Relaxed) {
+            self.queue_event(rtnl);
             self.lower_state_changed(rtnl);
             self.should_notify_link.store(false, Relaxed);
         }
@@ -325,6 +338,30 @@ impl Slave {
     pub(crate) fn set_active_flags(&self, rtnl: &Rtnl) {
         self.set_state(false, rtnl);
         self.inactive.store(false, Relaxed);
+    }
+
+    /// C `bond_queue_slave_event()`: a `NETDEV_BONDING_INFO` notification of the slave, sent
+    /// by the bond's work once RTNL is free (one for any number of calls before it runs).
+    pub(crate) fn queue_event(&self, _rtnl: &Rtnl) {
+        self.event_due.store(true, Relaxed);
+        (self.queue_events)(self);
+    }
+
+    /// Takes the slave's due notification, if there is one (the bond's work).
+    pub(crate) fn take_event(&self, _rtnl: &Rtnl) -> bool {
+        self.event_due.xchg(false, Relaxed)
+    }
+
+    /// C `bond_fill_ifslave()`: what `SIOCBONDSLAVEINFOQUERY` and `NETDEV_BONDING_INFO` tell of
+    /// the slave (`slave_id` is left to the caller).
+    pub(crate) fn fill_ifslave(&self, info: &mut IfSlave, rtnl: &Rtnl) {
+        let name = self.dev.name(rtnl).to_bytes();
+        info.slave_name = [0; 16];
+        let n = name.len().min(info.slave_name.len() - 1);
+        info.slave_name[..n].copy_from_slice(&name[..n]);
+        info.link = self.link() as i8;
+        info.state = i8::from(!self.is_active());
+        info.link_failure_count = self.link_failure_count();
     }
 
     /// C `bond_lower_state_changed()`.

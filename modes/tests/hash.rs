@@ -6,7 +6,9 @@
 //! and `bond_main.c` (no header parsing), then compared with what
 //! `xmit_hash()` reads out of the bytes.
 
-use bonding_modes::hash::{xmit_hash, FlowKeys, Packet, ETH_P_IP, ETH_P_IPV6};
+use bonding_modes::hash::{
+    sk_hash_l34, xmit_hash, FlowKeys, Packet, SockAddrs, ETH_P_IP, ETH_P_IPV6,
+};
 use bonding_modes::XmitHashPolicy as P;
 
 const DST: [u8; 6] = [0x02, 0x11, 0x22, 0x33, 0x44, 0x55];
@@ -296,4 +298,70 @@ fn header_bytes_covers_what_each_policy_reads() {
             "layer3+4 must read the inner ports at byte {deepest}"
         );
     }
+}
+
+/// C `bond_sk_hash_l34()`: a socket hashes as the layer3+4 hash of its packets (the reference
+/// formula, and what `xmit_hash()` reads out of such a packet): IPv4, IPv6, and an IPv6 socket
+/// talking to a v4-mapped peer hashes by its IPv4 addresses unless it is IPv6-only.
+#[test]
+fn socket_hash_is_the_layer34_hash_of_its_packets() {
+    let (sp, dp) = (40001u16, 443u16);
+    let pw = u32::from_ne_bytes([(sp >> 8) as u8, sp as u8, (dp >> 8) as u8, dp as u8]);
+    let v4 = SockAddrs {
+        v4_src: S4,
+        v4_dst: D4,
+        sport: sp.to_be_bytes(),
+        dport: dp.to_be_bytes(),
+        ..SockAddrs::default()
+    };
+    let mut f = eth(ETH_P_IP);
+    f.extend(ipv4(6, S4, D4, 0));
+    f.extend(ports(sp, dp));
+    let expect4 = ref_ip(pw, w4(S4), w4(D4), true);
+    assert_eq!(sk_hash_l34(&v4), expect4);
+    assert_eq!(
+        xmit_hash(P::Layer34, &pkt(&f, ETH_P_IP), None, None),
+        expect4
+    );
+
+    let s6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    let d6 = [
+        0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0xab, 2,
+    ];
+    let v6 = SockAddrs {
+        inet6: true,
+        v6_src: s6,
+        v6_dst: d6,
+        ..v4
+    };
+    let mut f = eth(ETH_P_IPV6);
+    f.extend(ipv6(6, s6, d6));
+    f.extend(ports(sp, dp));
+    let expect6 = ref_ip(pw, fold6(s6), fold6(d6), true);
+    assert_eq!(sk_hash_l34(&v6), expect6);
+    assert_eq!(
+        xmit_hash(P::Layer34, &pkt(&f, ETH_P_IPV6), None, None),
+        expect6
+    );
+
+    let mut mapped = [0u8; 16];
+    mapped[10] = 0xff;
+    mapped[11] = 0xff;
+    mapped[12..].copy_from_slice(&D4);
+    let m = SockAddrs {
+        v6_dst: mapped,
+        ..v6
+    };
+    assert_eq!(
+        sk_hash_l34(&m),
+        expect4,
+        "v4-mapped peer: the IPv4 addresses"
+    );
+    let only = SockAddrs { v6only: true, ..m };
+    assert_eq!(
+        sk_hash_l34(&only),
+        ref_ip(pw, fold6(s6), fold6(mapped), true),
+        "IPv6-only: the IPv6 addresses"
+    );
+    assert_ne!(expect4, expect6);
 }

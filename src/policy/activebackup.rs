@@ -11,6 +11,7 @@ use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::TxSkb;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
 use kernel::{prelude::vtable, sync::Arc};
@@ -29,8 +30,20 @@ impl BondMode for ActiveBackup {
     const INFINIBAND_SLAVES: bool = true;
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
-        match &set.active {
+    fn xmit_slave<'a, S: TxSkb>(
+        _dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        _skb: &mut S,
+        _all_slaves: bool,
+        _tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        // C `bond_xmit_activebackup_slave_get()`.
+        set.active.as_ref()
+    }
+
+    #[inline]
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
+        match Self::xmit_slave(dev, set, &mut skb, false, tx) {
             Some(a) => queue_xmit(skb, a),
             None => drop_skb(dev, skb),
         }

@@ -21,7 +21,7 @@ use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::print::{netdev_printk, Level};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::{send_frame, RxSkb, TC_PRIO_CONTROL};
+use crate::safe::skb::{send_frame, RxSkb, TxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
 use kernel::sync::atomic::{Atomic, Relaxed};
 use kernel::{prelude::*, seq_file::SeqFile, seq_print, sync::Arc};
@@ -344,6 +344,7 @@ pub(crate) struct Ieee8023ad;
 impl BondMode for Ieee8023ad {
     const MODE: Mode = Mode::Ieee8023ad;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
+    const SK_LOWER_DEV: bool = true;
 
     const ETHERNET_SLAVES_ONLY: bool = true;
 
@@ -359,6 +360,18 @@ impl BondMode for Ieee8023ad {
 
     fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
         port_view(bond, slave)
+    }
+
+    #[inline]
+    fn xmit_slave<'a, S: TxSkb>(
+        dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        skb: &mut S,
+        all_slaves: bool,
+        tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        // C `bond_xmit_get_slave()`: balance-xor's choice (without `broadcast_neighbor`).
+        super::xor::Xor::xmit_slave(dev, set, skb, all_slaves, tx)
     }
 
     #[inline]

@@ -97,6 +97,23 @@ pub(crate) fn xmit(
     dispatch!(mode, M => M::xmit(dev, set, skb, tx), crate::xmit::drop_skb(dev, skb))
 }
 
+/// [`BondMode::xmit_slave`] (C `bond_xmit_get_slave()`).
+pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
+    mode: Mode,
+    dev: &Dev<BondDriver>,
+    set: &'a SlaveSet,
+    skb: &mut S,
+    all_slaves: bool,
+    tx: &XmitReadSide,
+) -> Option<&'a Arc<Slave>> {
+    dispatch!(mode, M => M::xmit_slave(dev, set, skb, all_slaves, tx), None)
+}
+
+/// [`BondMode::SK_LOWER_DEV`].
+pub(crate) const fn sk_lower_dev(mode: Mode) -> bool {
+    dispatch!(mode, M => M::SK_LOWER_DEV, false)
+}
+
 /// [`BondMode::OVERRIDES_TX_QUEUE`].
 #[inline]
 pub(crate) const fn overrides_tx_queue(mode: Mode) -> bool {

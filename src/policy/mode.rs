@@ -9,7 +9,7 @@ use crate::params::BondParams;
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::RxSkb;
+use crate::safe::skb::{RxSkb, TxSkb};
 use crate::slave::Slave;
 use kernel::{prelude::*, seq_file::SeqFile, sync::Arc};
 
@@ -97,6 +97,11 @@ pub(crate) trait BondMode {
     /// `bond_should_override_tx_queue()`).
     const OVERRIDES_TX_QUEUE: bool = false;
 
+    /// Whether the mode tells which slave a socket's traffic leaves by (`ndo_sk_get_lower_dev`,
+    /// C `bond_sk_check()`): the modes that hash flows over the usable slaves, with the
+    /// layer3+4 policy (the only one a socket's addresses and ports give).
+    const SK_LOWER_DEV: bool = false;
+
     /// Whether `fail_over_mac` acts in the mode (C tests `BOND_MODE_ACTIVEBACKUP` wherever it
     /// reads `fail_over_mac`: the slaves' MACs at enslave, release and failover, and what
     /// `/proc` shows).
@@ -142,6 +147,24 @@ pub(crate) trait BondMode {
     /// disabled, with at least one slave in `set.all`.
     /// `tx` proves the transmit context (bottom halves or interrupts off).
     fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, tx: &XmitReadSide) -> TxStatus;
+
+    /// The slave `skb` leaves by, from the data path's snapshot `set` (C
+    /// `bond_xmit_roundrobin_slave_get()`, `bond_xmit_activebackup_slave_get()`,
+    /// `bond_xmit_3ad_xor_slave_get()`, `bond_xmit_tlb_slave_get()`,
+    /// `bond_xmit_alb_slave_get()`): the choice of the mode's transmit, which is also what other
+    /// kernel code is told (`ndo_get_xmit_slave`, C `bond_xmit_get_slave()`), where
+    /// `all_slaves` makes the hash modes choose among all slaves instead of the usable ones.
+    /// Called under RCU with BH disabled (`tx`); `set` may be empty. Default: none (broadcast
+    /// sends on every slave).
+    fn xmit_slave<'a, S: TxSkb>(
+        _dev: &Dev<BondDriver>,
+        _set: &'a SlaveSet,
+        _skb: &mut S,
+        _all_slaves: bool,
+        _tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        None
+    }
 
     /// Frames the mode handles itself, before the normal receive path (C `bond->recv_probe`:
     /// `bond_3ad_lacpdu_recv()`, `rlb_arp_recv()`; C sets it for 802.3ad and balance-alb only).

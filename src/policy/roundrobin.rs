@@ -10,9 +10,12 @@ use crate::modes::{hash, slaves, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::TxSkb;
+use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
 use kernel::prelude::*;
 use kernel::sync::atomic::Relaxed;
+use kernel::sync::Arc;
 
 /// `IPPROTO_IGMP`.
 const IPPROTO_IGMP: u8 = 2;
@@ -46,27 +49,41 @@ impl BondMode for RoundRobin {
     }
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
-        let b = dev.private();
+    fn xmit_slave<'a, S: TxSkb>(
+        dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        skb: &mut S,
+        _all_slaves: bool,
+        _tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        // C `bond_xmit_roundrobin_slave_get()`.
         let n = set.all.len();
         let can_tx = |i: usize| set.all[i].can_tx();
-        let pick = if is_igmp(&skb) {
-            match &set.active {
-                Some(a) => return queue_xmit(skb, a),
-                None => slaves::slave_by_id(0, n, can_tx),
+        let pick = if is_igmp(skb.skb()) {
+            if let Some(a) = &set.active {
+                return Some(a);
             }
+            slaves::slave_by_id(0, n, can_tx)
         } else {
-            let pps = b.hot.packets_per_slave.load(Relaxed);
+            if n == 0 {
+                return None;
+            }
+            let pps = dev.private().hot.packets_per_slave.load(Relaxed);
             let v = if pps == 0 {
                 crate::safe::devops::random_u32()
             } else {
-                b.rr_counter.inc_return()
+                dev.private().rr_counter.inc_return()
             };
             let id = slaves::rr_slave_id(pps, v) % (n as u32);
             slaves::slave_by_id(id as usize, n, can_tx)
         };
-        match pick {
-            Some(i) => queue_xmit(skb, &set.all[i]),
+        pick.map(|i| &set.all[i])
+    }
+
+    #[inline]
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
+        match Self::xmit_slave(dev, set, &mut skb, false, tx) {
+            Some(s) => queue_xmit(skb, s),
             None => drop_skb(dev, skb),
         }
     }

@@ -32,7 +32,7 @@ use crate::modes::{slaves::Link, Mode};
 use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
-use crate::safe::skb::{RxSkb, TC_PRIO_CONTROL};
+use crate::safe::skb::{RxSkb, TxSkb, TC_PRIO_CONTROL};
 use crate::slave::Slave;
 use crate::slave_pr;
 use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
@@ -294,14 +294,14 @@ fn fasten_swap(bond: &Dev<BondDriver>, a: &Slave, b: &Slave, rlb: bool, rtnl: &R
 
 /// C `rlb_arp_xmit()`: the slave for an ARP the bond sends, the ARP's sender address rewritten
 /// for a reply that leaves another slave than its sender's.
-fn rlb_arp_xmit(
+fn rlb_arp_xmit<S: TxSkb>(
     bond: &Dev<BondDriver>,
     set: &SlaveSet,
-    skb: &mut SkBuff,
+    skb: &mut S,
     tx: &XmitReadSide,
     len_ok: impl FnOnce(&SkBuff) -> Option<Arp>,
 ) -> Option<u8> {
-    let arp = len_ok(skb)?;
+    let arp = len_ok(skb.skb())?;
     // Only ARPs from the bond itself or a VLAN right above it (sent with a slave's address).
     if !set.all.iter().any(|s| s.dev.eth_addr_racy() == arp.mac_src) {
         return None;
@@ -312,7 +312,7 @@ fn rlb_arp_xmit(
     let b = bond.private();
     let active = set.active.as_ref().and_then(|a| a.mode_slot());
     let bond_mac = bond.eth_addr_racy();
-    let vlan = skb.vlan_tag();
+    let vlan = skb.skb().vlan_tag();
     let out = with_state_tx(&b, tx, |st| {
         st.rlb.as_deref_mut().map(|r| {
             r.table
@@ -342,30 +342,26 @@ pub(crate) type BalanceTlb = Lb<false>;
 /// balance-alb.
 pub(crate) type BalanceAlb = Lb<true>;
 
-#[vtable]
-impl<const RLB: bool> BondMode for Lb<RLB> {
-    const MODE: Mode = if RLB {
-        Mode::BalanceAlb
-    } else {
-        Mode::BalanceTlb
-    };
-    // Only balance-alb reads ARPs on receive (C `bond->recv_probe = rlb_arp_recv`).
-    const HAS_RX_PROBE: bool = RLB;
-    const INACTIVE_RX_UNICAST: bool = RLB;
-    const BRIDGE_RX_DEST_REWRITE: bool = RLB;
-
-    #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
-        // C `bond_xmit_tlb_slave_get()` / `bond_xmit_alb_slave_get()`, then
-        // `bond_do_alb_xmit()`.
+impl<const RLB: bool> Lb<RLB> {
+    /// C `bond_xmit_tlb_slave_get()` / `bond_xmit_alb_slave_get()`, with `tlb_dynamic_lb` read
+    /// once by the caller: the table's slave for the packet's bucket (only the choice is made
+    /// under `mode_lock`), the transmit hash over the usable slaves without the dynamic table,
+    /// balance-alb's ARP slave; `None` for a packet not balanced (the active slave sends it).
+    #[inline(always)]
+    fn slave_get<'a, S: TxSkb>(
+        dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        skb: &mut S,
+        dynamic: bool,
+        tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
         let b = dev.private();
-        let dynamic = b.hot.tlb_dynamic_lb.load(Relaxed);
         let mut eth = [MaybeUninit::<u8>::uninit(); 14];
-        let dest = match skb.headers(&mut eth) {
+        let dest = match skb.skb().headers(&mut eth) {
             [d0, d1, d2, d3, d4, d5, ..] => [*d0, *d1, *d2, *d3, *d4, *d5],
             _ => [0xff; 6],
         };
-        let proto = skb.protocol();
+        let proto = skb.skb().protocol();
         let mut l3 = [MaybeUninit::<u8>::uninit(); 48];
         // What C pulls: the IPv4 header, the IPv6 header with the ICMPv6 type.
         let want = match proto {
@@ -377,12 +373,12 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
             // balance-tlb never balances multicast and broadcast.
             AlbTxClass::NoBalance
         } else {
-            let off = skb.network_offset();
+            let off = skb.skb().network_offset();
             let hdr: &[u8] = match want {
                 0 => &[],
-                _ => match skb.header_at(off, &mut l3[..want]) {
+                _ => match skb.skb().header_at(off, &mut l3[..want]) {
                     Some(h) => h,
-                    None if want == 48 => skb.header_at(off, &mut l3[..40]).unwrap_or(&[]),
+                    None if want == 48 => skb.skb().header_at(off, &mut l3[..40]).unwrap_or(&[]),
                     None => &[],
                 },
             };
@@ -397,23 +393,20 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         };
         let mut arp_slot = None;
         if let (true, AlbTxClass::Arp) = (RLB, class) {
-            arp_slot = rlb_arp_xmit(dev, set, &mut skb, tx, |skb| {
+            arp_slot = rlb_arp_xmit(dev, set, skb, tx, |skb| {
                 let mut a = [MaybeUninit::<u8>::uninit(); rlb::ARP_PKT_LEN];
                 Arp::parse(skb.header_at(skb.network_offset(), &mut a)?)
             });
         }
-        let len = skb.len();
-        let active = set.active.as_ref();
-        // C `bond_xmit_{tlb,alb}_slave_get()`: the table's slave for the bucket (only the
-        // choice is made under `mode_lock`), or the transmit hash over the usable slaves.
-        let chosen = if dynamic {
+        if dynamic {
             let bucket = match class {
                 AlbTxClass::Balance(h) if RLB => Some(h),
-                AlbTxClass::Balance(_) => Some(tlb::tlb_hash_index(xmit_hash(dev, &skb))),
+                AlbTxClass::Balance(_) => Some(tlb::tlb_hash_index(xmit_hash(dev, skb.skb()))),
                 _ => None,
             };
             match bucket {
                 Some(h) => {
+                    let len = skb.skb().len();
                     let slots = set.all.iter().filter_map(|s| view(s));
                     with_state_tx(&b, tx, |st| st.table.choose_channel(h, len, slots))
                         .flatten()
@@ -424,14 +417,49 @@ impl<const RLB: bool> BondMode for Lb<RLB> {
         } else {
             match class {
                 AlbTxClass::Balance(_) => {
-                    let h = xmit_hash(dev, &skb);
+                    let h = xmit_hash(dev, skb.skb());
                     tlb::nondyn_slave_index(h, set.usable.len() as u32)
                         .and_then(|i| set.usable.get(i as usize))
                 }
                 _ => arp_slot.and_then(|slot| slave_in(set, slot)),
             }
-        };
-        // C `bond_do_alb_xmit()` (`modes::tlb::Tlb::do_xmit()`, step by step).
+        }
+    }
+}
+
+#[vtable]
+impl<const RLB: bool> BondMode for Lb<RLB> {
+    const MODE: Mode = if RLB {
+        Mode::BalanceAlb
+    } else {
+        Mode::BalanceTlb
+    };
+    // Only balance-alb reads ARPs on receive (C `bond->recv_probe = rlb_arp_recv`).
+    const HAS_RX_PROBE: bool = RLB;
+    const INACTIVE_RX_UNICAST: bool = RLB;
+    const BRIDGE_RX_DEST_REWRITE: bool = RLB;
+
+    #[inline]
+    fn xmit_slave<'a, S: TxSkb>(
+        dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        skb: &mut S,
+        _all_slaves: bool,
+        tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        let dynamic = dev.private().hot.tlb_dynamic_lb.load(Relaxed);
+        Self::slave_get(dev, set, skb, dynamic, tx)
+    }
+
+    #[inline]
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
+        // C `bond_tlb_xmit()`, `bond_alb_xmit()`: the slave chosen, then `bond_do_alb_xmit()`
+        // (`modes::tlb::Tlb::do_xmit()`, step by step).
+        let b = dev.private();
+        let dynamic = b.hot.tlb_dynamic_lb.load(Relaxed);
+        let chosen = Self::slave_get(dev, set, &mut skb, dynamic, tx);
+        let len = skb.len();
+        let active = set.active.as_ref();
         let tx_slave = match chosen {
             Some(s) => Some(s),
             None => {

@@ -9,6 +9,7 @@ use crate::modes::{slaves, slaves::Link, Mode};
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::TxSkb;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit, xmit_hash};
 use kernel::{prelude::vtable, sync::Arc};
@@ -20,12 +21,27 @@ pub(crate) struct Xor;
 impl BondMode for Xor {
     const MODE: Mode = Mode::BalanceXor;
     const LAG_TX_TYPE: LagTxType = LagTxType::Hash;
+    const SK_LOWER_DEV: bool = true;
 
     #[inline]
-    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, skb: SkBuff, _tx: &XmitReadSide) -> TxStatus {
-        let h = xmit_hash(dev, &skb);
-        match slaves::xor_slave_index(h, set.usable.len()) {
-            Some(i) => queue_xmit(skb, &set.usable[i]),
+    fn xmit_slave<'a, S: TxSkb>(
+        dev: &Dev<BondDriver>,
+        set: &'a SlaveSet,
+        skb: &mut S,
+        all_slaves: bool,
+        _tx: &XmitReadSide,
+    ) -> Option<&'a Arc<Slave>> {
+        // C `bond_xmit_3ad_xor_slave_get()` over `all_slaves` or `usable_slaves`.
+        let slaves = if all_slaves { &set.all } else { &set.usable };
+        let h = xmit_hash(dev, skb.skb());
+        slaves::xor_slave_index(h, slaves.len()).map(|i| &slaves[i])
+    }
+
+    #[inline]
+    fn xmit(dev: &Dev<BondDriver>, set: &SlaveSet, mut skb: SkBuff, tx: &XmitReadSide) -> TxStatus {
+        // C `bond_3ad_xor_xmit()`.
+        match Self::xmit_slave(dev, set, &mut skb, false, tx) {
+            Some(s) => queue_xmit(skb, s),
             None => drop_skb(dev, skb),
         }
     }

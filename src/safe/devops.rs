@@ -5,6 +5,7 @@
 //! link settings and statistics.
 
 use crate::bindings;
+use crate::safe::ioctl::{IfBond, IfSlave};
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::NetDevice;
 use crate::safe::rtnl::Rtnl;
@@ -588,6 +589,24 @@ impl NetDevice {
         info.set_tx_enabled(tx_enabled.into());
         // SAFETY: RTNL held; `info` lives for the call.
         unsafe { bindings::netdev_lower_state_changed(self.as_ptr(), (&raw mut info).cast()) }
+    }
+
+    /// `netdev_bonding_info_change()`: `NETDEV_BONDING_INFO` on the notifier chain for this
+    /// device (a bond's slave), with what `slave` and `master` tell of it and of its bond.
+    pub(crate) fn bonding_info_change(&self, slave: &IfSlave, master: &IfBond, _rtnl: &Rtnl) {
+        // SAFETY: All-zero is a valid value of this C struct of integers.
+        let mut info: bindings::netdev_bonding_info = unsafe { core::mem::zeroed() };
+        info.slave.slave_id = slave.slave_id;
+        info.slave.slave_name = slave.slave_name;
+        info.slave.link = slave.link;
+        info.slave.state = slave.state;
+        info.slave.link_failure_count = slave.link_failure_count;
+        info.master.bond_mode = master.bond_mode;
+        info.master.num_slaves = master.num_slaves;
+        info.master.miimon = master.miimon;
+        // SAFETY: RTNL held (the notifier chain runs under it); `info` lives for the call,
+        // which copies it.
+        unsafe { bindings::netdev_bonding_info_change(self.as_ptr(), &mut info) }
     }
 
     /// `netdev_compute_master_upper_features(self, true)`.

@@ -15,6 +15,7 @@ use crate::safe::link::{ExtAck, LinkAttrs, LinkData, NlMsg};
 use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
+use crate::safe::skb::{LentSkb, Sock};
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
@@ -265,6 +266,37 @@ pub(crate) trait Driver: Sized + 'static {
     ) -> Option<&'a NetDevice> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
+    /// `ndo_get_xmit_slave` (C `netdev_get_xmit_slave()`, asked by RDMA for RoCE LAG): the
+    /// lower device `skb` would be transmitted on, every lower device counting as able to
+    /// transmit with `all_slaves`. The caller holds RCU; bottom halves are off for the call
+    /// (`tx`), so the transmit path's choice applies as it is.
+    fn get_xmit_slave<'a>(
+        _dev: &'a Dev<Self>,
+        _skb: &mut LentSkb<'_>,
+        _all_slaves: bool,
+        _tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_sk_get_lower_dev` (C `netdev_sk_get_lowest_dev()`, asked by kTLS device offload):
+    /// the lower device the traffic of socket `sk` leaves by, under RCU (`g`); `None` for the
+    /// device itself.
+    fn sk_get_lower_dev<'a>(
+        _dev: &'a Dev<Self>,
+        _sk: &Sock,
+        _g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// The lower device whose `ndo_neigh_setup` sets up each neighbour created on the device
+    /// (C `bond_neigh_init()`: the first slave), under RCU. Implementing it installs
+    /// `ndo_neigh_setup` (C `bond_neigh_setup()`).
+    fn neigh_lower<'a>(
+        _dev: &'a Dev<Self>,
+        _g: &'a kernel::sync::rcu::Guard,
+    ) -> Option<&'a NetDevice> {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
     /// `dev->sysfs_groups[0]`, created with the device (see `dev_attr_group!`).
     fn sysfs_group() -> Option<GroupRef<Self>> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
@@ -356,6 +388,15 @@ impl DriverTables {
         }
         if T::HAS_HWTSTAMP_SET {
             netdev_ops.ndo_hwtstamp_set = Some(Self::hwtstamp_set_cb::<T>);
+        }
+        if T::HAS_GET_XMIT_SLAVE {
+            netdev_ops.ndo_get_xmit_slave = Some(Self::get_xmit_slave_cb::<T>);
+        }
+        if T::HAS_SK_GET_LOWER_DEV {
+            netdev_ops.ndo_sk_get_lower_dev = Some(Self::sk_lower_cb::<T>);
+        }
+        if T::HAS_NEIGH_LOWER {
+            netdev_ops.ndo_neigh_setup = Some(Self::neigh_setup_cb::<T>);
         }
 
         // SAFETY: As above.
@@ -604,6 +645,114 @@ impl DriverTables {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
             TxStatus::Code(c) => c as bindings::netdev_tx_t,
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`netdev_get_xmit_slave()`: the caller holds RCU and lends `skb` for the call).
+    unsafe extern "C" fn get_xmit_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        skb: *mut bindings::sk_buff,
+        all_slaves: bool,
+    ) -> *mut bindings::net_device {
+        let Some(skb) = NonNull::new(skb) else {
+            return core::ptr::null_mut();
+        };
+        // SAFETY: A registered device of `T`; the caller's skb, lent for the call.
+        let (dev, mut skb) = unsafe { (Dev::<T>::from_raw(dev), LentSkb::from_raw(skb)) };
+        // Callers ask from any context (RDMA from process context, C's choice then takes the
+        // mode's lock with the plain `spin_lock()` of its transmit path): bottom halves go off
+        // for the call, so the transmit path's choice is made as in a transmit.
+        // SAFETY: Paired with the `local_bh_enable()` below, in the same context.
+        unsafe { bindings::bondrs_local_bh_disable() };
+        let lower = {
+            // SAFETY: Bottom halves are off until after this block.
+            let tx = unsafe { XmitReadSide::new() };
+            T::get_xmit_slave(dev, &mut skb, all_slaves, &tx)
+                .map_or(core::ptr::null_mut(), |d| d.as_ptr())
+        };
+        // SAFETY: Disabled above.
+        unsafe { bindings::bondrs_local_bh_enable() };
+        // The device outlives the section: the caller's RCU keeps the lower devices of the
+        // snapshot it was read from alive.
+        lower
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`netdev_sk_get_lowest_dev()`: `sk` is a full inet socket its caller holds).
+    unsafe extern "C" fn sk_lower_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        sk: *mut bindings::sock,
+    ) -> *mut bindings::net_device {
+        if sk.is_null() {
+            return core::ptr::null_mut();
+        }
+        // SAFETY: A registered device of `T`; the caller's socket, alive for the call.
+        let (dev, sk) = unsafe { (Dev::<T>::from_raw(dev), Sock::from_raw(sk)) };
+        // C `bond_sk_get_lower_dev()` takes RCU itself; its callers hold it too (kTLS's
+        // `get_netdev_for_sock()`), which keeps the device returned alive after this section.
+        let g = kernel::sync::rcu::read_lock();
+        T::sk_get_lower_dev(dev, sk, &g).map_or(core::ptr::null_mut(), |d| d.as_ptr())
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with
+    /// the arguments and in the context that callback is documented to have
+    /// (`neigh_parms_alloc()` for the device, or an upper device's `ndo_neigh_setup` passing
+    /// its own `parms` down).
+    unsafe extern "C" fn neigh_setup_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        parms: *mut bindings::neigh_parms,
+    ) -> c_int {
+        // C `bond_neigh_setup()`: only the device's own parameters get the per-neighbour
+        // set-up; an upper device's (a VLAN's) are left alone.
+        // SAFETY: `parms` is valid and being set up by the caller, which owns it.
+        unsafe {
+            if (*parms).dev == dev {
+                (*parms).neigh_setup = Some(Self::neigh_init_cb::<T>);
+            }
+        }
+        0
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the neighbour code, as the `neigh_setup` of a device of `T`'s
+    /// `neigh_parms` (set by [`Self::neigh_setup_cb`]), with a neighbour being created.
+    unsafe extern "C" fn neigh_init_cb<T: Driver>(n: *mut bindings::neighbour) -> c_int {
+        // C `bond_neigh_init()`: the lower device's `ndo_neigh_setup` on zeroed parameters,
+        // then the `neigh_setup` it chose, on `n`.
+        // SAFETY: `n` is the neighbour being created; `n->dev` holds a reference to its device.
+        let Some(dev) = Dev::<T>::try_from_dev(unsafe { NetDevice::from_raw((*n).dev) }) else {
+            return 0;
+        };
+        let g = kernel::sync::rcu::read_lock();
+        let Some(lower) = T::neigh_lower(dev, &g) else {
+            return 0;
+        };
+        // SAFETY: `lower` is alive under RCU (`g`); its `netdev_ops` is its driver's static table.
+        let Some(setup) = (unsafe { (*(*lower.as_ptr()).netdev_ops).ndo_neigh_setup }) else {
+            return 0;
+        };
+        // SAFETY: All-zero is what C passes (`memset()`): a valid value of this C struct.
+        let mut parms: bindings::neigh_parms = unsafe { core::mem::zeroed() };
+        // SAFETY: The lower device's own operation, on it and on parameters owned here, under
+        // RCU as C calls it.
+        let ret = unsafe { setup(lower.as_ptr(), &mut parms) };
+        if ret != 0 {
+            return ret;
+        }
+        match parms.neigh_setup {
+            // SAFETY: The set-up the lower device's driver chose, on the neighbour being created.
+            Some(f) => unsafe { f(n) },
+            None => 0,
         }
     }
 

@@ -33,7 +33,9 @@ unsafe impl ReadSide for rcu::Guard {}
 /// pktgen and `dev_direct_xmit()`) or, for netpoll, with interrupts disabled; since the RCU
 /// flavours were consolidated, either is a read-side critical section. C's `bond_start_xmit()`
 /// takes `rcu_read_lock()` on top, which costs two calls per packet with `CONFIG_PREEMPT_RCU`;
-/// the transmit path uses this proof instead.
+/// the transmit path uses this proof instead. `ndo_get_xmit_slave`, which makes the transmit
+/// path's choice for other kernel code, disables bottom halves itself for the call
+/// (`driver.rs`).
 ///
 /// # Invariants
 ///

@@ -248,6 +248,196 @@ impl SkBuff {
     }
 }
 
+/// An skb lent for the length of a call (`ndo_get_xmit_slave`: the caller keeps it): read, and
+/// its headers written as the transmit path writes them (C `rlb_arp_xmit()`), but neither freed
+/// nor kept.
+///
+/// # Invariants
+///
+/// Wraps the caller's valid skb, lent for `'a`; the inner [`SkBuff`] is never dropped (it is
+/// in a `ManuallyDrop`) and never handed out by value or by `&mut`, so it cannot be freed or
+/// replaced through this value.
+pub(crate) struct LentSkb<'a>(
+    core::mem::ManuallyDrop<SkBuff>,
+    core::marker::PhantomData<&'a mut bindings::sk_buff>,
+);
+
+impl LentSkb<'_> {
+    /// # Safety
+    ///
+    /// `skb` is a valid skb that the caller lends exclusively for `'a`.
+    pub(super) unsafe fn from_raw(skb: NonNull<bindings::sk_buff>) -> Self {
+        Self(
+            core::mem::ManuallyDrop::new(SkBuff(skb)),
+            core::marker::PhantomData,
+        )
+    }
+}
+
+impl core::ops::Deref for LentSkb<'_> {
+    type Target = SkBuff;
+
+    fn deref(&self) -> &SkBuff {
+        &self.0
+    }
+}
+
+/// The skb a mode chooses a slave for: one being transmitted ([`SkBuff`], owned) or one lent
+/// by a caller asking which slave it would leave by ([`LentSkb`]). C's slave choice may write
+/// the packet (`rlb_arp_xmit()`), whichever it is.
+pub(crate) trait TxSkb {
+    /// The skb, to read.
+    fn skb(&self) -> &SkBuff;
+    /// [`SkBuff::set_arp_sender_hw`].
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result;
+}
+
+impl TxSkb for SkBuff {
+    #[inline(always)]
+    fn skb(&self) -> &SkBuff {
+        self
+    }
+
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
+        SkBuff::set_arp_sender_hw(self, mac)
+    }
+}
+
+impl TxSkb for LentSkb<'_> {
+    #[inline(always)]
+    fn skb(&self) -> &SkBuff {
+        &self.0
+    }
+
+    fn set_arp_sender_hw(&mut self, mac: &[u8; 6]) -> Result {
+        // The skb is lent to us exclusively for the call: writing its headers is what the
+        // caller allows (C writes them too); it is not replaced (type invariant).
+        self.0.set_arp_sender_hw(mac)
+    }
+}
+
+/// A field of type `T` of socket `sk`, `off` bytes into its `struct sock`: an offset clang
+/// computed from the C declaration (`BONDRS_*_OFF`, `src/bindings_helper.h`). bindgen's
+/// `struct sock` is not C's: it drops the tagged anonymous struct in `socket_lock_t`, so every
+/// field from `sk_lock` on is placed 64 bytes too early (7.3 with lockdep).
+///
+/// # Safety
+///
+/// `sk` is a valid socket and a `T` is at `off` in it.
+#[inline(always)]
+unsafe fn sk_field<T: Copy>(sk: *const bindings::sock, off: usize) -> T {
+    // SAFETY: In bounds and aligned as the C field (the caller's offset and type).
+    unsafe { sk.cast::<u8>().add(off).cast::<T>().read() }
+}
+
+/// A socket (`struct sock`), alive for the borrow.
+///
+/// # Invariants
+///
+/// A `&Sock` refers to a socket that is not freed during the borrow (made only by
+/// [`Sock::from_raw`], whose callers guarantee it).
+#[repr(transparent)]
+pub(crate) struct Sock(kernel::types::Opaque<bindings::sock>);
+
+impl Sock {
+    /// # Safety
+    ///
+    /// `sk` points to a full socket (`sk_fullsock()`) of an inet family, alive for `'a`.
+    pub(super) unsafe fn from_raw<'a>(sk: *mut bindings::sock) -> &'a Sock {
+        // SAFETY: Transparent wrapper; validity from the caller.
+        unsafe { &*sk.cast::<Sock>() }
+    }
+
+    /// What C `bond_sk_to_flow()` reads of the socket: its family, addresses and ports. Read
+    /// without the socket lock, as C reads them.
+    pub(crate) fn addrs(&self) -> crate::modes::hash::SockAddrs {
+        let sk = self.0.get();
+        // SAFETY: A live inet socket (type invariant): the `sock_common` fields at clang's
+        // offsets, with their C types (`__be32`, `__be16`); the port of its `inet_sock` read by
+        // C.
+        #[allow(unused_mut)]
+        let mut a = unsafe {
+            crate::modes::hash::SockAddrs {
+                v4_src: sk_field::<[u8; 4]>(sk, bindings::BONDRS_SKC_RCV_SADDR_OFF),
+                v4_dst: sk_field::<[u8; 4]>(sk, bindings::BONDRS_SKC_DADDR_OFF),
+                sport: bindings::bondrs_inet_sport(sk).to_ne_bytes(),
+                dport: sk_field::<[u8; 2]>(sk, bindings::BONDRS_SKC_DPORT_OFF),
+                ..Default::default()
+            }
+        };
+        #[cfg(CONFIG_IPV6)]
+        // SAFETY: As above: `skc_family` (`unsigned short`), `skc_v6_daddr` (16 bytes), and the
+        // source address of the socket's `ipv6_pinfo`, alive with it (C `inet6_sk()`: null only
+        // for a socket that is not a full one).
+        unsafe {
+            if u32::from(sk_field::<u16>(sk, bindings::BONDRS_SKC_FAMILY_OFF)) == bindings::AF_INET6
+            {
+                a.inet6 = true;
+                a.v6only = bindings::bondrs_ipv6_only_sock(sk);
+                a.v6_dst = sk_field::<[u8; 16]>(sk, bindings::BONDRS_SKC_V6_DADDR_OFF);
+                let src = bindings::bondrs_inet6_saddr(sk);
+                if !src.is_null() {
+                    a.v6_src = src.cast::<[u8; 16]>().read();
+                }
+            }
+        }
+        a
+    }
+}
+
+/// `TCPF_TIME_WAIT | TCPF_NEW_SYN_RECV`: the states of the sockets that are not full ones
+/// (C `sk_fullsock()`).
+#[cfg(CONFIG_TLS_DEVICE)]
+const NOT_FULLSOCK: u32 = bindings::TCPF_TIME_WAIT | bindings::TCPF_NEW_SYN_RECV;
+
+#[cfg(CONFIG_TLS_DEVICE)]
+impl SkBuff {
+    /// C `tls_is_skb_tx_device_offloaded()`, in line as C's static inline: the skb's socket
+    /// is a full one whose transmit validation is kTLS device offload's
+    /// (`smp_load_acquire(&sk->sk_validate_xmit_skb) == &tls_validate_xmit_skb`).
+    #[inline(always)]
+    pub(crate) fn tls_device_offloaded(&self) -> bool {
+        // SAFETY: We own a valid skb; `skb->sk` is null or its socket, which the skb keeps
+        // alive (it holds a reference or is on the socket's own transmit path).
+        unsafe {
+            let sk = (*self.raw()).sk;
+            if sk.is_null() {
+                return false;
+            }
+            // `sk_fullsock()`: `1 << sk->sk_state` outside the request and time-wait states.
+            let state = sk_field::<u8>(sk, bindings::BONDRS_SKC_STATE_OFF);
+            if (1u32 << (state & 31)) & !NOT_FULLSOCK == 0 {
+                return false;
+            }
+            // `smp_load_acquire()` of the function pointer (at clang's offset: see
+            // `sk_field()`), compared with the address of `tls_validate_xmit_skb()`.
+            let f = core::sync::atomic::AtomicPtr::from_ptr(
+                sk.cast::<u8>()
+                    .add(bindings::BONDRS_SK_VALIDATE_XMIT_SKB_OFF)
+                    .cast::<*mut c_void>(),
+            )
+            .load(core::sync::atomic::Ordering::Acquire);
+            core::ptr::eq(f, bindings::tls_validate_xmit_skb as *mut c_void)
+        }
+    }
+
+    /// The device the skb's kTLS context offloads to (C `tls_get_ctx(skb->sk)->netdev`, under
+    /// the transmit's RCU), if any. Only for an skb of which
+    /// [`SkBuff::tls_device_offloaded`] said yes.
+    pub(crate) fn tls_offload_dev<'a>(
+        &self,
+        _tx: &'a crate::safe::rcu::XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        // SAFETY: We own a valid skb of a full socket with a kTLS device context (the caller
+        // checked `tls_device_offloaded()`): `tls_get_ctx()` is its ULP data.
+        let dev = unsafe { bindings::bondrs_tls_offload_netdev(self.raw()) };
+        // SAFETY: The context's device is RCU-protected (`tls_device_down()` clears it, then
+        // waits for a grace period before the device goes): alive in the transmit's read-side
+        // critical section `_tx`.
+        (!dev.is_null()).then(|| unsafe { NetDevice::from_raw(dev) })
+    }
+}
+
 /// `ndo_select_queue` helper (C `bond_select_queue()`): saves the queue
 /// mapping for the slave and returns the bond queue to use.
 ///
