@@ -9,14 +9,15 @@
 #
 # bond0 has 3 veth slaves (3, not 4: a hash modulo 3 depends on every bit of the hash, modulo 4
 # only on its low two) whose peers p0..p2 are in netns "peer"; VLANs 100 and 200 on bond0.
-# tests/guest/flows.py sends the same ~210 flows (UDP and TCP over IPv4 and IPv6 from several
+# tests/guest/flows.py sends the same ~230 flows (UDP and TCP over IPv4 and IPv6 from several
 # addresses and ports, the same over the VLANs, ICMP echo and errors, fragmented IPv4 and IPv6,
 # UDP GSO, multicast, IP options, an IPv6 hop-by-hop header, IPIP, GRE and 6in4, ARP, another
 # ethertype from several MACs on the bond and on the VLANs, VLAN tags in the frame, a protocol
-# that disagrees with the frame, truncated IP headers) under each of the six xmit_hash_policy
-# values, in balance-xor and in 802.3ad (partner: bond1 over p0..p2 in "peer", all 3 ports in one
-# aggregator), and prints for each flow which slave's peer received it (packet sockets on the
-# peers, each frame carrying its flow's number). The transcripts of the two modules must be equal.
+# that disagrees with the frame, IP headers in page fragments, truncated IP headers) under each
+# of the six xmit_hash_policy values, in balance-xor and in 802.3ad (partner: bond1 over p0..p2 in
+# "peer", all 3 ports in one aggregator), and prints for each flow which slave's peer received it
+# (packet sockets on the peers, each frame carrying its flow's number). The transcripts of the
+# two modules must be equal.
 #
 # Equal transcripts could be two empty or degenerate ones: each transcript must hold, for each
 # mode and policy, its summary line and as many flow lines as it says (at least 150), every flow

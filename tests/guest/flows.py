@@ -14,9 +14,9 @@ fragments: every fragment) sent by this process through BOND or a VLAN above it:
 (UDP, TCP, raw IP and ICMP sockets, so that the skb is what the stack builds: its protocol,
 network header, VLAN tag in the skb, IPv6 flow hash) or from a packet socket (frames the stack
 does not build: ARP, other ethertypes, VLAN tags inside the frame, a protocol that disagrees with
-the frame, truncated headers). Every frame carries its flow's number: in its payload (a marker),
-for a TCP SYN in its source port, for a frame too short for a payload in its destination MAC's
-middle bytes, which no hash reads. Packet sockets on the peers collect the frames; a line per flow:
+the frame, headers in page fragments (a virtio-net header's hdr_len), truncated headers). Every
+frame carries its flow's number: in its payload (a marker), for a TCP SYN in its source port, for
+a frame too short for a payload in its destination MAC's middle bytes, which no hash reads. Packet sockets on the peers collect the frames; a line per flow:
 
   LABEL POLICY KIND DESCRIPTION -> SLAVE[+SLAVE...] (or "-> none", or "-> ERR ..." if not sent)
 
