@@ -15,6 +15,7 @@ sequence() {
     step $load max_bonds=0 miimon=-5 updelay=150 num_grat_arp=300 packets_per_slave=70000
     step modprobe -r bonding 2>/dev/null
     step $load max_bonds=0
+    echo "=== balance-rr options"
     step ip link add bond0 type bond
     dump --mtu eth0 eth1
     step ip link set bond0 type bond mode 9
@@ -27,6 +28,7 @@ sequence() {
     step ip link set bond0 type bond lacp_rate fast
     step ip link set bond0 type bond peer_notify_delay 400000
     step ip link set bond0 type bond num_grat_arp 3 resend_igmp 2 min_links 1 all_slaves_active 1
+    echo "=== balance-xor options"
     step sysw /sys/class/net/bond0/bonding/mode balance-xor
     step sysw /sys/class/net/bond0/bonding/mode bogus
     step sysw /sys/class/net/bond0/bonding/xmit_hash_policy encap3+4
@@ -49,10 +51,12 @@ sequence() {
     step ip link set bond0 type bond miimon 100
     step ip link set bond0 type bond arp_ip_target 10.0.0.9 ns_ip6_target ::
     step sysw /sys/class/net/bond0/bonding/fail_over_mac follow
+    echo "=== active-backup options"
     step sysw /sys/class/net/bond0/bonding/mode active-backup
     step sysw /sys/class/net/bond0/bonding/primary_reselect better
     step sysw /sys/class/net/bond0/bonding/num_unsol_na 5
     dump --mtu eth0 eth1
+    echo "=== active-backup slaves"
     ip link add eth0 type veth peer name p0; ip link add eth1 type veth peer name p1
     ip link set p0 up; ip link set p1 up
     step ip link set eth0 master bond0
@@ -76,6 +80,7 @@ sequence() {
     step sysw /sys/class/net/bond0/bonding/slaves -eth0
     dump --mtu eth0 eth1
     # balance-tlb: its options up and down, enslave, the active slave, a slave's carrier.
+    echo "=== balance-tlb slaves"
     step sysw /sys/class/net/bond0/bonding/mode balance-tlb
     step ip link set bond0 down
     step ip link set bond0 type bond mode balance-tlb tlb_dynamic_lb 0 lp_interval 3
@@ -96,6 +101,7 @@ sequence() {
     step ip link set eth0 nomaster
     dump --mtu eth0 eth1
     # balance-alb: tlb_dynamic_lb forced on, enslave, the bond's address, a slave's carrier.
+    echo "=== balance-alb slaves"
     step ip link set bond0 down
     step sysw /sys/class/net/bond0/bonding/mode balance-alb
     step ip link set eth0 master bond0
@@ -117,6 +123,7 @@ sequence() {
     dump --mtu eth0 eth1
     step ip link del bond0
     ip link del eth0; ip link del eth1
+    echo "=== end"
     step modprobe -r bonding
 }
 
@@ -132,4 +139,31 @@ until_not_promisc() {
     return 1
 }
 differential differential sequence
+# Equal transcripts could be two empty or truncated ones (a sequence that stopped early on both
+# modules): each transcript must have every section above, in order ("=== MODE options|slaves",
+# the mode as sysfs names it), each with a state dump in which bond0's sysfs shows that mode (the
+# "slaves" sections: and eth0 in /proc/net/bonding/bond0), and end with the module unloaded.
+sections() {
+    local f=$1 m=${1##*.} want got
+    want=$'balance-rr options\nbalance-xor options\nactive-backup options\nactive-backup slaves\nbalance-tlb slaves\nbalance-alb slaves\nend'
+    got=$(sed -n 's/^=== //p' "$f")
+    expect_eq "$m: transcript sections" "$want" "$got"
+    for s in $(sed -n 's/^=== \(.*\) \(options\|slaves\)$/\1:\2/p' "$f"); do
+        if awk -v mode="${s%%:*}" -v kind="${s#*:}" -v hdr="=== ${s%%:*} ${s#*:}" '
+            $0 == hdr { in_s = 1; next }
+            /^=== / { in_s = 0 }
+            in_s && /^--- state$/ { dumps++ }
+            in_s && dumps && index($0, "/sys/class/net/bond0/bonding/mode:" mode " ") == 1 { mode_seen = 1 }
+            in_s && dumps && $0 == "Slave Interface: eth0" { slave_seen = 1 }
+            END { exit !(mode_seen && (kind == "options" || slave_seen)) }' "$f"; then
+            ok "$m: section ${s/:/ } has a state dump in mode ${s%%:*}"
+        else
+            local also=; [ "${s#*:}" = slaves ] && also=" and eth0 as a slave"
+            bad "$m: section ${s/:/ }: no state dump showing mode ${s%%:*}$also"
+        fi
+    done
+    expect_eq "$m: the sequence ran to its end: the module unloaded" $'$ modprobe -r bonding\nrc=0' \
+        "$(sed -n '/^=== end$/,$p' "$f" | sed -n '2,3p')"
+}
+for t in "${BRS_ARTIFACTS:-/tmp}/differential.ours" "${BRS_ARTIFACTS:-/tmp}/differential.c"; do sections "$t"; done
 finish
