@@ -158,6 +158,14 @@ differential() {
         if grep -qaF -f "$patterns" /tmp/diff.kmsg; then
             bad "kernel splat during the sequences:"; grep -aF -A20 -f "$patterns" /tmp/diff.kmsg | head -60
         fi
+        # Two empty (or cut-short) transcripts are identical and tell nothing: a sequence that
+        # ran must leave more than a few lines (DIFF_MIN_LINES, default 20) on both modules.
+        local nc no
+        nc=$(wc -l < "$keep/$name.c"); no=$(wc -l < "$keep/$name.ours")
+        if [ "$nc" -lt "${DIFF_MIN_LINES:-20}" ] || [ "$no" -lt "${DIFF_MIN_LINES:-20}" ]; then
+            bad "$name: a transcript is (nearly) empty: C $nc lines, ours $no lines"
+            return
+        fi
         if diff -u "$keep/$name.c" "$keep/$name.ours" > "$keep/$name.diff"; then
             local nth=''
             [ "$try" = 0 ] || nth=", comparison $((try + 1))"
