@@ -6,8 +6,9 @@
 # could have seen it (within 1 s); it comes back up as promptly. With carrier_events 0 (and on the
 # C module, which has no such option) neither may happen before the tick (within 1.5 s), and both
 # happen at the tick (~2.5 s). The ticks' phase is known from the bond's open (its first tick runs
-# at once, in C as in ours). The kernel log lines are the tick's either way. Then 802.3ad against
-# a bond in a peer namespace: the port leaves the aggregator at once on carrier loss.
+# at once, in C as in ours). The kernel log lines are the tick's either way. With downdelay the
+# countdown's log line comes at once but the failover at C's very tick. Then 802.3ad against a
+# bond in a peer namespace: the port leaves the aggregator at once on carrier loss.
 # Prints "carrier-failover SETTING: ..." with the times seen (polled after `ip` returned, and by the
 # kernel log's clock from a marker written just before `ip`).
 . "$(dirname "$0")/lib.sh"
@@ -131,7 +132,8 @@ cycle() {
 }
 
 teardown
-expect_ok "active-backup: setup" setup active-backup
+# (in this shell, not expect_ok's subshell: TICK0 is kept)
+if setup active-backup > /tmp/cf.setup 2>&1; then ok "active-backup: setup"; else bad "active-backup: setup: $(cat /tmp/cf.setup)"; fi
 sleep 0.5
 if [ $ours = 1 ]; then
     expect_eq "carrier_events defaults to 1" 1 "$(rd $B/carrier_events)"
@@ -154,10 +156,35 @@ else
     cycle "c" 0
     echo "kernel log of a cycle:"; sed 's/^/  /' /tmp/cf.c.kmsg
 fi
+# downdelay counts ticks, with carrier_events too: miimon 1500, downdelay 3000 (2 ticks); the
+# carrier is lost 200 ms after a tick. C sees it at the next tick (1.3 s later: "link status down
+# ... disabling it in 3000 ms") and fails over 2 ticks after that (4.3 s after the cut). Ours logs
+# that line at once (within 1 s) and fails over at the same tick as C.
+MIIMON=1500
+sysw $B/miimon $MIIMON; sysw $B/downdelay 3000
+expect_eq "downdelay 3000" 3000 "$(rd $B/downdelay)"
+restart
+a=$(active)
+[ "$a" = eth0 ] && o=eth1 || o=eth0
+cut "p${a#eth}" down
+t=$(seen 3300 active_is "$o")
+expect_eq "downdelay: no failover before the countdown's tick (3.3 s)" TIMEOUT "$t"
+t=$(seen 6000 active_is "$o")
+expect_ok "downdelay: failover at the countdown's tick ($t ms)" test "$t" != TIMEOUT
+line=$(klat "(slave $a): link status down for active interface, disabling it in 3000 ms")
+fo=$(klat "(slave $o): making interface the new active one")
+if [ $ours = 1 ]; then
+    expect_ok "downdelay: the countdown's line at the event ($line ms after the cut)" test "$line" -lt 1000
+else
+    expect_ok "downdelay: the countdown's line at the tick ($line ms after the cut)" test "$line" -ge 1000
+fi
+echo "carrier-failover downdelay $([ $ours = 1 ] && echo ours-1 || echo c): countdown line $line ms, failover $fo ms after the cut"
 teardown
+MIIMON=3000
 
 # 802.3ad: the port of the slave that lost its carrier leaves the aggregator at once
-expect_ok "802.3ad: setup" setup 802.3ad lacp_rate fast
+# (in this shell, not expect_ok's subshell: TICK0 is kept)
+if setup 802.3ad lacp_rate fast > /tmp/cf.setup 2>&1; then ok "802.3ad: setup"; else bad "802.3ad: setup: $(cat /tmp/cf.setup)"; fi
 t=$(until_ms 10 distributing eth0 eth1)
 expect_ok "802.3ad: both ports distributing ($t ms)" test "$t" != TIMEOUT
 expect_eq "802.3ad: 2 ports in the aggregator" 2 "$(num_ports)"
