@@ -224,6 +224,46 @@ pub fn mii_inspect(
     out
 }
 
+/// [`mii_inspect`] for a run of the MII monitor between its ticks, made at once on a slave's
+/// carrier event (bonding-rs's `carrier_events`): the transitions the carrier decides are made
+/// as a tick would make them (UP -> FAIL, and DOWN at once without downdelay; FAIL -> UP; DOWN ->
+/// BACK, and UP at once without updelay or with `ignore_updelay`; BACK -> DOWN), with the same
+/// log lines, but the delays keep counting in ticks: a slave already counting is left alone,
+/// and one that starts counting here is not counted down here (C counts the tick that sees the
+/// change), so its countdown ends at the very tick C's would, had C seen the change at its next
+/// tick.
+pub fn mii_inspect_off_tick(
+    link: Link,
+    delay: i32,
+    carrier: bool,
+    is_active: bool,
+    p: &MiiParams,
+    ignore_updelay: &mut bool,
+) -> Inspect {
+    let counting = match link {
+        Link::Fail => !carrier,
+        Link::Back => carrier && !*ignore_updelay,
+        Link::Up | Link::Down => false,
+    };
+    if counting {
+        return Inspect {
+            propose: None,
+            delay,
+            commit: false,
+            events: [None, None],
+            touch_last_link_up: false,
+        };
+    }
+    let mut r = mii_inspect(link, delay, carrier, is_active, p, ignore_updelay);
+    // A countdown started here: undo the count C makes in the tick that starts it.
+    match (link, r.propose) {
+        (Link::Up, Some(Link::Fail)) => r.delay = p.downdelay,
+        (Link::Down, Some(Link::Back)) => r.delay = p.updelay,
+        _ => {}
+    }
+    r
+}
+
 /// What active-slave selection needs to know about a slave.
 #[derive(Clone, Copy, Debug)]
 pub struct SelView {

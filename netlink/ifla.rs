@@ -197,7 +197,7 @@ pub enum NlAttr {
 /// The attribute `bond_changelink()` / `bond_slave_changelink()` reads for
 /// option `id`; `None` for options without one (`slaves`, and the
 /// `num_grat_arp` alias, which netlink sets through `IFLA_BOND_NUM_PEER_NOTIF`
-/// = [`OptionId::NumPeerNotif`]).
+/// = [`OptionId::NumPeerNotif`]), and bonding-rs's own options ([`OptionId::is_ours`]).
 ///
 /// Note: `IFLA_BOND_USE_CARRIER` is mapped to [`OptionId::UseCarrier`], but
 /// C's changelink does not call the option code for it: it rejects any value
@@ -243,6 +243,8 @@ pub const fn nl_attr(id: OptionId) -> Option<NlAttr> {
         OptionId::BroadcastNeighbor => Bond(IFLA_BOND_BROADCAST_NEIGH),
         OptionId::ActorPortPrio => Slave(IFLA_BOND_SLAVE_ACTOR_PORT_PRIO),
         OptionId::LacpStrict => Bond(IFLA_BOND_LACP_STRICT),
+        // bonding-rs's own: no attribute (uapi numbers are upstream's)
+        OptionId::CarrierEvents => return None,
     })
 }
 

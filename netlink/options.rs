@@ -58,29 +58,37 @@ pub mod errno {
 }
 
 /// Declares [`OptionId`] from one list of `Variant = "BOND_OPT_NAME"` lines, in the order (and
-/// with the numbering) of the C `BOND_OPT_*` enum: the enum, [`OPT_LAST`], [`OptionId::ALL`]
-/// and [`OptionId::c_name`].
+/// with the numbering) of the C `BOND_OPT_*` enum, then, after a `;`, bonding-rs's own options
+/// (numbered after C's, named `BONDRS_OPT_*`: no C enumerator, no netlink attribute): the enum,
+/// [`OPT_LAST`], [`C_OPT_LAST`], [`OptionId::ALL`] and [`OptionId::c_name`].
 macro_rules! option_ids {
-    ($($v:ident = $c:literal,)*) => {
-        /// `BOND_OPT_LAST`: number of options.
-        pub const OPT_LAST: usize = [$($c,)*].len();
+    ($($v:ident = $c:literal,)* ; $($ov:ident = $oc:literal,)*) => {
+        /// Number of options: C's `BOND_OPT_LAST` plus bonding-rs's own.
+        pub const OPT_LAST: usize = [$($c,)* $($oc,)*].len();
+
+        /// C's `BOND_OPT_LAST`: the options C has; the ids from here to [`OPT_LAST`] are
+        /// bonding-rs's own ([`OptionId::is_ours`]).
+        pub const C_OPT_LAST: usize = [$($c,)*].len();
 
         /// Option identifiers, in the order (and with the numbering) of the C
-        /// `BOND_OPT_*` enum in `include/net/bond_options.h`.
+        /// `BOND_OPT_*` enum in `include/net/bond_options.h`, then bonding-rs's own.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u8)]
         pub enum OptionId {
             $(#[doc = concat!("`", $c, "`")] $v,)*
+            $(#[doc = concat!("`", $oc, "` (bonding-rs only)")] $ov,)*
         }
 
         impl OptionId {
             /// All options, in id order.
-            pub const ALL: [OptionId; OPT_LAST] = [$(OptionId::$v,)*];
+            pub const ALL: [OptionId; OPT_LAST] = [$(OptionId::$v,)* $(OptionId::$ov,)*];
 
-            /// The C enumerator name, e.g. `"BOND_OPT_MODE"`.
+            /// The C enumerator name, e.g. `"BOND_OPT_MODE"` (`"BONDRS_OPT_*"` for
+            /// bonding-rs's own options).
             pub const fn c_name(self) -> &'static str {
                 match self {
                     $(OptionId::$v => $c,)*
+                    $(OptionId::$ov => $oc,)*
                 }
             }
         }
@@ -126,12 +134,21 @@ option_ids! {
     BroadcastNeighbor = "BOND_OPT_BROADCAST_NEIGH",
     ActorPortPrio = "BOND_OPT_ACTOR_PORT_PRIO",
     LacpStrict = "BOND_OPT_LACP_STRICT",
+    ;
+    // bonding-rs's own options (module parameter and sysfs only: no IFLA_BOND_* attribute,
+    // not in /proc/net/bonding; docs/core-bonding.md)
+    CarrierEvents = "BONDRS_OPT_CARRIER_EVENTS",
 }
 
 impl OptionId {
     /// The numeric id (C `BOND_OPT_*` value).
     pub const fn index(self) -> usize {
         self as usize
+    }
+
+    /// Whether the option is bonding-rs's own (C has no such option).
+    pub const fn is_ours(self) -> bool {
+        self.index() >= C_OPT_LAST
     }
 
     /// Option from its numeric id (C `BOND_OPT_VALID()` + lookup).
@@ -336,6 +353,9 @@ pub static MISSED_MAX_TBL: [OptValue; 3] = [
 
 /// `bond_coupled_control_tbl`
 pub static COUPLED_CONTROL_TBL: [OptValue; 2] = [v("on", 1, VALFLAG_DEFAULT), v("off", 0, 0)];
+
+/// bonding-rs's `carrier_events`: 0 (C's timing) or 1 (the default).
+pub static CARRIER_EVENTS_TBL: [OptValue; 2] = [v("off", 0, 0), v("on", 1, VALFLAG_DEFAULT)];
 
 /// `bond_broadcast_neigh_tbl`
 pub static BROADCAST_NEIGH_TBL: [OptValue; 2] = [v("off", 0, VALFLAG_DEFAULT), v("on", 1, 0)];
@@ -665,6 +685,15 @@ pub static OPTIONS: [BondOption; OPT_LAST] = [
         0,
         all_ex(AD),
         &LACP_STRICT_TBL,
+    ),
+    // bonding-rs's own options
+    opt(
+        OptionId::CarrierEvents,
+        "carrier_events",
+        Some("Run the MII monitor at once on a slave's carrier change (1, default) or only on its ticks as C (0)"),
+        0,
+        0,
+        &CARRIER_EVENTS_TBL,
     ),
 ];
 

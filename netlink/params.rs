@@ -299,7 +299,19 @@ pub static MODULE_PARAMS: [ModuleParam; 24] = [
     ),
 ];
 
-/// Look a parameter up by name.
+/// bonding-rs's own module parameters (C has none of them; `modinfo -p` lists them after C's),
+/// one per bonding-rs option that new bonds take their default from.
+pub static OURS_PARAMS: [ModuleParam; 1] = [p(
+    "carrier_events",
+    "carrier_events",
+    Int,
+    0,
+    "bonding-rs: with miimon, run the MII monitor at once on a slave's carrier change; 0 for only at the miimon ticks as the C driver, 1 for at once too (default)",
+    D(1),
+    Some(OptionId::CarrierEvents),
+)];
+
+/// Look a C parameter up by name (not bonding-rs's own, [`OURS_PARAMS`]).
 pub fn find_param(name: &str) -> Option<&'static ModuleParam> {
     MODULE_PARAMS.iter().find(|m| m.name == name)
 }

@@ -201,6 +201,9 @@ pub(crate) struct Bond {
     current_arp_slave: Atomic<u64>,
     #[pin]
     pub(crate) mii_work: DevWork<BondDriver, MII_WORK>,
+    /// When the MII monitor's next tick is due (jiffies): a run before it is one made at once
+    /// on a slave's carrier event (`carrier_events`), which leaves the ticks where they were.
+    pub(crate) mii_due: Atomic<usize>,
     #[pin]
     pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
     #[pin]
@@ -266,6 +269,7 @@ impl Bond {
             arp_rx: Plain::new(false),
             current_arp_slave: Atomic::new(0),
             mii_work <- DevWork::new(),
+            mii_due: Atomic::new(0),
             mcast_work <- DevWork::new(),
             mode_work <- DevWork::new(),
             mode_due: Atomic::new(0),
@@ -475,6 +479,12 @@ impl Bond {
         self.slaves.replace(Some(node), rtnl);
         self.stale.store(false, Relaxed);
         Ok(())
+    }
+
+    /// Starts the MII monitor (bond up, `miimon` set): its first tick at once.
+    pub(crate) fn start_mii(&self) {
+        self.mii_due.store(crate::safe::devops::jiffies(), Relaxed);
+        self.mii_work.queue(0);
     }
 
     /// Whether the last rebuild failed (the MII monitor retries under RTNL).

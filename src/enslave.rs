@@ -742,6 +742,8 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
             if b.mode().can_use_xmit_hash() {
                 b.republish(rtnl);
             }
+            // bonding-rs: the MII monitor sees a carrier change at once, not at its next tick.
+            crate::monitor::carrier_event(bond, &slave, rtnl);
         }
         bindings::netdev_cmd_NETDEV_CHANGENAME => {
             let p = b.params(rtnl);

@@ -91,6 +91,7 @@ void bondrs_consume_skb(struct sk_buff *skb) { consume_skb(skb); }
 /* work */
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn) { INIT_DELAYED_WORK(w, fn); }
 bool bondrs_queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *w, unsigned long delay) { return queue_delayed_work(wq, w, delay); }
+bool bondrs_mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *w, unsigned long delay) { return mod_delayed_work(wq, w, delay); }
 struct workqueue_struct *bondrs_alloc_ordered_workqueue(const char *name) { return alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM, name); }
 unsigned long bondrs_msecs_to_jiffies(unsigned int ms) { return msecs_to_jiffies(ms); }
 /* netlink */

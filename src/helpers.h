@@ -70,6 +70,7 @@ void bondrs_consume_skb(struct sk_buff *skb);
 /* work */
 void bondrs_init_delayed_work(struct delayed_work *w, work_func_t fn);
 bool bondrs_queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *w, unsigned long delay);
+bool bondrs_mod_delayed_work(struct workqueue_struct *wq, struct delayed_work *w, unsigned long delay);
 struct workqueue_struct *bondrs_alloc_ordered_workqueue(const char *name);
 unsigned long bondrs_msecs_to_jiffies(unsigned int ms);
 /* netlink */

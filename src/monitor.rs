@@ -14,6 +14,7 @@ use crate::safe::ioctl::{IfBond, IfSlave};
 use crate::safe::netdev::Dev;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
+use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
 use kernel::sync::atomic::Relaxed;
 use kernel::{sync::rcu, sync::Arc};
@@ -46,8 +47,10 @@ fn log_event(bond: &Dev<BondDriver>, slave_name: &IfName, e: &slaves::MiiEvent) 
 }
 
 /// C `bond_miimon_inspect()`: returns whether a commit is needed. Runs under
-/// RCU without RTNL; slave names are read racily as C does.
-fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
+/// RCU without RTNL; slave names are read racily as C does. `tick`: a regular run (C's only
+/// kind); otherwise a run between ticks on a slave's carrier event, which counts no delay
+/// (`slaves::mii_inspect_off_tick`).
+fn inspect(bond: &Dev<BondDriver>, tick: bool, g: &rcu::Guard) -> bool {
     let b = bond.private();
     let Some(set) = b.slaves.read(g) else {
         return false;
@@ -64,7 +67,12 @@ fn inspect(bond: &Dev<BondDriver>, g: &rcu::Guard) -> bool {
     for s in set.all.iter() {
         s.propose_link(None);
         let carrier = s.dev.running() && s.dev.carrier_ok();
-        let r = slaves::mii_inspect(
+        let step = if tick {
+            slaves::mii_inspect
+        } else {
+            slaves::mii_inspect_off_tick
+        };
+        let r = step(
             s.link(),
             s.delay.load(Relaxed),
             carrier,
@@ -216,21 +224,52 @@ pub(crate) fn peer_notify_may_events(bond: &Dev<BondDriver>, force: bool, rtnl: 
     }
 }
 
+/// A slave's carrier may have changed (the netdev notifier's `NETDEV_UP`, `NETDEV_CHANGE`,
+/// `NETDEV_DOWN` on it; bonding-rs's `carrier_events`): with the MII monitor on and the slave's
+/// link state not matching its carrier, the monitor runs at once instead of at its next tick
+/// (C: 0 to `miimon` ms later), with the tick's logic and log lines (`inspect` between ticks,
+/// `commit`); its ticks stay where they were. Under the ARP/NS monitor (`miimon` 0) nothing.
+pub(crate) fn carrier_event(bond: &Dev<BondDriver>, s: &Slave, rtnl: &Rtnl) {
+    let b = bond.private();
+    // Under RTNL, as `ndo_open`/`ndo_stop` and the `miimon` setter that start and stop the
+    // monitor: it is not queued on a bond that is down or has no MII monitor.
+    if b.hot.miimon.load(Relaxed) == 0 || !bond.is_up() || b.params(rtnl).carrier_events == 0 {
+        return;
+    }
+    let carrier = s.dev.running() && s.dev.carrier_ok();
+    // What a run between ticks would change (`slaves::mii_inspect_off_tick`); not a
+    // `NETDEV_CHANGE` for something else, nor a repeat.
+    let changed = match s.link() {
+        Link::Up | Link::Back => !carrier,
+        Link::Down | Link::Fail => carrier,
+    };
+    if changed {
+        b.mii_work.queue_now();
+    }
+}
+
 impl WorkHandler<MII_WORK> for BondDriver {
     fn run(dev: &Dev<Self>) {
         // C `bond_mii_monitor()`.
         let b = dev.private();
         let miimon = b.hot.miimon.load(Relaxed);
-        let mut delay = msecs_to_jiffies(miimon.max(0) as u32);
+        let period = msecs_to_jiffies(miimon.max(0) as u32);
+        // A run before the tick is due was made at once on a carrier event (`carrier_event`:
+        // the pending tick was brought forward); it counts no delay and sends no peer
+        // notification (both count in ticks), and the tick is put back where it was.
+        let due = b.mii_due.load(Relaxed);
+        let tick = crate::safe::devops::jiffies().wrapping_sub(due) as isize >= 0;
+        let mut retry = false;
         let needs_commit = {
             let g = rcu::read_lock();
             let has = b.slaves.read(&g).is_some_and(|s| !s.all.is_empty());
-            has && inspect(dev, &g)
+            has && inspect(dev, tick, &g)
         };
         let stale = b.snapshot_stale();
-        if needs_commit || stale || b.send_peer_notif.load(Relaxed) > 0 {
+        let notify = tick && b.send_peer_notif.load(Relaxed) > 0;
+        if needs_commit || stale || notify {
             match Rtnl::try_lock() {
-                None => delay = 1,
+                None => retry = true,
                 Some(rtnl) => {
                     if stale {
                         // The last rebuild of the data path's snapshot ran out of memory.
@@ -239,15 +278,34 @@ impl WorkHandler<MII_WORK> for BondDriver {
                     if needs_commit {
                         commit(dev, &rtnl);
                     }
-                    if b.send_peer_notif.load(Relaxed) > 0 {
+                    if notify {
                         peer_notify_may_events(dev, true, &rtnl);
                     }
                 }
             }
         }
-        if b.hot.miimon.load(Relaxed) != 0 {
-            b.mii_work.queue(delay);
+        if b.hot.miimon.load(Relaxed) == 0 {
+            return;
         }
+        let now = crate::safe::devops::jiffies();
+        let delay = if tick {
+            // C: the next run `miimon` after this one ends, or a jiffy later while RTNL is busy
+            // (that retry is a tick too: C's inspects and counts again).
+            let delay = if retry { 1 } else { period };
+            b.mii_due.store(now.wrapping_add(delay), Relaxed);
+            delay
+        } else {
+            // Back to the tick, or a jiffy later while RTNL is busy (the notifier that asked
+            // for this run holds it): the retry is again a run between ticks, unless the tick
+            // is due by then.
+            let left = usize::try_from(due.wrapping_sub(now) as isize).unwrap_or(0);
+            if retry {
+                left.min(1)
+            } else {
+                left
+            }
+        };
+        b.mii_work.queue(delay);
     }
 }
 

@@ -112,7 +112,7 @@ impl Driver for BondDriver {
         // In C's order: the bond's work items run one at a time on its ordered workqueue, so
         // at open the MII monitor's first round comes before the mode's first tick.
         if p.miimon != 0 {
-            bond.mii_work.queue(0);
+            bond.start_mii();
         }
         crate::policy::opened(mode, dev, rtnl);
         // Only a mode with a receive probe costs the receive path a look at the mode.

@@ -59,6 +59,9 @@ pub(crate) struct BondParams {
     pub(crate) lacp_strict: u8,
     /// IPv6 NS targets (all-zero = unused).
     pub(crate) ns_targets: [[u8; 16]; MAX_TARGETS],
+    /// bonding-rs's `carrier_events` (0/1): with `miimon`, a slave's carrier event runs the MII
+    /// monitor at once (`monitor::carrier_event`).
+    pub(crate) carrier_events: u8,
 }
 
 impl BondParams {
@@ -112,6 +115,7 @@ impl BondParams {
         broadcast_neighbor: 0,
         lacp_strict: 0,
         ns_targets: [[0; 16]; MAX_TARGETS],
+        carrier_events: 1,
     };
 
     /// The configured primary name (without NUL padding).

@@ -84,6 +84,110 @@ fn log_lines_match_c() {
     );
 }
 
+/// Runs the monitor over a timeline of (tick?, carrier) samples, each a run: a tick or a run
+/// between ticks made on a carrier event; returns the states after each run.
+fn run_mixed(mut link: Link, params: &MiiParams, runs: &[(bool, bool)]) -> Vec<Link> {
+    let mut delay = 0;
+    let mut out = vec![];
+    for &(tick, c) in runs {
+        let mut ign = false;
+        let r = if tick {
+            mii_inspect(link, delay, c, true, params, &mut ign)
+        } else {
+            mii_inspect_off_tick(link, delay, c, true, params, &mut ign)
+        };
+        delay = r.delay;
+        if let Some(l) = r.propose {
+            link = l;
+        }
+        out.push(link);
+    }
+    out
+}
+
+#[test]
+fn carrier_event_runs_between_ticks() {
+    use Link::*;
+    const T: bool = true;
+    const E: bool = false;
+    // Without delays the event decides at once, both ways.
+    assert_eq!(
+        run_mixed(Up, &p(0, 0), &[(E, false), (T, false), (E, true)]),
+        [Down, Down, Up]
+    );
+    // With downdelay 2 the event starts the countdown, the ticks count it: down on the same tick
+    // as C, whose first tick after the loss starts it ([Fail, Fail, Down] on ticks).
+    assert_eq!(
+        run_mixed(
+            Up,
+            &p(0, 2),
+            &[(E, false), (T, false), (T, false), (T, false)]
+        ),
+        [Fail, Fail, Fail, Down]
+    );
+    assert_eq!(
+        run(Up, &p(0, 2), &[false, false, false]),
+        [Fail, Fail, Down]
+    );
+    // Events between ticks do not count: a second slave's events (or repeats) change nothing.
+    assert_eq!(
+        run_mixed(
+            Up,
+            &p(0, 2),
+            &[
+                (E, false),
+                (E, false),
+                (T, false),
+                (E, false),
+                (T, false),
+                (T, false)
+            ]
+        ),
+        [Fail, Fail, Fail, Fail, Fail, Down]
+    );
+    // Recovery during the countdown is seen at once, with C's line.
+    let mut ign = false;
+    let r = mii_inspect_off_tick(Fail, 1, true, true, &p(0, 2), &mut ign);
+    assert_eq!(r.propose, Some(Up));
+    assert_eq!(r.events[0], Some(MiiEvent::UpAgain { ms: 100 }));
+    // updelay: the same on the way up; a loss while counting is seen at once.
+    assert_eq!(
+        run_mixed(
+            Down,
+            &p(2, 0),
+            &[(E, true), (T, true), (T, true), (T, true)]
+        ),
+        [Back, Back, Back, Up]
+    );
+    assert_eq!(
+        run_mixed(Down, &p(2, 0), &[(E, true), (E, false)]),
+        [Back, Down]
+    );
+    // Nothing active: the first slave back is taken at once, also between ticks.
+    let mut ign = true;
+    let r = mii_inspect_off_tick(Down, 0, true, false, &p(5, 0), &mut ign);
+    assert_eq!(r.propose, Some(Up));
+    let mut ign = true;
+    let r = mii_inspect_off_tick(Back, 3, true, false, &p(5, 0), &mut ign);
+    assert_eq!(r.propose, Some(Up));
+    // The log line of a countdown started between ticks is the tick's.
+    let mut ign = false;
+    let r = mii_inspect_off_tick(Up, 0, false, true, &p(0, 2), &mut ign);
+    assert_eq!(
+        r.events[0],
+        Some(MiiEvent::DownIn {
+            role: "active ",
+            ms: 200
+        })
+    );
+    assert_eq!(r.delay, 2);
+    // A slave whose carrier agrees with its state: nothing.
+    for (l, c) in [(Up, true), (Down, false)] {
+        let r = mii_inspect_off_tick(l, 0, c, true, &p(2, 2), &mut ign);
+        assert_eq!((r.propose, r.commit), (None, false));
+    }
+}
+
 fn v(link: Link, prio: i32, speed: u32) -> SelView {
     SelView {
         link,

@@ -361,9 +361,18 @@ fn option_enum_matches_header() {
     let names = enum_names(&h, "BOND_OPT_MODE");
     assert_eq!(names.last().map(|s| s.as_str()), Some("BOND_OPT_LAST"));
     let names = &names[..names.len() - 1];
-    assert_eq!(names.len(), OPT_LAST, "BOND_OPT_LAST");
+    assert_eq!(names.len(), C_OPT_LAST, "BOND_OPT_LAST");
     for (i, n) in names.iter().enumerate() {
         assert_eq!(OptionId::ALL[i].c_name(), n, "option id {i}");
+    }
+    // The rest are bonding-rs's own options: named so that no C name can be mistaken for them.
+    for id in &OptionId::ALL[C_OPT_LAST..] {
+        assert!(
+            id.is_ours() && id.c_name().starts_with("BONDRS_OPT_"),
+            "{id:?}"
+        );
+        assert!(!h.contains(id.c_name()), "{id:?} is in C now");
+        assert!(!h.contains(&format!("\"{}\"", option(*id).name)), "{id:?}");
     }
     let syms = headers().unwrap();
     assert_eq!(syms["BOND_OPTFLAG_NOSLAVES"], i64::from(OPTFLAG_NOSLAVES));
@@ -373,7 +382,7 @@ fn option_enum_matches_header() {
     assert_eq!(syms["BOND_VALFLAG_MIN"], i64::from(VALFLAG_MIN));
     assert_eq!(syms["BOND_VALFLAG_MAX"], i64::from(VALFLAG_MAX));
     assert_eq!(syms["BOND_OPT_MAX_NAMELEN"], 32);
-    assert_eq!(syms["BOND_OPT_LAST"], OPT_LAST as i64);
+    assert_eq!(syms["BOND_OPT_LAST"], C_OPT_LAST as i64);
     for m in Mode::ALL {
         let c = [
             "BOND_MODE_ROUNDROBIN",
@@ -487,7 +496,13 @@ fn option_table_matches_bond_options_c() {
             .collect();
         assert_eq!(got, want, "{cname} values");
     }
-    assert!(seen.iter().all(|&s| s), "options missing from bond_opts[]");
+    // Every C option is in bond_opts[]; bonding-rs's own are not, and no C option has their name.
+    for id in OptionId::ALL {
+        assert_eq!(seen[id.index()], !id.is_ours(), "{id:?} in bond_opts[]");
+        if id.is_ours() {
+            assert!(!src.contains(&format!("\"{}\"", option(id).name)), "{id:?}");
+        }
+    }
 }
 
 /// Substitute `%s`/`%llu`/`%d` of a C format with `args`, in order.

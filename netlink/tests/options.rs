@@ -17,7 +17,10 @@ fn parse(id: OptionId, s: &str) -> Result<u64, OptError> {
 
 #[test]
 fn table_shape() {
-    assert_eq!(OPT_LAST, 38);
+    assert_eq!(OPT_LAST, 39);
+    assert_eq!(C_OPT_LAST, 38);
+    assert_eq!(OptionId::CarrierEvents.index(), 38);
+    assert!(OptionId::CarrierEvents.is_ours() && !OptionId::LacpStrict.is_ours());
     assert_eq!(OPTIONS.len(), OPT_LAST);
     assert_eq!(OptionId::ALL.len(), OPT_LAST);
     for (i, o) in OPTIONS.iter().enumerate() {
@@ -181,6 +184,11 @@ fn parse_ranges_and_keywords() {
         (CoupledControl, "off", Ok(0)),
         (BroadcastNeighbor, "on", Ok(1)),
         (BroadcastNeighbor, "2", Err(OptError::InvalidValue)),
+        (CarrierEvents, "0", Ok(0)),
+        (CarrierEvents, "1\n", Ok(1)),
+        (CarrierEvents, "off", Ok(0)),
+        (CarrierEvents, "on", Ok(1)),
+        (CarrierEvents, "2", Err(OptError::InvalidValue)),
     ];
     for (id, s, want) in cases {
         assert_eq!(parse(*id, s), *want, "{id:?} {s:?}");
@@ -527,7 +535,9 @@ fn netlink_mapping() {
                 assert_eq!(ifla::option_for_slave_attr(a), Some(id));
                 assert!(ifla::SLAVE_POLICY[usize::from(a)].is_some());
             }
-            None => assert!(matches!(id, OptionId::Slaves | OptionId::NumPeerNotifAlias)),
+            None => assert!(
+                matches!(id, OptionId::Slaves | OptionId::NumPeerNotifAlias) || id.is_ours()
+            ),
         }
     }
     // Every settable IFLA_BOND_* attribute except UNSPEC and AD_INFO maps to
@@ -598,6 +608,14 @@ fn module_params() {
         "num_peer_notif"
     );
     assert!(params::find_param("nope").is_none());
+    // bonding-rs's own parameters: after C's, each feeding one of bonding-rs's own options.
+    let ours: Vec<_> = params::OURS_PARAMS.iter().map(|p| p.name).collect();
+    assert_eq!(ours, ["carrier_events"]);
+    for p in params::OURS_PARAMS.iter() {
+        assert!(p.option.is_some_and(OptionId::is_ours), "{}", p.name);
+        assert!(params::find_param(p.name).is_none(), "{} is C's", p.name);
+        assert_eq!(option(p.option.unwrap()).name, p.name);
+    }
     // Parameters feeding an option use the option's own name, except the
     // ones whose option is named differently.
     for p in MODULE_PARAMS.iter() {

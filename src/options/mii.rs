@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Options of the MII link monitor: `miimon`, `updelay`, `downdelay`, `peer_notif_delay`,
-//! `use_carrier`; the read-only `mii_status`.
+//! `use_carrier`, bonding-rs's `carrier_events`; the read-only `mii_status`.
 
 use super::{num, Ops, Set};
 use crate::bond::BondDriver;
@@ -40,6 +40,11 @@ pub(super) const OPS: &[Ops] = &[
         set: set_use_carrier,
         show: Some(show_use_carrier),
     },
+    Ops {
+        id: OptionId::CarrierEvents,
+        set: set_carrier_events,
+        show: Some(show_carrier_events),
+    },
 ];
 
 /// C `bond_option_miimon_set()`.
@@ -61,7 +66,7 @@ fn set_miimon(c: &mut Set<'_, '_>) -> Result {
             b.arp_rx.store(false, Relaxed);
             b.arp_work.cancel_sync();
             b.mii_work.cancel_sync();
-            b.mii_work.queue(0);
+            b.start_mii();
         }
     }
     Ok(())
@@ -139,6 +144,16 @@ fn set_use_carrier(_: &mut Set<'_, '_>) -> Result {
 
 fn show_use_carrier(_: &Dev<BondDriver>, _: &BondParams, out: &mut SysfsBuf<'_>) {
     out.push(b"1\n");
+}
+
+/// bonding-rs's `carrier_events` (sysfs and module parameter only): read by the netdev notifier
+/// under RTNL at each slave event (`monitor::carrier_event`), so a change acts from the next one.
+fn set_carrier_events(c: &mut Set<'_, '_>) -> Result {
+    c.update(|p, n| p.carrier_events = u8::from(n != 0))
+}
+
+fn show_carrier_events(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
+    num(out, p.carrier_events);
 }
 
 /// `mii_status` (read-only): the bond's carrier.

@@ -48,6 +48,9 @@ c_module_param!(int PACKETS_PER_SLAVE = 1, "packets_per_slave", 0, "Packets to s
     0 for a random slave, 1 packet per slave (default), >1 packets per slave.");
 c_module_param!(uint LP_INTERVAL = 1, "lp_interval", 0, "The number of seconds between instances where the bonding \
     driver sends learning packets to each slaves peer switch. The default is 1.");
+// bonding-rs's own (`netlink::params::OURS_PARAMS`; the C module has none of them).
+c_module_param!(int CARRIER_EVENTS = 1, "carrier_events", 0, "bonding-rs: with miimon, run the MII monitor at \
+    once on a slave's carrier change; 0 for only at the miimon ticks as the C driver, 1 for at once too (default)");
 
 /// Result of [`check_params`]: the bond defaults and the number of bonds to
 /// create at load.
@@ -419,6 +422,22 @@ pub(crate) fn check_params() -> Result<LoadConfig> {
     p.min_links = MIN_LINKS.get();
     p.lp_interval = lp_interval;
     p.packets_per_slave = packets_per_slave;
+
+    // bonding-rs's own: a value outside the table refuses the load (C has no such parameter
+    // whose warning-and-reset could be copied).
+    let carrier_events = CARRIER_EVENTS.get();
+    let ce = u64::try_from(carrier_events)
+        .ok()
+        .and_then(|v| options::check_value(OptionId::CarrierEvents, v).ok());
+    let Some(ce) = ce else {
+        bare_pr!(
+            Err,
+            "bonding-rs: Error: invalid carrier_events {} (0 or 1)\n",
+            carrier_events
+        );
+        return Err(EINVAL);
+    };
+    p.carrier_events = u8::from(ce != 0);
 
     if !crate::policy::implemented(p.mode) {
         bare_pr!(Err,

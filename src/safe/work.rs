@@ -123,6 +123,21 @@ impl<T: WorkHandler<ID>, const ID: u8> DevWork<T, ID> {
         unsafe { bindings::bondrs_queue_delayed_work(wq.0.as_ptr(), self.work.get(), delay) };
     }
 
+    /// `mod_delayed_work(bond->wq, ..., 0)`: runs the item as soon as the workqueue can, whether
+    /// it was pending with a delay (the delay is dropped), running (it runs again after) or idle;
+    /// no-op if not attached.
+    pub(crate) fn queue_now(&self) {
+        let Some(wq) = self.wq.as_ref() else {
+            return;
+        };
+        if self.dev.load(Acquire).is_null() {
+            return;
+        }
+        // As in `queue`: the device is alive and the item is cancelled before it is freed.
+        // SAFETY: The item is initialised and pinned; device and workqueue outlive its runs.
+        unsafe { bindings::bondrs_mod_delayed_work(wq.0.as_ptr(), self.work.get(), 0) };
+    }
+
     /// `cancel_delayed_work_sync()`: after return the handler is not running
     /// and not queued (unless queued again later).
     pub(crate) fn cancel_sync(&self) {

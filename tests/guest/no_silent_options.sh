@@ -105,4 +105,29 @@ arp_interval=100 arp_ip_target=10.0.0.1|arp_interval|100
 arp_ip_target=10.0.0.1|arp_ip_target|10.0.0.1
 arp_all_targets=all|arp_all_targets|all
 OPTS
+
+# bonding-rs's own options (lib.sh OURS_ONLY_OPTIONS): module parameter and sysfs file only; the
+# C module has neither (it ignores an unknown parameter), so they are checked on ours only.
+if [ $ours = 1 ]; then
+    while IFS='|' read -r params file want; do
+        dmesg -c > /dev/null
+        # shellcheck disable=SC2086
+        modprobe bonding $params 2>/tmp/err
+        rc=$?
+        got=$(cat "/sys/class/net/bond0/bonding/$file" 2>/dev/null)
+        judge "$params" $rc "$(cat /tmp/err; dmesg | grep -m1 'bonding-rs: ')" "$got" "$want"
+        if [ $rc = 0 ]; then
+            # and through sysfs
+            echo 1 > "/sys/class/net/bond0/bonding/$file" 2>/tmp/err
+            judge "$file=1 (sysfs)" $? "$(cat /tmp/err)" "$(cat "/sys/class/net/bond0/bonding/$file" 2>/dev/null)" 1
+        fi
+        unload
+    done <<'OPTS'
+carrier_events=0|carrier_events|0
+carrier_events=1|carrier_events|1
+miimon=100 carrier_events=0|carrier_events|0
+OPTS
+    expect_err "carrier_events=2 refuses the load" "Invalid argument" modprobe bonding carrier_events=2
+    unload
+fi
 finish
