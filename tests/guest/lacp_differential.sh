@@ -63,7 +63,9 @@ sequence() {
     step ip link set bond0 type bond min_links 3
     echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1)"
     step ip link set bond0 type bond min_links 0
-    step ip link del bond0
+    # The peer's MII monitor sees p0/p1 lose their carrier at its next tick (C), or at once
+    # (ours, carrier_events): both within this step's second, not racing the next command.
+    step_wait 1 ip link del bond0
     step ip netns del peer
     for i in 0 1 2; do ip link del eth$i 2>/dev/null; done
     sleep 0.5
