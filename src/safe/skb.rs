@@ -352,10 +352,10 @@ impl Sock {
     /// without the socket lock, as C reads them.
     pub(crate) fn addrs(&self) -> crate::modes::hash::SockAddrs {
         let sk = self.0.get();
+        #[allow(unused_mut)]
         // SAFETY: A live inet socket (type invariant): the `sock_common` fields at clang's
         // offsets, with their C types (`__be32`, `__be16`); the port of its `inet_sock` read by
         // C.
-        #[allow(unused_mut)]
         let mut a = unsafe {
             crate::modes::hash::SockAddrs {
                 v4_src: sk_field::<[u8; 4]>(sk, bindings::BONDRS_SKC_RCV_SADDR_OFF),
@@ -410,13 +410,14 @@ impl SkBuff {
                 return false;
             }
             // `smp_load_acquire()` of the function pointer (at clang's offset: see
-            // `sk_field()`), compared with the address of `tls_validate_xmit_skb()`.
-            let f = core::sync::atomic::AtomicPtr::from_ptr(
+            // `sk_field()`; aligned, stored by C with `smp_store_release()`), compared with the
+            // address of `tls_validate_xmit_skb()`.
+            let f: *mut c_void = kernel::sync::atomic::atomic_load(
                 sk.cast::<u8>()
                     .add(bindings::BONDRS_SK_VALIDATE_XMIT_SKB_OFF)
                     .cast::<*mut c_void>(),
-            )
-            .load(core::sync::atomic::Ordering::Acquire);
+                kernel::sync::atomic::Acquire,
+            );
             core::ptr::eq(f, bindings::tls_validate_xmit_skb as *mut c_void)
         }
     }
