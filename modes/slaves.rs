@@ -116,6 +116,19 @@ pub struct Inspect {
     pub touch_last_link_up: bool,
 }
 
+impl Inspect {
+    /// Nothing proposed, nothing logged, the delay as it was.
+    fn unchanged(delay: i32) -> Self {
+        Inspect {
+            propose: None,
+            delay,
+            commit: false,
+            events: [None, None],
+            touch_last_link_up: false,
+        }
+    }
+}
+
 /// C `bond_miimon_inspect()` for one slave. `carrier` is
 /// `netif_running() && netif_carrier_ok()`; `is_active` the slave's active
 /// flag; `ignore_updelay` is the loop-carried C variable.
@@ -127,13 +140,7 @@ pub fn mii_inspect(
     p: &MiiParams,
     ignore_updelay: &mut bool,
 ) -> Inspect {
-    let mut out = Inspect {
-        propose: None,
-        delay,
-        commit: false,
-        events: [None, None],
-        touch_last_link_up: false,
-    };
+    let mut out = Inspect::unchanged(delay);
     let mut ev = 0;
     let miimon = i64::from(p.miimon);
     let mut push = |out: &mut Inspect, e: MiiEvent| {
@@ -246,13 +253,7 @@ pub fn mii_inspect_off_tick(
         Link::Up | Link::Down => false,
     };
     if counting {
-        return Inspect {
-            propose: None,
-            delay,
-            commit: false,
-            events: [None, None],
-            touch_last_link_up: false,
-        };
+        return Inspect::unchanged(delay);
     }
     let mut r = mii_inspect(link, delay, carrier, is_active, p, ignore_updelay);
     // A countdown started here: undo the count C makes in the tick that starts it.

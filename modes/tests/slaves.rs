@@ -15,19 +15,9 @@ fn p(up: i32, down: i32) -> MiiParams {
 
 /// Runs the monitor on one slave for each carrier sample; returns the
 /// committed states (as C applies proposals every tick).
-fn run(mut link: Link, params: &MiiParams, carrier: &[bool]) -> Vec<Link> {
-    let mut delay = 0;
-    let mut out = vec![];
-    for &c in carrier {
-        let mut ign = false;
-        let r = mii_inspect(link, delay, c, true, params, &mut ign);
-        delay = r.delay;
-        if let Some(l) = r.propose {
-            link = l;
-        }
-        out.push(link);
-    }
-    out
+fn run(link: Link, params: &MiiParams, carrier: &[bool]) -> Vec<Link> {
+    let ticks: Vec<(bool, bool)> = carrier.iter().map(|&c| (true, c)).collect();
+    run_mixed(link, params, &ticks)
 }
 
 #[test]

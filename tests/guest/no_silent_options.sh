@@ -83,14 +83,21 @@ OPTS
 ip link del bondo 2>/dev/null
 unload
 
-# modprobe parameters | sysfs file of bond0 | expected value (prefix)
-while IFS='|' read -r params file want; do
+# load_judge PARAMS FILE WANT: load the module with PARAMS and judge bond0's sysfs FILE (leaves
+# the module loaded; rc holds modprobe's status).
+load_judge() {
+    local params=$1 file=$2 want=$3 got
     dmesg -c > /dev/null
     # shellcheck disable=SC2086
     modprobe bonding $params 2>/tmp/err
     rc=$?
     got=$(cat "/sys/class/net/bond0/bonding/$file" 2>/dev/null)
     judge "$params" $rc "$(cat /tmp/err; dmesg | grep -m1 'bonding-rs: ')" "$got" "$want"
+}
+
+# modprobe parameters | sysfs file of bond0 | expected value (prefix)
+while IFS='|' read -r params file want; do
+    load_judge "$params" "$file" "$want"
     unload
 done <<'OPTS'
 mode=1|mode|active-backup
@@ -110,12 +117,7 @@ OPTS
 # C module has neither (it ignores an unknown parameter), so they are checked on ours only.
 if [ $ours = 1 ]; then
     while IFS='|' read -r params file want; do
-        dmesg -c > /dev/null
-        # shellcheck disable=SC2086
-        modprobe bonding $params 2>/tmp/err
-        rc=$?
-        got=$(cat "/sys/class/net/bond0/bonding/$file" 2>/dev/null)
-        judge "$params" $rc "$(cat /tmp/err; dmesg | grep -m1 'bonding-rs: ')" "$got" "$want"
+        load_judge "$params" "$file" "$want"
         if [ $rc = 0 ]; then
             # and through sysfs
             echo 1 > "/sys/class/net/bond0/bonding/$file" 2>/tmp/err
