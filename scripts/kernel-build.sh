@@ -53,7 +53,19 @@ fi
 command -v "clang$LLVM" >/dev/null || die "clang$LLVM not found: run scripts/setup-host.sh (apt-get install clang$LLVM lld$LLVM llvm$LLVM)"
 command -v bindgen >/dev/null || die "bindgen not found: run scripts/setup-host.sh (cargo install --locked bindgen-cli)"
 
-key=$( { echo "$KSRC_DEB_VERSION $ksrc $arch $kcflags $modflags"; cat "${extra[@]}" "${frags[@]}"; "clang$LLVM" --version | head -n1; rustc --version; bindgen --version; echo v1; } | sha256sum | cut -c1-12)
+# Test-bed patches (config/patches/ARCH/*.patch: speed only, no behaviour change; docs/test-bed.md),
+# applied to the pinned source in the cache, never to a tree given with KSRC=. Each touches only
+# its architecture's files, so the other kernel and every module build see the unmodified tree.
+patches=()
+if [ -z "${KSRC:-}" ]; then
+    for p in "$BRS_TOP/config/patches/$arch"/*.patch; do [ -f "$p" ] && patches+=("$p"); done
+fi
+for p in "${patches[@]}"; do
+    if patch -d "$ksrc" -p1 -R --dry-run -s -f < "$p" > /dev/null 2>&1; then continue; fi
+    patch -d "$ksrc" -p1 -N -s -f < "$p" > /dev/null || die "test-bed patch $(basename "$p") does not apply to $ksrc"
+done
+
+key=$( { echo "$KSRC_DEB_VERSION $ksrc $arch $kcflags $modflags"; cat "${extra[@]}" "${frags[@]}" "${patches[@]}"; "clang$LLVM" --version | head -n1; rustc --version; bindgen --version; echo v1; } | sha256sum | cut -c1-12)
 out="$BRS_CACHE/kernel/$arch-$flavor-$key"
 if cache_complete "$out" || [ $path_only = 1 ]; then echo "$out"; exit 0; fi
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(clang$LLVM lld$LLVM llvm$LLVM libclang$LLVM-dev flex bison bc libelf-dev libssl-dev cpio
-      qemu-system-x86 debootstrap kmod rsync xz-utils zstd busybox-static debian-archive-keyring make)
+      qemu-system-x86 debootstrap kmod rsync xz-utils zstd busybox-static debian-archive-keyring make patch)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
