@@ -110,7 +110,7 @@ bond() {
 unbond() { ip link del bond0; }
 cut() { step ip -n peer link set "p${1#eth}" nomaster; }
 mend() { step ip -n peer link set "p${1#eth}" master br0; }
-reach() { if ping -c 1 -W 2 "$1" > /dev/null 2>&1; then echo "ping $1: ok"; else echo "ping $1: FAILED"; fi; }
+reach() { if ping -c 3 -i 0.3 -W 2 "$1" > /dev/null 2>&1; then echo "ping $1: ok"; else echo "ping $1: FAILED"; fi; }
 
 # An active-backup scenario: both slaves come up; cutting the active slave's path fails over to
 # the other; mending it brings the slave back (as a backup).
