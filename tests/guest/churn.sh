@@ -13,7 +13,8 @@
 # lockdep, RCU, kmemleak).
 #
 # SEED (default 23; printed) draws the operations; CHURN_SECONDS (default 15) is how long the
-# loop runs, e.g. `CHURN_SECONDS=600 SEED=$RANDOM` for a soak run (see docs/reliability.md).
+# loop runs, e.g. `CHURN_SECONDS=600 SEED=$RANDOM` for a soak run (see docs/reliability.md);
+# NOTRAFFIC=1 runs the loop without the traffic (to tell what the traffic costs).
 . "$(dirname "$0")/lib.sh"
 SEED=${SEED:-23}
 CHURN_SECONDS=${CHURN_SECONDS:-15}
