@@ -456,7 +456,11 @@ impl Bond {
     /// Rebuilds the data path's snapshot from the control-path state (C
     /// `bond_update_slave_arr()` with the pointer assignments). If memory runs out, the data
     /// path gets no snapshot at all (it drops, as C's does when its slave arrays are reset)
-    /// rather than a stale one, and the MII monitor retries; the control-path state is whole.
+    /// rather than a stale one, and the rebuild is retried a jiffy later by `arr_work` (C's
+    /// `bond_slave_arr_work_rearm()`), whatever the link monitor (the MII monitor retries as
+    /// well); the control-path state is whole. (Before, only the MII monitor retried: a bond
+    /// with `miimon` 0 stayed without slaves for the data path, sysfs and `/proc` until the next
+    /// change; tests/guest/alloc_faults.sh, "release (sysfs, miimon 0)".)
     pub(crate) fn republish(&self, rtnl: &Rtnl) {
         match self.build_set(rtnl) {
             Ok(node) => {
@@ -465,6 +469,8 @@ impl Bond {
             }
             Err(_) => {
                 self.slaves.replace(None, rtnl);
+                // A no-op before `attach_work`; `uninit` cancels it after the last release.
+                self.arr_work.queue(1);
                 if !self.stale.xchg(true, Relaxed) {
                     pr_err!("bonding-rs: out of memory building the slave arrays; dropping until they can be built\n");
                 }
