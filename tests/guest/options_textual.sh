@@ -251,7 +251,8 @@ sequence() {
     w $ce 0 1 2 -1 off on default "on junk" " off" "0 1" On 0x1 "" maxval off
     q cat $B/$ce
     w $ce 1
-    qflush | sed -E "s/\b$ce\b/CE/g"
+    qflush > /tmp/q.ce
+    sed -E "s/\b$ce\b/CE/g" /tmp/q.ce
     w mode balance-rr
     # the number parser: blanks, several numbers, hex, signs, past 32 and 64 bits, the names
     w miimon 0 100 2147483647 2147483648 maxval off default " 200" "300 " "1 2" 0x10 1e3 -1 +5 "" " " \
