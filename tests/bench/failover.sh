@@ -1,14 +1,35 @@
-# Benchmark group "failover" (sourced by run.sh): active-backup over va0/va1, miimon 100 and 10.
-# pktgen sends one UDP flow at 10 kpps from bond0 to br0 in the namespace peer; after 1 s the
-# peer of the active slave goes down, so the active slave loses carrier and frames sent on it are
-# dropped by veth until the MII monitor notices and makes the other slave active. tcpdump on br0
-# keeps the frames; pcap-gap.py reads pktgen's sequence numbers and send times out of them:
-# gap = the longest span of send time between two received frames (the outage as the sender saw
-# it); lost = the frames sent in it: pktgen's errors (frames the bond or slave refused, which
-# pktgen does not number) plus the frames accepted and not received.
+# Benchmark group "failover" (sourced by run.sh): a slave's carrier loss and return under a
+# 10 kpps UDP stream, in active-backup, balance-xor and 802.3ad, at miimon 100 and 10; on C, and
+# on ours with carrier_events 1 (the default: the MII monitor runs at the carrier event) and 0
+# (C's timing: the next tick), the two in one pass of ours, their order alternating by round.
+#
+# Bond0 over va0/va1; their peers vb0/vb1 are ports of br0 in the namespace peer (802.3ad: slaves
+# of pbond there, an 802.3ad bond of the same module, lacp_rate fast, itself a port of br0; so
+# both ports are in one aggregator). pktgen sends one UDP flow (fixed ports: one slave carries it)
+# from bond0 to br0 for FAILOVER_SECS; tcpdump on br0 keeps the frames. 0.8 s in, the slave that
+# carries the flow (seen from its tx counter) loses carrier: its peer goes down; 0.8 s later it
+# comes back (active-backup: the slave is the primary, so the flow moves back to it).
+#
+# The cut is one write of IFF_UP to /sys/class/net/vbN/flags by a shell already running in the
+# namespace (no `ip` process: on User-mode Linux a process start costs milliseconds of the only
+# CPU, which pktgen then does not get); it prints the time ($EPOCHREALTIME) just before.
+# tcpdump runs at nice 19 (it catches up after the stream, from its 16 MiB buffer): pktgen keeps
+# the CPU and its schedule.
+#
+# Per event (loss: frames sent from the cut to the return; return: from the return on), from
+# pcap-gap.py (pktgen's sequence numbers and send times in each frame):
+#   gap_ms  the longest span of send time between two consecutive received frames: the outage as
+#           the sender saw it (0.1 ms at 10 kpps when nothing is lost)
+#   lost    frames sent and not received: pktgen's errors (frames the bond or slave refused,
+#           which pktgen does not number: read from /proc/net/pktgen/bond0 at the return, so each
+#           event gets its own) plus the sequence numbers missing in the event's span
+#   base_ms (loss rows) the longest span before the cut: what the guest's scheduling alone gives
+# Rows: mode=MODE;miimon=N;event=loss|return; modules c, ours (carrier_events 1), ours_ce0.
 # shellcheck shell=bash
 
 FAILOVER_RATE=10000
+FAILOVER_MODES=${FAILOVER_MODES:-active-backup balance-xor 802.3ad}
+FAILOVER_MIIMON=${FAILOVER_MIIMON:-100 10}
 
 # The failover makes C's MII monitor flip a static key (block_netpoll_tx(): netpoll_block_tx,
 # whose branch is in bond_start_xmit) while pktgen transmits through bond_start_xmit. Under QEMU's
@@ -18,52 +39,152 @@ FAILOVER_RATE=10000
 # a vCPU's own writes to code invalidate its translations at once.
 WQ_CPUMASK=/sys/devices/virtual/workqueue/cpumask
 
-bench_failover() {
-    local m=$1 r=$2 mii act peer out n errs got gap hole first last brmac td i size wq=''
-    brmac=$(ip netns exec peer cat /sys/class/net/br0/address)
-    if [ "$NCPU" -gt 1 ] && [ -w $WQ_CPUMASK ]; then read -r wq < $WQ_CPUMASK; echo 1 > $WQ_CPUMASK; fi
-    for mii in 100 10; do
-        bond_create bond0 "mode active-backup miimon $mii" va0 va1 || continue
-        ip addr add 10.77.0.1/24 dev bond0
-        wait_carrier bond0 || { bond_del bond0; continue; }
-        act=$(sysfs_read /sys/class/net/bond0/bonding/active_slave)
-        peer=vb${act#va}
-        # The old log must go first: the check below could read its "listening" before the new
-        # tcpdump (a background child) has truncated it.
-        rm -f /tmp/failover.pcap /tmp/tcpdump.log
-        # -U: each frame written as it is read, so that the file shows how far tcpdump got;
-        # --immediate-mode: frames handed over as they come, not in blocks retired by a timer.
-        ip netns exec peer tcpdump -i br0 -n -U --immediate-mode -s 64 -B 16384 -w /tmp/failover.pcap 'udp dst port 9' \
-            2> /tmp/tcpdump.log &
-        td=$!
-        for ((i = 0; i < 100; i++)); do
-            if [ -f /tmp/tcpdump.log ] && [[ $(< /tmp/tcpdump.log) == *listening* ]]; then break; fi
-            nap 0.1
+# fo_helper: the shell in netns peer that takes a link down or up: reads "DEV 0|1", answers the
+# time just before the write of the flags.
+fo_helper_start() {
+    coproc FOH {
+        # shellcheck disable=SC2016
+        exec ip netns exec peer bash -c '
+            while read -r dev up; do
+                read -r f < "/sys/class/net/$dev/flags"
+                if [ "$up" = 1 ]; then f=$(( f | 1 )); else f=$(( f & ~1 )); fi
+                printf -v f "0x%x" "$f"
+                t=${EPOCHREALTIME/./}
+                echo "$f" > "/sys/class/net/$dev/flags"
+                echo "$t"
+            done'
+    }
+    FOH_IN=${FOH[1]} FOH_OUT=${FOH[0]}
+}
+# fo_link DEV 0|1: prints the time (us) of the write
+fo_link() {
+    local t=''
+    echo "$1 $2" >&"$FOH_IN"
+    read -r -t 10 t <&"$FOH_OUT" || true
+    echo "$t"
+}
+
+# pg_errors: pktgen's error count of bond0 so far (its "Current:" line)
+pg_errors() {
+    local line
+    while read -r line; do
+        if [[ $line =~ errors:\ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; return; fi
+    done < /proc/net/pktgen/bond0
+    echo 0
+}
+
+# fo_peer MODE: vb0/vb1 as br0 ports, or (802.3ad) slaves of pbond, an 802.3ad bond, port of br0
+fo_peer() {
+    local i
+    if [ "$1" = 802.3ad ]; then
+        { for i in 0 1; do echo "link set vb$i down"; echo "link set vb$i nomaster"; done
+          echo "link add pbond type bond mode 802.3ad miimon 10 lacp_rate fast"
+          for i in 0 1; do echo "link set vb$i master pbond"; done
+          echo "link set pbond master br0"; echo "link set pbond up"
+        } | ip -n peer -batch -
+    else
+        if ip -n peer link show pbond > /dev/null 2>&1; then ip -n peer link del pbond; fi
+        for i in 0 1; do ip -n peer link set "vb$i" master br0; ip -n peer link set "vb$i" up; done
+    fi
+}
+
+# fo_settled MODE: both slaves up; active-backup: the primary va0 active; 802.3ad: both ports
+# aggregating, in sync, collecting and distributing. Waits up to 15 s.
+fo_settled() {
+    local i s st ok
+    for ((i = 0; i < 300; i++)); do
+        ok=1
+        for s in va0 va1; do
+            [ "$(sysfs_read /sys/class/net/$s/bonding_slave/mii_status)" = up ] || ok=0
+            if [ "$1" = 802.3ad ]; then
+                st=$(sysfs_read /sys/class/net/$s/bonding_slave/ad_actor_oper_port_state)
+                (( (${st:-0} & 0x3c) == 0x3c )) || ok=0
+            fi
         done
-        "$BENCH_DIR/pktgen.sh" --count=$((FAILOVER_SECS * FAILOVER_RATE)) --rate=$FAILOVER_RATE \
-            --size=64 --fixed-src --dst=10.77.0.2 --dst-mac="$brmac" bond0 > /tmp/pktgen.out &
-        nap 1
-        ip -n peer link set "$peer" down
-        wait $! || true
-        # tcpdump stops at SIGINT without reading what is left in its ring buffer, and a slow
-        # guest (User-mode Linux runs user space through ptrace) is still well behind the stream
-        # when it ends: stop it once the file has stopped growing.
-        size=-1
-        while [ "$(stat -c %s /tmp/failover.pcap)" != "$size" ]; do
-            size=$(stat -c %s /tmp/failover.pcap); nap 1
-        done
-        kill -INT "$td"; wait "$td" || true
-        out=$(< /tmp/pktgen.out)
-        ip -n peer link set "$peer" up
-        bond_del bond0
-        [ -n "$out" ] || { blog "failover miimon $mii on $m: pktgen failed"; continue; }
-        read -r n _ _ errs <<< "$out"
-        read -r got gap hole first last < <(python3 "$BENCH_DIR/pcap-gap.py" /tmp/failover.pcap)
-        # Lost: the frames pktgen could not send (errors: refused by the bond or the slave) and
-        # those sent and not received.
-        csv failover "miimon=$mii" "$m" "$r" lost $((errs + n - got))
-        csv failover "miimon=$mii" "$m" "$r" gap_ms "$gap"
-        [ $((n - got)) = 0 ] || blog "failover miimon $mii on $m: $((n - got)) accepted frames not received ($hole inside, seq $first-$last of $n)"
+        if [ "$1" = active-backup ] && [ "$(sysfs_read /sys/class/net/bond0/bonding/active_slave)" != va0 ]; then ok=0; fi
+        [ $ok = 0 ] || return 0
+        nap 0.05
     done
+    blog "failover $1: bond0 did not settle in 15 s"; return 1
+}
+
+# fo_one MODE MIIMON MODULE ROUND: one stream, a loss and a return
+fo_one() {
+    local mode=$1 mii=$2 m=$3 r=$4 row td i size n errs e_mid out slave a0 a1 b0 b1 t_cut t_ret res
+    local got gap_l hole_l gap_r hole_r base t0
+    brmac=$(ip netns exec peer cat /sys/class/net/br0/address)
+    rm -f /tmp/failover.pcap /tmp/tcpdump.log
+    ip netns exec peer nice -n 19 tcpdump -i br0 -n -U --immediate-mode -s 64 -B 16384 -w /tmp/failover.pcap \
+        'udp dst port 9' 2> /tmp/tcpdump.log &
+    td=$!
+    for ((i = 0; i < 100; i++)); do
+        if [ -f /tmp/tcpdump.log ] && [[ $(< /tmp/tcpdump.log) == *listening* ]]; then break; fi
+        nap 0.1
+    done
+    t0=$(now_us)
+    "$BENCH_DIR/pktgen.sh" --count=$((FAILOVER_SECS * FAILOVER_RATE)) --rate=$FAILOVER_RATE \
+        --size=64 --fixed-src --dst=10.77.0.2 --dst-mac="$brmac" bond0 > /tmp/pktgen.out &
+    # Which slave carries the flow: the one whose tx counter moves.
+    nap 0.4
+    a0=$(sysfs_read /sys/class/net/va0/statistics/tx_packets); a1=$(sysfs_read /sys/class/net/va1/statistics/tx_packets)
+    nap 0.2
+    b0=$(sysfs_read /sys/class/net/va0/statistics/tx_packets); b1=$(sysfs_read /sys/class/net/va1/statistics/tx_packets)
+    if ((b0 - a0 >= b1 - a1)); then slave=0; else slave=1; fi
+    nap 0.2
+    t_cut=$(fo_link "vb$slave" 0)
+    nap 0.8
+    e_mid=$(pg_errors)
+    t_ret=$(fo_link "vb$slave" 1)
+    wait $! || true
+    # tcpdump stops at SIGINT without reading what is left in its ring buffer: stop it once the
+    # file has stopped growing.
+    size=-1
+    while [ "$(stat -c %s /tmp/failover.pcap)" != "$size" ]; do
+        size=$(stat -c %s /tmp/failover.pcap); nap 1
+    done
+    kill -INT "$td"; wait "$td" || true
+    out=$(< /tmp/pktgen.out)
+    [ -n "$out" ] && [ -n "$t_cut" ] && [ -n "$t_ret" ] || { blog "failover $mode miimon $mii on $m: pktgen or the cut failed"; return 1; }
+    read -r n _ _ errs <<< "$out"
+    res=$(python3 "$BENCH_DIR/pcap-gap.py" /tmp/failover.pcap "$t_cut" "$t_ret")
+    read -r got gap_l hole_l gap_r hole_r base <<< "$res"
+    row="mode=$mode;miimon=$mii"
+    csv failover "$row;event=loss" "$m" "$r" gap_ms "$gap_l"
+    csv failover "$row;event=loss" "$m" "$r" lost $((e_mid + hole_l))
+    csv failover "$row;event=loss" "$m" "$r" base_ms "$base"
+    csv failover "$row;event=return" "$m" "$r" gap_ms "$gap_r"
+    csv failover "$row;event=return" "$m" "$r" lost $((errs - e_mid + hole_r))
+    blog "failover $mode miimon $mii $m: va$slave cut $(( (t_cut - t0) / 1000 )) ms in; loss gap $gap_l ms lost $((e_mid + hole_l)); return gap $gap_r ms lost $((errs - e_mid + hole_r)); base $base ms; $got of $n received, $errs errors"
+}
+
+bench_failover() {
+    local m=$1 r=$2 mode mii wq='' ce order
+    if [ "$NCPU" -gt 1 ] && [ -w $WQ_CPUMASK ]; then read -r wq < $WQ_CPUMASK; echo 1 > $WQ_CPUMASK; fi
+    fo_helper_start
+    for mode in $FAILOVER_MODES; do
+        fo_peer "$mode"
+        for mii in $FAILOVER_MIIMON; do
+            bond_create bond0 "mode $mode miimon $mii$([ "$mode" = 802.3ad ] && echo ' lacp_rate fast')" va0 va1 || {
+                blog "failover $mode on $m: $BOND_ERR"; continue; }
+            ip addr add 10.77.0.1/24 dev bond0
+            [ "$mode" != active-backup ] || echo va0 > /sys/class/net/bond0/bonding/primary
+            if wait_carrier bond0 && fo_settled "$mode"; then
+                if [ "$m" = c ]; then
+                    fo_one "$mode" "$mii" c "$r" || true
+                else
+                    if ((r % 2 == 0)); then order="1 0"; else order="0 1"; fi
+                    for ce in $order; do
+                        echo "$ce" > /sys/class/net/bond0/bonding/carrier_events
+                        fo_one "$mode" "$mii" "$([ "$ce" = 1 ] && echo ours || echo ours_ce0)" "$r" || true
+                        [ "$ce" = "${order##* }" ] || fo_settled "$mode" || break
+                    done
+                fi
+            fi
+            bond_del bond0
+        done
+        [ "$mode" != 802.3ad ] || fo_peer bridge
+    done
+    eval "exec ${FOH_IN}>&-"
+    wait "$FOH_PID" 2> /dev/null || true
     if [ -n "$wq" ]; then echo "$wq" > $WQ_CPUMASK; fi
 }

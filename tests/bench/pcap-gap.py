@@ -9,6 +9,11 @@ and a deactivated slave's qdisc do) is counted in pktgen's errors and its number
   GAP_MS     the longest span of send time between two consecutive received frames: the outage
              as the sender saw it, whether its frames were refused or lost after acceptance
   HOLE_LOST  frames accepted but missing between the first and the last received one
+
+With two more arguments, T_CUT and T_RET (microseconds since the epoch, the clock of pktgen's
+send times): RECEIVED GAP_LOSS HOLE_LOSS GAP_RET HOLE_RET GAP_BASE, each pair of consecutive
+received frames counted in the span its later frame was sent in: LOSS from T_CUT to T_RET, RET
+from T_RET on, BASE before T_CUT (the longest span the guest's scheduling gives without a cut).
 """
 import struct
 import sys
@@ -16,7 +21,7 @@ import sys
 MAGIC = 0xBE9BE955
 
 
-def main(path):
+def main(path, t_cut=None, t_ret=None):
     with open(path, "rb") as f:
         data = f.read()
     magic = struct.unpack_from("<I", data, 0)[0]
@@ -37,6 +42,16 @@ def main(path):
         if m == MAGIC:
             pkts[seq] = sec * 1_000_000 + usec
     seqs = sorted(pkts)
+    if t_cut is not None:
+        gap = {"b": 0.0, "l": 0.0, "r": 0.0}
+        hole = {"b": 0, "l": 0, "r": 0}
+        for a, b in zip(seqs, seqs[1:]):
+            tb = pkts[b]
+            w = "b" if tb < t_cut else "l" if tb < t_ret else "r"
+            gap[w] = max(gap[w], (tb - pkts[a]) / 1000.0)
+            hole[w] += b - a - 1
+        print(f"{len(seqs)} {gap['l']:.2f} {hole['l']} {gap['r']:.2f} {hole['r']} {gap['b']:.2f}")
+        return
     lost = gap = 0
     for a, b in zip(seqs, seqs[1:]):
         gap = max(gap, (pkts[b] - pkts[a]) / 1000.0)
@@ -46,4 +61,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], *(int(a) for a in sys.argv[2:4]))

@@ -22,7 +22,7 @@ set -eEuo pipefail
 trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 
 ROUNDS=3 FIRST=0 COUNT=300000 GROUPS_LIST=tx,scale,rx,iperf,failover,ctl
-IPERF_SECS=3 FAILOVER_SECS=3 BENCH_OUT=${BENCH_OUT:-/brs/run}
+IPERF_SECS=3 FAILOVER_SECS=2 BENCH_OUT=${BENCH_OUT:-/brs/run}
 for a in "$@"; do
     case $a in
         --rounds=*) ROUNDS=${a#*=} ;;

@@ -13,7 +13,8 @@
 # (tests/guest/lib.sh, `differential`).
 # Modes 0-4 only (balance-tlb's configuration is in differential.sh; balance-alb is refused by
 # bonding-rs for now), so tlb_dynamic_lb
-# is only written where C refuses it. Not covered: the tlb/alb-only effects of lp_interval and
+# is only written where C refuses it, but for the forms of bonding-rs's own carrier_events: on C
+# they go to tlb_dynamic_lb in balance-tlb, the option with the same table (see the sequence). Not covered: the tlb/alb-only effects of lp_interval and
 # tlb_dynamic_lb; ns_ip6_target, lacp_strict, coupled_control, broadcast_neighbor, prio and
 # actor_port_prio have no sysfs file in C (netlink only, covered there).
 . "$(dirname "$0")/lib.sh"
@@ -239,6 +240,22 @@ sequence() {
     # --- balance-rr, down, no slave: every value table through sysfs
     w mode 1 2 3 4 0 active-backup balance-xor broadcast 802.3ad balance-rr 7 5x -1 bogus "" default \
         "802.3ad junk" "4 junk" " 2 " Balance-rr balance-rr
+    # bonding-rs's own carrier_events (module parameter and sysfs only; C has no such option): its
+    # table is tlb_dynamic_lb's (off 0, on 1 the default, no minval/maxval), so on C the same forms
+    # go to tlb_dynamic_lb in balance-tlb, where C accepts it, and on ours to carrier_events; the
+    # steps show the option as CE on both. tlb_dynamic_lb ends at 1, its default, as ours leaves it.
+    # (`modprobe bonding` is ours only where ours is installed: the C reference run of this
+    # test loads C both times, and both sequences write tlb_dynamic_lb.)
+    local ce=tlb_dynamic_lb
+    if [[ $load == modprobe* && $(modinfo -F filename bonding) == */updates/* ]]; then ce=carrier_events; fi
+    w mode balance-tlb
+    qflush
+    w $ce 0 1 2 -1 off on default "on junk" " off" "0 1" On 0x1 "" maxval off
+    q cat $B/$ce
+    w $ce 1
+    qflush > /tmp/q.ce
+    sed -E "s/\b$ce\b/CE/g" /tmp/q.ce
+    w mode balance-rr
     # the number parser: blanks, several numbers, hex, signs, past 32 and 64 bits, the names
     w miimon 0 100 2147483647 2147483648 maxval off default " 200" "300 " "1 2" 0x10 1e3 -1 +5 "" " " \
         007 100abc abc "maxval junk" MAXVAL 18446744073709551615 18446744073709551616 \
