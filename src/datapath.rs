@@ -35,6 +35,11 @@ fn slave_override(all: &[Arc<Slave>], skb: SkBuff) -> Result<TxStatus, SkBuff> {
 
 /// `ndo_start_xmit` of bonds, in the read-side critical section `rcu` of the transmit.
 pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
+    // C `bond_start_xmit()`: "If we risk deadlock from transmitting this in the netpoll path,
+    // tell netpoll to queue the frame for later tx".
+    if crate::safe::netpoll::netpoll_tx_blocked() {
+        return TxStatus::Busy(skb);
+    }
     let b = dev.private();
     let Some(set) = b.slaves.read(rcu).filter(|s| !s.all.is_empty()) else {
         return drop_skb(dev, skb);

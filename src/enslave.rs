@@ -12,6 +12,7 @@ use crate::policy;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::netpoll::NetpollTxBlock;
 use crate::safe::notifier::NetdevEvents;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{rx_data, rx_register, rx_unregister};
@@ -517,6 +518,7 @@ pub(crate) fn enslave(
     crate::arpmon::ns_maddrs_add(&b, &new, rtnl);
 
     if mode.uses_primary() {
+        let _block = NetpollTxBlock::new();
         select_active_slave(bond, rtnl);
     }
 
@@ -557,6 +559,8 @@ pub(crate) fn release(
     if slave_dev.flags() & bindings::IFF_SLAVE == 0 || !slave_dev.has_upper(bond, rtnl) {
         return Err(EINVAL);
     }
+    // C: netpoll's transmits blocked until the slave is out and the active one chosen.
+    let block = NetpollTxBlock::new();
     let Some(slave) = b.slave_of(slave_dev, rtnl) else {
         slave_pr!(Info, bond, slave_dev, rtnl, "interface not enslaved\n");
         return Err(EINVAL);
@@ -620,6 +624,7 @@ pub(crate) fn release(
     if no_slaves_left {
         bond.random_addr(rtnl);
     }
+    drop(block);
 
     // Readers of the old set and rx handlers are done after a grace period
     // (`rx_unregister` already waited one: C `synchronize_rcu()`).
@@ -771,6 +776,7 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                     "none"
                 }
             );
+            let _block = NetpollTxBlock::new();
             select_active_slave(bond, rtnl);
         }
         bindings::netdev_cmd_NETDEV_FEAT_CHANGE => {

@@ -366,10 +366,16 @@ impl Driver for BondDriver {
     }
 
     fn poll_controller(dev: &Dev<Self>) {
-        // C `bond_poll_controller()` (modes without aggregators).
+        // C `bond_poll_controller()`: the slaves that are up; in 802.3ad only those whose port
+        // is in the active aggregator (or in none), none without an active aggregator.
+        let b = dev.private();
+        let ad = b.mode() == crate::modes::Mode::Ieee8023ad;
         let g = kernel::sync::rcu::read_lock();
-        if let Some(set) = dev.private().slaves.read(&g) {
+        if let Some(set) = b.slaves.read(&g) {
             for s in set.all.iter().filter(|s| s.is_up()) {
+                if ad && !s.ad_poll.load(kernel::sync::atomic::Relaxed) {
+                    continue;
+                }
                 s.dev.netpoll_poll();
             }
         }

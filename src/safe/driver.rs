@@ -645,6 +645,11 @@ impl DriverTables {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
             TxStatus::Code(c) => c as bindings::netdev_tx_t,
+            TxStatus::Busy(skb) => {
+                // The caller keeps the skb with `NETDEV_TX_BUSY`: not freed here.
+                core::mem::forget(skb);
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
         }
     }
 
