@@ -450,7 +450,7 @@ pub(crate) fn enslave(
 
     let (tx, hash) = lag_types(&b);
     let cookie = Arc::as_ptr(&new).cast_mut().cast();
-    slave_dev.master_upper_link(bond, cookie, tx, hash, extack, rtnl)?;
+    slave_dev.master_upper_link(bond, cookie, tx, hash, extack.as_deref_mut(), rtnl)?;
     slave_dev.update_flags(bindings::IFF_SLAVE, 0, rtnl);
     new.lower_state_changed(rtnl);
     let upper_unlink = ScopeGuard::new(|| {
@@ -484,6 +484,18 @@ pub(crate) fn enslave(
         slave_dev.addr_sync_multiple(bond, rtnl);
     }
 
+    // C: the bond's XDP program onto the new slave. C does it once the slave is published, and
+    // takes the publication back when the slave refuses; here it comes before.
+    {
+        let mut none = ExtAck::none();
+        let ack = match extack {
+            Some(e) => e,
+            None => &mut none,
+        };
+        crate::xdp::enslave(bond, slave_dev, ack, rtnl)?;
+    }
+    let xdp = ScopeGuard::new(|| crate::xdp::release(bond, slave_dev, rtnl));
+
     // The mode's own state for the slave (C `bond_3ad_bind_slave()`).
     policy::enslave(mode, bond, &new, rtnl)?;
     let mode_state = ScopeGuard::new(|| policy::release(mode, bond, &new, rtnl));
@@ -500,6 +512,7 @@ pub(crate) fn enslave(
 
     // Enslaved: nothing to undo any more.
     mode_state.dismiss();
+    xdp.dismiss();
     allmulti.dismiss();
     promisc.dismiss();
     sysfs.dismiss();
@@ -521,6 +534,8 @@ pub(crate) fn enslave(
         let _block = NetpollTxBlock::new();
         select_active_slave(bond, rtnl);
     }
+
+    crate::xdp::set_features(bond, rtnl);
 
     slave_pr!(
         Info,
@@ -574,6 +589,8 @@ pub(crate) fn release(
     // Recompute stats just before removing the slave.
     let mut tmp = [0u64; STATS64_LEN];
     get_stats(bond, &mut tmp);
+
+    crate::xdp::release(bond, slave_dev, rtnl);
 
     drop(rx_unregister::<Slave>(slave_dev, rtnl));
     slave_dev.upper_unlink(bond, rtnl);
@@ -678,6 +695,7 @@ pub(crate) fn release(
     if !slave_dev.is_bond_master() {
         slave_dev.update_priv_flags(0, bindings::IFF_BONDING, rtnl);
     }
+    crate::xdp::set_features(bond, rtnl);
     Ok(())
 }
 
@@ -781,6 +799,9 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
         }
         bindings::netdev_cmd_NETDEV_FEAT_CHANGE => {
             bond.compute_master_upper_features(rtnl);
+        }
+        bindings::netdev_cmd_NETDEV_XDP_FEAT_CHANGE => {
+            crate::xdp::set_features(bond, rtnl);
         }
         bindings::netdev_cmd_NETDEV_RESEND_IGMP => {
             bond.notify(event, rtnl);
