@@ -124,6 +124,10 @@ allow=(
 	--allowlist-function netdev_bonding_info_change --allowlist-type netdev_bonding_info
 	--allowlist-function tls_validate_xmit_skb
 	--allowlist-var 'TCPF_(TIME_WAIT|NEW_SYN_RECV)' --allowlist-var 'AF_INET6?'
+	# XDP on the bond: the program's references, its propagation to the slaves, the XDP features
+	--allowlist-type netdev_bpf --allowlist-type bpf_netdev_command
+	--allowlist-function 'bpf_prog_(inc|put)' --allowlist-function 'dev_xdp_(prog_count|propagate)'
+	--allowlist-function xdp_set_features_flag --allowlist-type netdev_xdp_act
 	# our one-line C helpers (src/helpers.c)
 	--allowlist-function 'bondrs_.*'
 	# constants (RUST_CONST_HELPER_*, see src/bindings_helper.h)

@@ -47,6 +47,8 @@
 #include <linux/ipv6.h>
 #include <net/neighbour.h>
 #include <net/tls.h>
+#include <linux/bpf.h>
+#include <net/xdp.h>
 
 #include "helpers.h"
 

@@ -42,6 +42,7 @@ mod safe;
 mod slave;
 mod sysfs;
 mod sysfs_slave;
+mod xdp;
 mod xmit;
 
 use kernel::prelude::*;

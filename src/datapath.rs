@@ -11,8 +11,10 @@ use crate::policy;
 use crate::safe::netdev::{Dev, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::skb::{RxHandler, RxResult, RxSkb};
+use crate::safe::xdp::XdpFrames;
 use crate::slave::Slave;
 use crate::xmit::{drop_skb, queue_xmit};
+use kernel::ffi::c_int;
 use kernel::sync::atomic::Relaxed;
 use kernel::sync::Arc;
 
@@ -35,6 +37,11 @@ fn slave_override(all: &[Arc<Slave>], skb: SkBuff) -> Result<TxStatus, SkBuff> {
 
 /// `ndo_start_xmit` of bonds, in the read-side critical section `rcu` of the transmit.
 pub(crate) fn start_xmit(dev: &Dev<BondDriver>, skb: SkBuff, rcu: &XmitReadSide) -> TxStatus {
+    // C `bond_start_xmit()`: "If we risk deadlock from transmitting this in the netpoll path,
+    // tell netpoll to queue the frame for later tx".
+    if crate::safe::netpoll::netpoll_tx_blocked() {
+        return TxStatus::Busy(skb);
+    }
     let b = dev.private();
     let Some(set) = b.slaves.read(rcu).filter(|s| !s.all.is_empty()) else {
         return drop_skb(dev, skb);
@@ -122,5 +129,61 @@ impl RxHandler for Slave {
             }
         }
         RxResult::Another
+    }
+}
+
+/// C `bond_xdp_get_xmit_slave()`: the slave an XDP packet (its linear `data`) leaves by, in the
+/// modes with native XDP; `None` in the others, with C's log line.
+pub(crate) fn xdp_xmit_slave<'a>(
+    dev: &Dev<BondDriver>,
+    data: &[u8],
+    tx: &'a XmitReadSide,
+) -> Option<&'a Arc<Slave>> {
+    let b = dev.private();
+    let mode = b.mode();
+    let set = b.slaves.read(tx)?;
+    match policy::xdp_xmit_slave(mode, dev, set, data) {
+        Ok(s) => s,
+        Err(()) => {
+            if crate::safe::devops::net_ratelimit() {
+                crate::dev_pr!(
+                    Err,
+                    dev,
+                    "Unknown bonding mode {} for xdp xmit\n",
+                    mode as u8
+                );
+            }
+            None
+        }
+    }
+}
+
+/// C `bond_xdp_xmit()` (`ndo_xdp_xmit`: the bond as a redirect target): each frame on by the
+/// slave its packet's choice gives, one at a time; the number sent, or the first frame's error.
+pub(crate) fn xdp_xmit(
+    dev: &Dev<BondDriver>,
+    frames: XdpFrames,
+    flags: u32,
+    tx: &XmitReadSide,
+) -> c_int {
+    let mut nxmit: c_int = 0;
+    let mut err: c_int = kernel::error::code::ENXIO.to_errno();
+    for f in frames {
+        let Some(s) = xdp_xmit_slave(dev, f.data(), tx) else {
+            err = kernel::error::code::ENXIO.to_errno();
+            break;
+        };
+        err = s.dev.xdp_xmit_frame(f, flags);
+        if err < 1 {
+            break;
+        }
+        nxmit += 1;
+    }
+    // "If error happened on the first frame then we can pass the error up, otherwise report
+    // the number of frames that were xmitted."
+    if err < 0 && nxmit == 0 {
+        err
+    } else {
+        nxmit
     }
 }

@@ -12,6 +12,7 @@ use crate::policy;
 use crate::safe::devops::{Stats64, STATS64_LEN};
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::netpoll::NetpollTxBlock;
 use crate::safe::notifier::NetdevEvents;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{rx_data, rx_register, rx_unregister};
@@ -449,7 +450,7 @@ pub(crate) fn enslave(
 
     let (tx, hash) = lag_types(&b);
     let cookie = Arc::as_ptr(&new).cast_mut().cast();
-    slave_dev.master_upper_link(bond, cookie, tx, hash, extack, rtnl)?;
+    slave_dev.master_upper_link(bond, cookie, tx, hash, extack.as_deref_mut(), rtnl)?;
     slave_dev.update_flags(bindings::IFF_SLAVE, 0, rtnl);
     new.lower_state_changed(rtnl);
     let upper_unlink = ScopeGuard::new(|| {
@@ -483,6 +484,18 @@ pub(crate) fn enslave(
         slave_dev.addr_sync_multiple(bond, rtnl);
     }
 
+    // C: the bond's XDP program onto the new slave. C does it once the slave is published, and
+    // takes the publication back when the slave refuses; here it comes before.
+    {
+        let mut none = ExtAck::none();
+        let ack = match extack {
+            Some(e) => e,
+            None => &mut none,
+        };
+        crate::xdp::enslave(bond, slave_dev, ack, rtnl)?;
+    }
+    let xdp = ScopeGuard::new(|| crate::xdp::release(bond, slave_dev, rtnl));
+
     // The mode's own state for the slave (C `bond_3ad_bind_slave()`).
     policy::enslave(mode, bond, &new, rtnl)?;
     let mode_state = ScopeGuard::new(|| policy::release(mode, bond, &new, rtnl));
@@ -499,6 +512,7 @@ pub(crate) fn enslave(
 
     // Enslaved: nothing to undo any more.
     mode_state.dismiss();
+    xdp.dismiss();
     allmulti.dismiss();
     promisc.dismiss();
     sysfs.dismiss();
@@ -517,8 +531,11 @@ pub(crate) fn enslave(
     crate::arpmon::ns_maddrs_add(&b, &new, rtnl);
 
     if mode.uses_primary() {
+        let _block = NetpollTxBlock::new();
         select_active_slave(bond, rtnl);
     }
+
+    crate::xdp::set_features(bond, rtnl);
 
     slave_pr!(
         Info,
@@ -557,6 +574,8 @@ pub(crate) fn release(
     if slave_dev.flags() & bindings::IFF_SLAVE == 0 || !slave_dev.has_upper(bond, rtnl) {
         return Err(EINVAL);
     }
+    // C: netpoll's transmits blocked until the slave is out and the active one chosen.
+    let block = NetpollTxBlock::new();
     let Some(slave) = b.slave_of(slave_dev, rtnl) else {
         slave_pr!(Info, bond, slave_dev, rtnl, "interface not enslaved\n");
         return Err(EINVAL);
@@ -570,6 +589,8 @@ pub(crate) fn release(
     // Recompute stats just before removing the slave.
     let mut tmp = [0u64; STATS64_LEN];
     get_stats(bond, &mut tmp);
+
+    crate::xdp::release(bond, slave_dev, rtnl);
 
     drop(rx_unregister::<Slave>(slave_dev, rtnl));
     slave_dev.upper_unlink(bond, rtnl);
@@ -620,6 +641,7 @@ pub(crate) fn release(
     if no_slaves_left {
         bond.random_addr(rtnl);
     }
+    drop(block);
 
     // Readers of the old set and rx handlers are done after a grace period
     // (`rx_unregister` already waited one: C `synchronize_rcu()`).
@@ -673,6 +695,7 @@ pub(crate) fn release(
     if !slave_dev.is_bond_master() {
         slave_dev.update_priv_flags(0, bindings::IFF_BONDING, rtnl);
     }
+    crate::xdp::set_features(bond, rtnl);
     Ok(())
 }
 
@@ -771,10 +794,14 @@ fn slave_event(event: bindings::netdev_cmd, slave_dev: &NetDevice, rtnl: &Rtnl) 
                     "none"
                 }
             );
+            let _block = NetpollTxBlock::new();
             select_active_slave(bond, rtnl);
         }
         bindings::netdev_cmd_NETDEV_FEAT_CHANGE => {
             bond.compute_master_upper_features(rtnl);
+        }
+        bindings::netdev_cmd_NETDEV_XDP_FEAT_CHANGE => {
+            crate::xdp::set_features(bond, rtnl);
         }
         bindings::netdev_cmd_NETDEV_RESEND_IGMP => {
             bond.notify(event, rtnl);

@@ -23,6 +23,7 @@ use crate::bond::{Bond, BondDriver};
 use crate::modes::{slaves, slaves::Link, FailOverMac};
 use crate::policy;
 use crate::safe::netdev::{Dev, NetDevice};
+use crate::safe::netpoll::NetpollTxBlock;
 use crate::safe::rtnl::Rtnl;
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
@@ -307,6 +308,8 @@ pub(crate) fn set_carrier(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
 
 impl crate::monitor::Failover for BondDriver {
     fn select_active_slave(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
+        // C's link monitors' commits: `block_netpoll_tx()` around `bond_select_active_slave()`.
+        let _block = NetpollTxBlock::new();
         select_active_slave(bond, rtnl);
     }
 }

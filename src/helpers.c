@@ -34,6 +34,8 @@
 #include <net/inet_sock.h>
 #include <linux/ipv6.h>
 #include <net/tls.h>
+#include <linux/filter.h>
+#include <net/xdp.h>
 
 #include <generated/utsrelease.h>
 
@@ -152,3 +154,11 @@ const struct in6_addr *bondrs_inet6_saddr(const struct sock *sk) { return inet6_
 #if IS_ENABLED(CONFIG_TLS_DEVICE)
 struct net_device *bondrs_tls_offload_netdev(const struct sk_buff *skb) { return rcu_dereference(tls_get_ctx(skb->sk)->netdev); }
 #endif
+
+/* XDP on the bond (C bond_xdp_*()) */
+bool bondrs_has_xdp_ops(const struct net_device *dev) { return dev->netdev_ops->ndo_bpf && dev->netdev_ops->ndo_xdp_xmit; }
+const void *bondrs_xdp_buff_data(const struct xdp_buff *xdp, u32 *len) { *len = xdp->data_end - xdp->data; return xdp->data; }
+const void *bondrs_xdp_frame_data(const struct xdp_frame *f, u32 *len) { *len = f->len; return f->data; }
+int bondrs_xdp_xmit_one(struct net_device *dev, struct xdp_frame *f, u32 flags) { return dev->netdev_ops->ndo_xdp_xmit(dev, 1, &f, flags); }
+void bondrs_master_redirect_inc(void) { static_branch_inc(&bpf_master_redirect_enabled_key); }
+void bondrs_master_redirect_dec(void) { static_branch_dec(&bpf_master_redirect_enabled_key); }

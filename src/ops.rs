@@ -17,6 +17,7 @@ use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{LentSkb, Sock};
+use crate::safe::xdp::{XdpBuff, XdpCommand, XdpFrames};
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
@@ -366,10 +367,16 @@ impl Driver for BondDriver {
     }
 
     fn poll_controller(dev: &Dev<Self>) {
-        // C `bond_poll_controller()` (modes without aggregators).
+        // C `bond_poll_controller()`: the slaves that are up; in 802.3ad only those whose port
+        // is in the active aggregator (or in none), none without an active aggregator.
+        let b = dev.private();
+        let ad = b.mode() == crate::modes::Mode::Ieee8023ad;
         let g = kernel::sync::rcu::read_lock();
-        if let Some(set) = dev.private().slaves.read(&g) {
+        if let Some(set) = b.slaves.read(&g) {
             for s in set.all.iter().filter(|s| s.is_up()) {
+                if ad && !s.ad_poll.load(kernel::sync::atomic::Relaxed) {
+                    continue;
+                }
                 s.dev.netpoll_poll();
             }
         }
@@ -515,6 +522,28 @@ impl Driver for BondDriver {
         let b = dev.private();
         let set = b.slaves.read(tx)?;
         crate::policy::xmit_slave(b.mode(), dev, set, skb, all_slaves, tx).map(|s| &*s.dev)
+    }
+
+    fn xdp_setup(dev: &Dev<Self>, cmd: XdpCommand<'_>, rtnl: &Rtnl) -> Result {
+        // C `bond_xdp()`.
+        match cmd {
+            XdpCommand::SetupProg(prog, mut extack) => {
+                crate::xdp::set(dev, prog, &mut extack, rtnl)
+            }
+            XdpCommand::Other => Err(EINVAL),
+        }
+    }
+
+    fn xdp_xmit(dev: &Dev<Self>, frames: XdpFrames, flags: u32, tx: &XmitReadSide) -> c_int {
+        crate::datapath::xdp_xmit(dev, frames, flags, tx)
+    }
+
+    fn xdp_get_xmit_slave<'a>(
+        dev: &'a Dev<Self>,
+        xdp: &XdpBuff<'_>,
+        tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
+        crate::datapath::xdp_xmit_slave(dev, xdp.data(), tx).map(|s| &*s.dev)
     }
 
     fn sk_get_lower_dev<'a>(

@@ -82,6 +82,11 @@ pub(crate) struct Slave {
     queue_events: fn(&Slave),
     /// netpoll on this slave while the bond uses netpoll (C `slave->np`).
     pub(crate) np: crate::safe::netpoll::LowerNetpoll,
+    /// 802.3ad: whether netpoll polls this slave (C `bond_poll_controller()`: the bond has an
+    /// active aggregator and the slave's port is in it or in none). Published by the 802.3ad
+    /// glue under the mode lock, read by netpoll without it (C reads the ports under RCU:
+    /// netpoll may run from a message printed under the mode lock on the same CPU).
+    pub(crate) ad_poll: Atomic<bool>,
     /// `/sys/class/net/<slave>/bonding_slave/` (holds a reference to us).
     pub(crate) kobj: RtnlCell<Option<KobjDir<SlaveRef>>>,
     /// Statistics seen at the last `bond_get_stats()` (C `slave_stats`).
@@ -126,6 +131,7 @@ impl Slave {
                 event_due: Atomic::new(false),
                 queue_events,
                 np: crate::safe::netpoll::LowerNetpoll::new(),
+                ad_poll: Atomic::new(false),
                 kobj: RtnlCell::new(None),
                 last_stats <- new_spinlock!([0u64; STATS64_LEN]),
             }),

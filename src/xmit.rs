@@ -57,6 +57,37 @@ pub(crate) fn xmit_hash(dev: &Dev<BondDriver>, skb: &SkBuff) -> u32 {
     }
 }
 
+/// C `bond_xmit_hash_xdp()`: the policy's hash of an XDP packet's linear `data` (from the
+/// Ethernet header, no accelerated VLAN tag), 0 if shorter than an Ethernet header.
+pub(crate) fn xmit_hash_xdp(dev: &Dev<BondDriver>, data: &[u8]) -> u32 {
+    use crate::modes::XmitHashPolicy as P;
+    let Some(eth) = data
+        .get(..hash::ETH_HLEN)
+        .and_then(|e| <&hash::EthHeader>::try_from(e).ok())
+    else {
+        return 0;
+    };
+    let policy = dev.private().xmit_policy();
+    match policy {
+        P::Layer2 => hash::eth_hash_of(Some(eth)),
+        P::VlanSrcMac => hash::vlan_srcmac_hash_of(Some(eth), None),
+        P::Encap23 | P::Encap34 => {
+            let proto = u16::from_ne_bytes([eth[12], eth[13]]);
+            let keys = crate::safe::flow::data_flow_keys(dev.net(), data, proto, hash::ETH_HLEN);
+            hash::encap_hash(policy, keys, || Some(eth))
+        }
+        P::Layer23 | P::Layer34 => {
+            let p = hash::Packet {
+                data,
+                l2_proto: u16::from_be_bytes([eth[12], eth[13]]),
+                nhoff: hash::ETH_HLEN,
+                vlan_tag: None,
+            };
+            hash::l3_hash(policy, &p)
+        }
+    }
+}
+
 /// The Ethernet header of `skb` (C `bond_pull_data()` for `ETH_HLEN` bytes), `None` if shorter.
 #[inline(always)]
 fn eth_header<'a>(

@@ -42,6 +42,11 @@ fn set_mode(c: &mut Set<'_, '_>) -> Result {
     if !crate::policy::implemented(m) {
         return Err(c.not_yet(format_args!("mode {}", m.name())));
     }
+    // C: not into a mode without native XDP while a program is installed.
+    let b = c.dev.private();
+    if crate::xdp::has_prog(c.dev, c.rtnl) && !crate::xdp::xdp_check(m, b.xmit_policy()) {
+        return Err(EOPNOTSUPP);
+    }
     c.update(|p, _| {
         if !m.uses_arp() {
             p.arp_interval = 0;
@@ -60,6 +65,7 @@ fn set_mode(c: &mut Set<'_, '_>) -> Result {
     if c.dev.registered() {
         crate::ipsec::mode_changed(c.dev, m, c.rtnl);
     }
+    crate::xdp::set_features(c.dev, c.rtnl);
     Ok(())
 }
 
@@ -70,6 +76,10 @@ fn show_mode(_: &Dev<BondDriver>, p: &BondParams, out: &mut SysfsBuf<'_>) {
 /// C `bond_option_xmit_hash_policy_set()`.
 fn set_xmit_hash_policy(c: &mut Set<'_, '_>) -> Result {
     let x = XmitHashPolicy::from_u64(c.n).ok_or(EINVAL)?;
+    // C: not to a policy without native XDP while a program is installed.
+    if crate::xdp::has_prog(c.dev, c.rtnl) && !crate::xdp::xdp_check(c.dev.private().mode(), x) {
+        return Err(EOPNOTSUPP);
+    }
     c.update(|p, _| p.xmit_policy = x)
 }
 

@@ -11,6 +11,7 @@ use crate::modes::PrimaryReselect;
 use crate::netlink::options::OptionId;
 use crate::params::BondParams;
 use crate::safe::netdev::Dev;
+use crate::safe::netpoll::NetpollTxBlock;
 use crate::safe::pernet::SysfsBuf;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::has_rx_data;
@@ -78,6 +79,7 @@ fn show_slaves(dev: &Dev<BondDriver>, _: &BondParams, out: &mut SysfsBuf<'_>) {
 /// C `bond_option_primary_set()`.
 fn set_primary(c: &mut Set<'_, '_>) -> Result {
     let (dev, rtnl) = (c.dev, c.rtnl);
+    let _block = NetpollTxBlock::new();
     let b = dev.private();
     let mut p = c.params();
     let name = c.str();
@@ -122,6 +124,7 @@ fn show_primary(dev: &Dev<BondDriver>, _: &BondParams, out: &mut SysfsBuf<'_>) {
 fn set_primary_reselect(c: &mut Set<'_, '_>) -> Result {
     let r = PrimaryReselect::from_u64(c.n).ok_or(EINVAL)?;
     c.update(|p, _| p.primary_reselect = r)?;
+    let _block = NetpollTxBlock::new();
     select_active_slave(c.dev, c.rtnl);
     Ok(())
 }
@@ -209,6 +212,7 @@ fn active_slave_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
         .unwrap_or(&[]);
     let name = &name[..name.len().min(15)];
     if name.is_empty() {
+        let _block = NetpollTxBlock::new();
         change_active_slave(dev, None, rtnl);
         select_active_slave(dev, rtnl);
         return Ok(());
@@ -233,6 +237,7 @@ fn active_slave_set(dev: &Dev<BondDriver>, s: &[u8], rtnl: &Rtnl) -> Result {
     else {
         return Err(EINVAL);
     };
+    let _block = NetpollTxBlock::new();
     let old = b.active(rtnl);
     if old.as_ref().is_some_and(|o| Arc::ptr_eq(o, &new)) {
         return Ok(());

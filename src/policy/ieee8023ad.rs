@@ -68,6 +68,18 @@ impl AdState {
         self.params = params(p, q.sys_priority, q.sys_mac, q.bond_mac);
     }
 
+    /// Publishes which slaves netpoll polls ([`Slave::ad_poll`]): after every change of the
+    /// ports' aggregators or of the active one, under the mode lock.
+    fn publish_poll(&self) {
+        let active = Machines::active_agg_info(&self.slots).is_some();
+        for (i, (s, slot)) in self.slaves.iter().zip(self.slots.iter()).enumerate() {
+            let poll = active
+                && (slot.port.aggregator_slot().is_none()
+                    || Machines::in_active_agg(&self.slots, i));
+            s.ad_poll.store(poll, Relaxed);
+        }
+    }
+
     fn index_of(&self, s: &Slave) -> Option<usize> {
         self.slaves.iter().position(|x| core::ptr::eq(&**x, s))
     }
@@ -230,6 +242,7 @@ fn with_machines<R>(
         peer_notify: false,
     };
     let r = f(&mut st.machines, &st.params, &mut st.slots, &mut sink);
+    st.publish_poll();
     if sink.peer_notify {
         // C `ad_cond_set_peer_notif()`: `bond_peer_notify_work_rearm(bond, 0)`.
         b.peer_work.queue(0);
@@ -458,6 +471,7 @@ impl BondMode for Ieee8023ad {
                 &mut sink,
             );
             st.slots.push(slot, GFP_ATOMIC)?;
+            st.publish_poll();
         }
         if bond.flags() & crate::bindings::IFF_UP != 0 {
             slave.dev.mc_add(&lacp::SLOW_PROTO_MAC, rtnl);
@@ -486,6 +500,7 @@ impl BondMode for Ieee8023ad {
                 }
                 drop(st.slots.remove(i));
                 drop(st.slaves.remove(i));
+                st.publish_poll();
             }
         }
         b.republish(rtnl);

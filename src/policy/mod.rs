@@ -109,6 +109,27 @@ pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
     dispatch!(mode, M => M::xmit_slave(dev, set, skb, all_slaves, tx), None)
 }
 
+/// C `bond_xdp_get_xmit_slave()`'s choice for an XDP packet's linear `data`: balance-rr's turn,
+/// the active slave, the transmit hash over the usable slaves (balance-xor, 802.3ad); `Err` in
+/// the modes C has no XDP transmit for.
+pub(crate) fn xdp_xmit_slave<'a>(
+    mode: Mode,
+    dev: &Dev<BondDriver>,
+    set: &'a SlaveSet,
+    data: &[u8],
+) -> core::result::Result<Option<&'a Arc<Slave>>, ()> {
+    match mode {
+        Mode::BalanceRr => Ok(roundrobin::xdp_slave(dev, set, data)),
+        Mode::ActiveBackup => Ok(set.active.as_ref()),
+        // C `bond_xdp_xmit_3ad_xor_slave_get()`.
+        Mode::BalanceXor | Mode::Ieee8023ad => {
+            let h = crate::xmit::xmit_hash_xdp(dev, data);
+            Ok(crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &set.usable[i]))
+        }
+        _ => Err(()),
+    }
+}
+
 /// [`BondMode::SK_LOWER_DEV`].
 pub(crate) const fn sk_lower_dev(mode: Mode) -> bool {
     dispatch!(mode, M => M::SK_LOWER_DEV, false)

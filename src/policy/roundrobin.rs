@@ -57,27 +57,7 @@ impl BondMode for RoundRobin {
         _tx: &XmitReadSide,
     ) -> Option<&'a Arc<Slave>> {
         // C `bond_xmit_roundrobin_slave_get()`.
-        let n = set.all.len();
-        let can_tx = |i: usize| set.all[i].can_tx();
-        let pick = if is_igmp(skb.skb()) {
-            if let Some(a) = &set.active {
-                return Some(a);
-            }
-            slaves::slave_by_id(0, n, can_tx)
-        } else {
-            if n == 0 {
-                return None;
-            }
-            let pps = dev.private().hot.packets_per_slave.load(Relaxed);
-            let v = if pps == 0 {
-                crate::safe::devops::random_u32()
-            } else {
-                dev.private().rr_counter.inc_return()
-            };
-            let id = slaves::rr_slave_id(pps, v) % (n as u32);
-            slaves::slave_by_id(id as usize, n, can_tx)
-        };
-        pick.map(|i| &set.all[i])
+        pick(dev, set, is_igmp(skb.skb()))
     }
 
     #[inline]
@@ -87,4 +67,45 @@ impl BondMode for RoundRobin {
             None => drop_skb(dev, skb),
         }
     }
+}
+
+/// C `bond_xdp_xmit_roundrobin_slave_get()`: as a transmit's choice, IGMP told by an IPv4
+/// header right after the Ethernet header.
+pub(crate) fn xdp_slave<'a>(
+    dev: &Dev<BondDriver>,
+    set: &'a SlaveSet,
+    data: &[u8],
+) -> Option<&'a Arc<Slave>> {
+    /// `sizeof(struct iphdr)`.
+    const IPHDR_LEN: usize = 20;
+    let igmp = data.len() >= hash::ETH_HLEN + IPHDR_LEN
+        && u16::from_be_bytes([data[12], data[13]]) == hash::ETH_P_IP
+        && data[hash::ETH_HLEN + 9] == IPPROTO_IGMP;
+    pick(dev, set, igmp)
+}
+
+/// The slave of the next packet, IGMP (`igmp`) or not.
+#[inline(always)]
+fn pick<'a>(dev: &Dev<BondDriver>, set: &'a SlaveSet, igmp: bool) -> Option<&'a Arc<Slave>> {
+    let n = set.all.len();
+    let can_tx = |i: usize| set.all[i].can_tx();
+    let pick = if igmp {
+        if let Some(a) = &set.active {
+            return Some(a);
+        }
+        slaves::slave_by_id(0, n, can_tx)
+    } else {
+        if n == 0 {
+            return None;
+        }
+        let pps = dev.private().hot.packets_per_slave.load(Relaxed);
+        let v = if pps == 0 {
+            crate::safe::devops::random_u32()
+        } else {
+            dev.private().rr_counter.inc_return()
+        };
+        let id = slaves::rr_slave_id(pps, v) % (n as u32);
+        slaves::slave_by_id(id as usize, n, can_tx)
+    };
+    pick.map(|i| &set.all[i])
 }

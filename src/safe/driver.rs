@@ -16,6 +16,7 @@ use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{LentSkb, Sock};
+use crate::safe::xdp::{XdpBuff, XdpCommand, XdpFrames};
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
@@ -173,6 +174,27 @@ pub(crate) trait Driver: Sized + 'static {
         _req: crate::safe::ioctl::BondIoctl<'_>,
         _rtnl: &Rtnl,
     ) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_bpf` (RTNL held): the command, with the program lent for the call (kept by a
+    /// clone).
+    fn xdp_setup(_dev: &Dev<Self>, _cmd: XdpCommand<'_>, _rtnl: &Rtnl) -> Result {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_xdp_xmit`: sends `frames` on, in order; the number sent, or a negative errno if
+    /// the first could not be (the caller frees the frames not sent). Bottom halves are off
+    /// (`tx`).
+    fn xdp_xmit(_dev: &Dev<Self>, _frames: XdpFrames, _flags: u32, _tx: &XmitReadSide) -> c_int {
+        kernel::build_error!(VTABLE_DEFAULT_ERROR)
+    }
+    /// `ndo_xdp_get_xmit_slave`: the lower device that would transmit `xdp` (`XDP_TX` on a
+    /// lower device of a device with an XDP program: `xdp_master_redirect()`). Bottom halves
+    /// are off (`tx`).
+    fn xdp_get_xmit_slave<'a>(
+        _dev: &'a Dev<Self>,
+        _xdp: &XdpBuff<'_>,
+        _tx: &'a XmitReadSide,
+    ) -> Option<&'a NetDevice> {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `ndo_netpoll_setup` (RTNL held).
@@ -372,6 +394,15 @@ impl DriverTables {
         }
         if T::HAS_BOND_IOCTL {
             netdev_ops.ndo_eth_ioctl = Some(Self::eth_ioctl_cb::<T>);
+        }
+        if T::HAS_XDP_SETUP {
+            netdev_ops.ndo_bpf = Some(Self::bpf_cb::<T>);
+        }
+        if T::HAS_XDP_XMIT {
+            netdev_ops.ndo_xdp_xmit = Some(Self::xdp_xmit_cb::<T>);
+        }
+        if T::HAS_XDP_GET_XMIT_SLAVE {
+            netdev_ops.ndo_xdp_get_xmit_slave = Some(Self::xdp_slave_cb::<T>);
         }
         if T::HAS_NETPOLL_SETUP {
             netdev_ops.ndo_netpoll_setup = Some(Self::np_setup_cb::<T>);
@@ -645,6 +676,11 @@ impl DriverTables {
             TxStatus::Ok => bindings::netdev_tx_NETDEV_TX_OK,
             TxStatus::Dropped => bindings::NET_XMIT_DROP,
             TxStatus::Code(c) => c as bindings::netdev_tx_t,
+            TxStatus::Busy(skb) => {
+                // The caller keeps the skb with `NETDEV_TX_BUSY`: not freed here.
+                core::mem::forget(skb);
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
         }
     }
 
@@ -997,6 +1033,71 @@ impl DriverTables {
         from_result(|| {
             // SAFETY: As above.
             unsafe { crate::safe::ioctl::mii_ioctl(ifr, cmd as u32, carrier) }.map(|()| 0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// See [`Self::uninit_cb`].
+    unsafe extern "C" fn bpf_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        bpf: *mut bindings::netdev_bpf,
+    ) -> c_int {
+        // SAFETY: `ndo_bpf` runs under RTNL on a device of `T`.
+        let (dev, rtnl) = unsafe { (Dev::<T>::from_raw(dev), Rtnl::assume_held()) };
+        // SAFETY: `bpf` is this `ndo_bpf` call's argument.
+        let r = unsafe { XdpCommand::with(bpf, |cmd| T::xdp_setup(dev, cmd, rtnl)) };
+        from_result(|| r.map(|()| 0))
+    }
+
+    /// Runs `f` with bottom halves off: as they are (XDP runs in softirq context), or turned
+    /// off for the call (a caller in process context).
+    fn with_bh_off<R>(f: impl FnOnce(&XmitReadSide) -> R) -> R {
+        // SAFETY: Reads the preempt count and the interrupt flag.
+        if unsafe { bindings::bondrs_bh_off() } {
+            // SAFETY: Bottom halves (or interrupts) are off for the whole call.
+            return f(&unsafe { XmitReadSide::new() });
+        }
+        // SAFETY: Paired with the `local_bh_enable()` below, in the same context.
+        unsafe { bindings::bondrs_local_bh_disable() };
+        // SAFETY: Bottom halves are off until after the call.
+        let r = f(&unsafe { XmitReadSide::new() });
+        // SAFETY: Disabled above.
+        unsafe { bindings::bondrs_local_bh_enable() };
+        r
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with the arguments and
+    /// in the context that callback is documented to have (`ndo_xdp_xmit`: `n` frames the
+    /// callee sends on or leaves to the caller).
+    unsafe extern "C" fn xdp_xmit_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        n: c_int,
+        frames: *mut *mut bindings::xdp_frame,
+        flags: u32,
+    ) -> c_int {
+        // SAFETY: A registered device of `T`; the caller's frames.
+        let (dev, frames) = unsafe { (Dev::<T>::from_raw(dev), XdpFrames::from_raw(frames, n)) };
+        Self::with_bh_off(|tx| T::xdp_xmit(dev, frames, flags, tx))
+    }
+
+    /// # Safety
+    ///
+    /// Only called by the kernel, as the C callback it is installed as, with the arguments and
+    /// in the context that callback is documented to have (`ndo_xdp_get_xmit_slave`: the
+    /// caller holds RCU and lends `xdp` for the call).
+    unsafe extern "C" fn xdp_slave_cb<T: Driver>(
+        dev: *mut bindings::net_device,
+        xdp: *mut bindings::xdp_buff,
+    ) -> *mut bindings::net_device {
+        // SAFETY: A registered device of `T`; the caller's buffer, lent for the call.
+        let (dev, xdp) = unsafe { (Dev::<T>::from_raw(dev), XdpBuff::from_raw(xdp)) };
+        // The device outlives the section: the caller's RCU keeps the lower devices of the
+        // snapshot it was read from alive.
+        Self::with_bh_off(|tx| {
+            T::xdp_get_xmit_slave(dev, &xdp, tx).map_or(core::ptr::null_mut(), |d| d.as_ptr())
         })
     }
 

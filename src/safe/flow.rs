@@ -80,6 +80,68 @@ pub(crate) fn init() {
     };
 }
 
+/// C `bond_flow_dissect()`'s `__skb_flow_dissect(dev_net(bond->dev), NULL, &flow_keys_bonding,
+/// fk, data, l2_proto, nhoff, hlen, 0)` over linear data without an skb (`bond_xmit_hash_xdp()`:
+/// an XDP packet, from its Ethernet header; `l2_proto` as in the header, network order), the
+/// fields `__bond_xmit_hash()` uses; `None` if dissection failed.
+pub(crate) fn data_flow_keys(
+    net: &crate::safe::netdev::Net,
+    data: &[u8],
+    l2_proto_be: u16,
+    nhoff: usize,
+) -> Option<FlowKeys> {
+    let nhoff = c_int::try_from(nhoff).ok()?;
+    let hlen = c_int::try_from(data.len()).ok()?;
+    // SAFETY: All-zero is valid (`memset(fk, 0, ...)` in C).
+    let mut fk: bindings::flow_keys = unsafe { core::mem::zeroed() };
+    // SAFETY: Without an skb the dissector reads only `data[..hlen]` (valid bytes) and the
+    // namespace (a live one); the dissector was initialised at module load; `fk` is a
+    // `struct flow_keys` matching the key offsets.
+    let ok = unsafe {
+        bindings::__skb_flow_dissect(
+            net.as_ptr(),
+            core::ptr::null(),
+            DISSECTOR.0.get(),
+            (&raw mut fk).cast(),
+            data.as_ptr().cast_mut().cast(),
+            l2_proto_be,
+            nhoff,
+            hlen,
+            0,
+        )
+    };
+    if !ok {
+        return None;
+    }
+    Some(keys_of(&fk))
+}
+
+/// The fields of `fk` that `__bond_xmit_hash()` uses.
+fn keys_of(fk: &bindings::flow_keys) -> FlowKeys {
+    // SAFETY: `fk` is initialised; these read the address union per type.
+    let (src, dst) = unsafe {
+        (
+            bindings::flow_get_u32_src(fk),
+            bindings::flow_get_u32_dst(fk),
+        )
+    };
+    // SAFETY: The ports union is plain data.
+    let ports = unsafe { fk.ports.__bindgen_anon_1.ports };
+    let (ty, code, id) = (
+        fk.icmp.__bindgen_anon_1.type_,
+        fk.icmp.__bindgen_anon_1.code,
+        fk.icmp.id,
+    );
+    let idb = id.to_ne_bytes();
+    FlowKeys {
+        src,
+        dst,
+        ports,
+        icmp: u32::from_ne_bytes([ty, code, idb[0], idb[1]]),
+        icmp_id: id,
+    }
+}
+
 impl SkBuff {
     /// C `__skb_flow_dissect(NULL, skb, &flow_keys_bonding, fk, skb->data, skb->protocol,
     /// skb_network_offset(skb), skb_headlen(skb), 0)` (`bond_flow_dissect()`; the dissector
@@ -109,27 +171,6 @@ impl SkBuff {
         if !ok {
             return None;
         }
-        // SAFETY: `fk` is initialised; these read the address union per type.
-        let (src, dst) = unsafe {
-            (
-                bindings::flow_get_u32_src(&fk),
-                bindings::flow_get_u32_dst(&fk),
-            )
-        };
-        // SAFETY: The ports union is plain data.
-        let ports = unsafe { fk.ports.__bindgen_anon_1.ports };
-        let (ty, code, id) = (
-            fk.icmp.__bindgen_anon_1.type_,
-            fk.icmp.__bindgen_anon_1.code,
-            fk.icmp.id,
-        );
-        let idb = id.to_ne_bytes();
-        Some(FlowKeys {
-            src,
-            dst,
-            ports,
-            icmp: u32::from_ne_bytes([ty, code, idb[0], idb[1]]),
-            icmp_id: id,
-        })
+        Some(keys_of(&fk))
     }
 }

@@ -26,5 +26,6 @@ pub(crate) mod rtnl;
 pub(crate) mod skb;
 pub(crate) mod sysfs;
 pub(crate) mod work;
+pub(crate) mod xdp;
 #[cfg(CONFIG_XFRM_OFFLOAD)]
 pub(crate) mod xfrm;

@@ -239,6 +239,9 @@ pub(crate) enum TxStatus {
     Dropped,
     /// The `NET_XMIT_*` code of a lower device's `dev_queue_xmit()`.
     Code(c_int),
+    /// `NETDEV_TX_BUSY`: the skb is given back to the caller, unsent (C `bond_start_xmit()`
+    /// while netpoll's transmits are blocked).
+    Busy(SkBuff),
 }
 
 impl NetDevice {

@@ -8,7 +8,7 @@ use crate::bindings;
 use crate::safe::netdev::{NetDevice, SkBuff};
 use crate::safe::rtnl::Rtnl;
 use kernel::prelude::*;
-use kernel::sync::atomic::{Acquire, Atomic, Full};
+use kernel::sync::atomic::{Acquire, Atomic, Full, Relaxed};
 
 /// A lower device's `struct netpoll`, published for the transmit path.
 ///
@@ -90,6 +90,37 @@ impl NetDevice {
         // SAFETY: Valid device; called from `ndo_poll_controller`.
         unsafe { bindings::netpoll_poll_dev(self.as_ptr()) }
     }
+}
+
+/// C `netpoll_block_tx`, a static key in C: how many failovers of any bond are running.
+static TX_BLOCK: Atomic<i32> = Atomic::new(0);
+
+/// C `block_netpoll_tx()` .. `unblock_netpoll_tx()`: while one lives, netpoll's transmits
+/// through every bond are refused with `NETDEV_TX_BUSY` (netpoll queues them and sends them
+/// later from its work), so that a message printed by a failover (netconsole over the bond) does
+/// not transmit through the bond while its slaves are being changed on the same CPU.
+pub(crate) struct NetpollTxBlock(());
+
+impl NetpollTxBlock {
+    /// C `block_netpoll_tx()`.
+    pub(crate) fn new() -> Self {
+        TX_BLOCK.fetch_add(1, Relaxed);
+        Self(())
+    }
+}
+
+impl Drop for NetpollTxBlock {
+    /// C `unblock_netpoll_tx()`.
+    fn drop(&mut self) {
+        TX_BLOCK.fetch_sub(1, Relaxed);
+    }
+}
+
+/// C `is_netpoll_tx_blocked()`: netpoll transmits while a failover is running. The failover
+/// that matters is the one on this CPU, whose own count the load sees.
+#[inline(always)]
+pub(crate) fn netpoll_tx_blocked() -> bool {
+    TX_BLOCK.load(Relaxed) != 0 && netpoll_tx_running()
 }
 
 /// C `netpoll_tx_running()`: netpoll transmits with interrupts disabled.

@@ -2,7 +2,8 @@
 # What other kernel code asks of a bond, as it sees it: the NETDEV_BONDING_INFO events (with
 # their netdev_bonding_info), ndo_get_xmit_slave (RoCE LAG: which slave a frame leaves by, with
 # and without all_slaves) in every mode, ndo_sk_get_lower_dev (kTLS device offload: which slave
-# a socket's traffic leaves by) and ndo_neigh_setup (the first slave's neighbour set-up).
+# a socket's traffic leaves by), ndo_neigh_setup (the first slave's neighbour set-up) and netpoll
+# (which slaves ndo_poll_controller polls; transmits refused while a failover runs).
 # The test-only module tests/kmod/lag_probe asks and prints into the kernel log; its lagpN
 # devices are the slaves. The same sequence runs on our module and on C's and the transcripts
 # must be equal (lib.sh `differential`).
@@ -41,6 +42,7 @@ w() { echo "$2" > "$1"; }
 xq() { echo "$*" > $P/xmit; }       # xq BOND ALL KIND SRC DST [SPORT DPORT [N]]
 skq() { echo "$*" > $P/sk; }        # skq BOND KIND SRC DST SPORT DPORT [v6only]
 lk() { echo "$*" > $P/link; }       # lk DEV up|down|carrier-on|carrier-off (ip link set)
+np() { echo "$*" > $P/netpoll; }    # np BOND on|off|poll|xmit (netpoll on the bond, as netconsole)
 # bond NAME OPTION=VALUE...: a new bond (sysfs), its options
 bond() {
     local b=$1 o; shift
@@ -80,7 +82,13 @@ sequence() {
     ce 0 lk bond1 up
     c xq bond1 0 udp 10.0.0.1 10.0.0.2 1000 2000
     c skq bond1 tcp 10.0.0.1 10.0.0.2 40000 443
+    # netpoll (netconsole) over it: both slaves polled; a transmit taken, but refused (busy,
+    # netpoll queues it) while a failover runs (C block_netpoll_tx()).
+    c np bond1 on
+    c np bond1 poll
+    c np bond1 xmit
     ce 2 lk lagp3 carrier-off
+    c np bond1 off
     c xq bond1 1 tcp 10.0.0.1 10.0.0.2 1000 2000
     # balance-xor layer3+4 with a slave down: the usable slaves, or all of them (all_slaves);
     # sockets by their addresses and ports (IPv4, IPv6, an IPv6 socket with a v4-mapped peer,
@@ -115,6 +123,10 @@ sequence() {
     c xq bond3 0 udp 10.0.0.1 10.0.0.2 1000 2000 4
     c xq bond3 1 udp 10.0.0.1 10.0.0.2 1000 2000 4
     c skq bond3 tcp 10.0.0.1 10.0.0.2 40000 443
+    # netpoll polls only the ports of the active aggregator.
+    c np bond3 on
+    c np bond3 poll
+    c np bond3 off
     # broadcast: no one slave.
     bond bond4 mode=broadcast miimon=100
     en bond4 lagp10

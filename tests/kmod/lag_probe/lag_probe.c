@@ -19,6 +19,13 @@
  *   netdev_sk_get_lowest_dev(BOND, sk) (ndo_sk_get_lower_dev, as kTLS device offload asks).
  * - /sys/kernel/debug/lag_probe/link: "DEV up|down|carrier-on|carrier-off", as ip link set
  *   (the carrier of the lagpN devices only).
+ * - /sys/kernel/debug/lag_probe/netpoll: "BOND on|off|poll|xmit": netpoll on the bond, as
+ *   netconsole sets it up (one bond at a time); "poll" polls the bond as netpoll does (its
+ *   ndo_poll_controller polls the slaves it chooses: the lagpN devices print their
+ *   ndo_poll_controller calls); "xmit" transmits a frame through the bond's ndo_start_xmit as
+ *   netpoll does (interrupts off) and prints whether the bond took it or said busy. The same
+ *   transmit is made at each NETDEV_BONDING_FAILOVER of that bond, while the failover runs
+ *   (C blocks netpoll's transmits then: block_netpoll_tx()).
  * - ndevs Ethernet devices lagpN that drop what they transmit, take any MAC address, set their
  *   carrier on request (ip link set lagpN carrier on|off) and have an ndo_neigh_setup that
  *   prints its calls for other devices' neighbours (a bond's ndo_neigh_setup passes the first
@@ -33,6 +40,7 @@
 #include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
+#include <linux/netpoll.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -50,6 +58,8 @@ static struct net_device *devs[MAX_DEVS];
 static int ndevs_made;
 static struct dentry *dir;
 static atomic_t events = ATOMIC_INIT(0);
+static struct netpoll *probe_np;	/* under RTNL */
+static void netpoll_xmit(struct net_device *bond, const char *when);
 
 /* ---- NETDEV_BONDING_INFO ----------------------------------------------------------------- */
 
@@ -58,6 +68,14 @@ static int probe_netdev_event(struct notifier_block *nb, unsigned long event, vo
 	struct netdev_notifier_bonding_info *info = ptr;
 	struct netdev_bonding_info *b = &info->bonding_info;
 
+	if (event == NETDEV_UNREGISTER && probe_np &&
+	    probe_np->dev == netdev_notifier_info_to_dev(ptr)) {
+		__netpoll_free(probe_np);
+		probe_np = NULL;
+	}
+	if (event == NETDEV_BONDING_FAILOVER && probe_np &&
+	    probe_np->dev == netdev_notifier_info_to_dev(ptr))
+		netpoll_xmit(probe_np->dev, "during its failover");
 	if (event != NETDEV_BONDING_INFO)
 		return NOTIFY_DONE;
 	atomic_inc(&events);
@@ -109,7 +127,17 @@ static int probe_change_carrier(struct net_device *dev, bool on)
 	return 0;
 }
 
+#ifdef CONFIG_NET_POLL_CONTROLLER
+static void probe_poll_controller(struct net_device *dev)
+{
+	pr_info("lag_probe: ndo_poll_controller %s\n", dev->name);
+}
+#endif
+
 static const struct net_device_ops probe_ops = {
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	.ndo_poll_controller = probe_poll_controller,
+#endif
 	.ndo_start_xmit = probe_xmit,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
@@ -368,6 +396,83 @@ static ssize_t link_write(struct file *f, const char __user *ubuf, size_t len, l
 	return err ? err : len;
 }
 
+/* A frame through the bond's ndo_start_xmit as netpoll_start_xmit() sends it: interrupts off. */
+static void netpoll_xmit(struct net_device *bond, const char *when)
+{
+	struct sk_buff *skb = make_frame(bond, "udp", "10.0.0.1", "10.0.0.2", 6665, 6666);
+	unsigned long flags;
+	netdev_tx_t rc;
+
+	if (!skb)
+		return;
+	local_irq_save(flags);
+	rcu_read_lock();
+	rc = bond->netdev_ops->ndo_start_xmit(skb, bond);
+	rcu_read_unlock();
+	local_irq_restore(flags);
+	if (rc == NETDEV_TX_BUSY)
+		kfree_skb(skb);
+	pr_info("lag_probe: netpoll transmit through %s %s: %s\n", bond->name, when,
+		rc == NETDEV_TX_BUSY ? "busy" : "taken");
+}
+
+static ssize_t netpoll_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
+{
+	char buf[64], name[IFNAMSIZ], op[8];
+	struct net_device *dev;
+	unsigned long flags;
+	int err = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	if (sscanf(buf, "%15s %7s", name, op) != 2)
+		return -EINVAL;
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, name);
+	if (!dev) {
+		err = -ENODEV;
+	} else if (!strcmp(op, "on")) {
+		struct netpoll *np = kzalloc(sizeof(*np), GFP_KERNEL);
+
+		if (probe_np || !np) {
+			kfree(np);
+			err = -EBUSY;
+		} else {
+			np->name = "lag_probe";
+			err = __netpoll_setup(np, dev);
+			if (err)
+				kfree(np);
+			else
+				probe_np = np;
+		}
+	} else if (!probe_np || probe_np->dev != dev) {
+		err = -ENOENT;
+	} else if (!strcmp(op, "off")) {
+		__netpoll_free(probe_np);
+		probe_np = NULL;
+	} else if (!strcmp(op, "poll")) {
+		local_irq_save(flags);
+		rcu_read_lock();
+		netpoll_poll_dev(dev);
+		rcu_read_unlock();
+		local_irq_restore(flags);
+	} else if (!strcmp(op, "xmit")) {
+		netpoll_xmit(dev, "now");
+	} else {
+		err = -EINVAL;
+	}
+	rtnl_unlock();
+	return err ? err : len;
+}
+
+static const struct file_operations netpoll_fops = {
+	.owner = THIS_MODULE,
+	.write = netpoll_write,
+};
+
 static const struct file_operations link_fops = {
 	.owner = THIS_MODULE,
 	.write = link_write,
@@ -421,6 +526,7 @@ static int __init probe_init(void)
 	debugfs_create_file("xmit", 0200, dir, NULL, &xmit_fops);
 	debugfs_create_file("sk", 0200, dir, NULL, &sk_fops);
 	debugfs_create_file("link", 0200, dir, NULL, &link_fops);
+	debugfs_create_file("netpoll", 0200, dir, NULL, &netpoll_fops);
 	debugfs_create_atomic_t("events", 0400, dir, &events);
 	err = register_netdevice_notifier(&probe_nb);
 	if (err)
@@ -433,6 +539,11 @@ fail:
 
 static void __exit probe_exit(void)
 {
+	rtnl_lock();
+	if (probe_np)
+		__netpoll_free(probe_np);
+	probe_np = NULL;
+	rtnl_unlock();
 	unregister_netdevice_notifier(&probe_nb);
 	probe_cleanup();
 }
