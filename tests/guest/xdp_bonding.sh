@@ -20,7 +20,7 @@ unload
 B=/run/xdp_bonding
 mkdir -p $B
 mountpoint -q $B || mount -t bpf bpf $B
-DIFF_LOG_IGNORE+="|No 802.3ad response"
+DIFF_LOG_IGNORE+="|No 802.3ad response|link status definitely|active interface up!|making interface the new active one|now running without any active interface|Removing an active aggregator"
 DIFF_LOG_SORT=1
 DIFF_SED=(-e 's/@if[0-9]+/@ifN/g' -e 's/ id [0-9]+/ id N/g')
 X="python3 $here/xdp.py"
