@@ -247,18 +247,27 @@ static const char *arp_sender(struct net_device *bond, struct sk_buff *skb)
 	return ether_addr_equal(sha, bond->dev_addr) ? bond->name : "another address";
 }
 
+/* A command written to one of the probe's files, as a C string in buf (size bytes). */
+static int read_cmd(char *buf, size_t size, const char __user *ubuf, size_t len)
+{
+	if (len >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	return 0;
+}
+
 static ssize_t xmit_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
 {
 	char buf[160], name[IFNAMSIZ], kind[8], src[48], dst[48], out[256] = "";
 	unsigned int sport = 0, dport = 0, n = 1, i;
 	struct net_device *bond;
-	int all, got, pos = 0;
+	int all, got, pos = 0, err;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	err = read_cmd(buf, sizeof(buf), ubuf, len);
+	if (err)
+		return err;
 	got = sscanf(buf, "%15s %d %7s %47s %47s %u %u %u", name, &all, kind, src, dst, &sport,
 		     &dport, &n);
 	if (got < 5 || n < 1 || n > 16)
@@ -303,11 +312,9 @@ static ssize_t sk_write(struct file *f, const char __user *ubuf, size_t len, lof
 	bool v6, v6only;
 	int err;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	err = read_cmd(buf, sizeof(buf), ubuf, len);
+	if (err)
+		return err;
 	if (sscanf(buf, "%15s %7s %47s %47s %u %u %7s", name, kind, src, dst, &sport, &dport,
 		   opt) < 6)
 		return -EINVAL;
@@ -371,11 +378,9 @@ static ssize_t link_write(struct file *f, const char __user *ubuf, size_t len, l
 	struct net_device *dev;
 	int err = 0;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	err = read_cmd(buf, sizeof(buf), ubuf, len);
+	if (err)
+		return err;
 	if (sscanf(buf, "%15s %15s", name, op) != 2)
 		return -EINVAL;
 	rtnl_lock();
@@ -423,11 +428,9 @@ static ssize_t netpoll_write(struct file *f, const char __user *ubuf, size_t len
 	unsigned long flags;
 	int err = 0;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = 0;
+	err = read_cmd(buf, sizeof(buf), ubuf, len);
+	if (err)
+		return err;
 	if (sscanf(buf, "%15s %7s", name, op) != 2)
 		return -EINVAL;
 	rtnl_lock();
