@@ -233,6 +233,7 @@ pub(crate) struct Bond {
     pub(crate) mode_state: crate::safe::bhlock::SpinLockBh<<BondDriver as ModeHooks>::State>,
     proc: DevProcEntry<BondDriver>,
     /// `xdp_prog`: the native XDP program installed on the bond (and on every slave).
+    #[cfg(CONFIG_BPF_SYSCALL)]
     pub(crate) xdp_prog: crate::safe::xdp::XdpProgSlot,
     /// `ipsec_list` and `ipsec_lock`: the offloaded IPsec states.
     #[cfg(CONFIG_XFRM_OFFLOAD)]
@@ -283,6 +284,7 @@ impl Bond {
             stats <- new_spinlock!([0u64; STATS64_LEN]),
             mode_state <- crate::safe::bhlock::new_spinlock_bh!(<BondDriver as ModeHooks>::new_state(&p), "bond_mode_lock"),
             proc: DevProcEntry::new(),
+            #[cfg(CONFIG_BPF_SYSCALL)]
             xdp_prog: crate::safe::xdp::XdpProgSlot::new(),
             #[cfg(CONFIG_XFRM_OFFLOAD)]
             ipsec <- crate::safe::xfrm::XfrmList::new(),

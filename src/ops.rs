@@ -17,7 +17,9 @@ use crate::safe::netdev::{Dev, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{LentSkb, Sock};
-use crate::safe::xdp::{XdpBuff, XdpCommand, XdpFrames};
+#[cfg(CONFIG_BPF_SYSCALL)]
+use crate::safe::xdp::XdpCommand;
+use crate::safe::xdp::{XdpBuff, XdpFrames};
 use kernel::{prelude::*, sync::atomic::Relaxed, sync::Arc};
 
 static BOND_TABLES: DriverTables = DriverTables::new::<BondDriver>();
@@ -524,6 +526,7 @@ impl Driver for BondDriver {
         crate::policy::xmit_slave(b.mode(), dev, set, skb, all_slaves, tx).map(|s| &*s.dev)
     }
 
+    #[cfg(CONFIG_BPF_SYSCALL)]
     fn xdp_setup(dev: &Dev<Self>, cmd: XdpCommand<'_>, rtnl: &Rtnl) -> Result {
         // C `bond_xdp()`.
         match cmd {

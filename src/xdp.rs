@@ -6,13 +6,21 @@
 //! slaves that come and go under it too), and the bond's XDP feature flags, the ones every
 //! slave has. The per-packet side (`ndo_xdp_xmit`, `ndo_xdp_get_xmit_slave`) is `datapath.rs`,
 //! the slave choice `policy::xdp_xmit_slave()`.
+//!
+//! The programs' side needs `CONFIG_BPF_SYSCALL` (C's `bpf_prog_inc()`/`bpf_prog_put()`):
+//! without it no program can be made, `ndo_bpf` is not installed, the bond never has a program
+//! (C's `bond->xdp_prog` stays NULL) and enslaving and releasing have no XDP part; the feature
+//! flags and the per-packet side stay, as in C.
 
 use crate::bond::BondDriver;
 use crate::modes::{Mode, XmitHashPolicy};
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::{Dev, NetDevice};
 use crate::safe::rtnl::Rtnl;
-use crate::safe::xdp::{BpfProg, XDP_ACT_MASK, XDP_ACT_XSK_ZEROCOPY};
+#[cfg(CONFIG_BPF_SYSCALL)]
+use crate::safe::xdp::BpfProg;
+use crate::safe::xdp::{XDP_ACT_MASK, XDP_ACT_XSK_ZEROCOPY};
+#[cfg(CONFIG_BPF_SYSCALL)]
 use crate::{dev_pr, slave_pr};
 use kernel::prelude::*;
 
@@ -27,6 +35,7 @@ pub(crate) fn xdp_check(mode: Mode, policy: XmitHashPolicy) -> bool {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// C `BOND_NL_ERR()` / `SLAVE_NL_ERR()`: the message in the extack, or logged without one.
 fn nl_err(
     bond: &Dev<BondDriver>,
@@ -61,10 +70,18 @@ pub(crate) fn set_features(bond: &Dev<BondDriver>, rtnl: &Rtnl) {
 
 /// Whether a program is installed on the bond (C `bond->xdp_prog`), for the options that C
 /// refuses to change under one.
+#[cfg(CONFIG_BPF_SYSCALL)]
 pub(crate) fn has_prog(bond: &Dev<BondDriver>, rtnl: &Rtnl) -> bool {
     bond.private().xdp_prog.is_set(rtnl)
 }
 
+/// Without `CONFIG_BPF_SYSCALL` no program exists: never one on the bond.
+#[cfg(not(CONFIG_BPF_SYSCALL))]
+pub(crate) fn has_prog(_bond: &Dev<BondDriver>, _rtnl: &Rtnl) -> bool {
+    false
+}
+
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// The checks C makes of a slave before installing the bond's program on it.
 fn slave_checks(
     bond: &Dev<BondDriver>,
@@ -90,6 +107,7 @@ fn slave_checks(
     Ok(())
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// C `bond_xdp_set()` (`ndo_bpf`'s `XDP_SETUP_PROG`): `prog` (`None`: none) installed on every
 /// slave, or on none of them if one refuses (those done get the old program back).
 pub(crate) fn set(
@@ -163,6 +181,7 @@ pub(crate) fn set(
 
 /// C `bond_enslave()`'s XDP part, before the slave is published: with a program on the bond,
 /// the new slave must take it.
+#[cfg(CONFIG_BPF_SYSCALL)]
 pub(crate) fn enslave(
     bond: &Dev<BondDriver>,
     slave: &NetDevice,
@@ -178,6 +197,7 @@ pub(crate) fn enslave(
 
 /// C `__bond_release_one()`'s XDP part: the bond's program off the leaving slave (or an
 /// enslave undone after [`enslave`]).
+#[cfg(CONFIG_BPF_SYSCALL)]
 pub(crate) fn release(bond: &Dev<BondDriver>, slave: &NetDevice, rtnl: &Rtnl) {
     if !has_prog(bond, rtnl) {
         return;
@@ -189,3 +209,18 @@ pub(crate) fn release(bond: &Dev<BondDriver>, slave: &NetDevice, rtnl: &Rtnl) {
         slave_pr!(Warning, bond, slave, rtnl, "failed to unload XDP program\n");
     }
 }
+
+/// Without `CONFIG_BPF_SYSCALL` the bond has no program for the new slave to take.
+#[cfg(not(CONFIG_BPF_SYSCALL))]
+pub(crate) fn enslave(
+    _bond: &Dev<BondDriver>,
+    _slave: &NetDevice,
+    _extack: &mut ExtAck<'_>,
+    _rtnl: &Rtnl,
+) -> Result {
+    Ok(())
+}
+
+/// Without `CONFIG_BPF_SYSCALL` the bond has no program to take off the leaving slave.
+#[cfg(not(CONFIG_BPF_SYSCALL))]
+pub(crate) fn release(_bond: &Dev<BondDriver>, _slave: &NetDevice, _rtnl: &Rtnl) {}

@@ -16,7 +16,9 @@ use crate::safe::netdev::{priv_ptr, Dev, Net, NetDevice, SkBuff, TxStatus};
 use crate::safe::rcu::XmitReadSide;
 use crate::safe::rtnl::Rtnl;
 use crate::safe::skb::{LentSkb, Sock};
-use crate::safe::xdp::{XdpBuff, XdpCommand, XdpFrames};
+#[cfg(CONFIG_BPF_SYSCALL)]
+use crate::safe::xdp::XdpCommand;
+use crate::safe::xdp::{XdpBuff, XdpFrames};
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
@@ -177,7 +179,8 @@ pub(crate) trait Driver: Sized + 'static {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `ndo_bpf` (RTNL held): the command, with the program lent for the call (kept by a
-    /// clone).
+    /// clone). Only with `CONFIG_BPF_SYSCALL`: without it no program exists to install.
+    #[cfg(CONFIG_BPF_SYSCALL)]
     fn xdp_setup(_dev: &Dev<Self>, _cmd: XdpCommand<'_>, _rtnl: &Rtnl) -> Result {
         kernel::build_error!(VTABLE_DEFAULT_ERROR)
     }
@@ -395,6 +398,7 @@ impl DriverTables {
         if T::HAS_BOND_IOCTL {
             netdev_ops.ndo_eth_ioctl = Some(Self::eth_ioctl_cb::<T>);
         }
+        #[cfg(CONFIG_BPF_SYSCALL)]
         if T::HAS_XDP_SETUP {
             netdev_ops.ndo_bpf = Some(Self::bpf_cb::<T>);
         }
@@ -1039,6 +1043,7 @@ impl DriverTables {
     /// # Safety
     ///
     /// See [`Self::uninit_cb`].
+    #[cfg(CONFIG_BPF_SYSCALL)]
     unsafe extern "C" fn bpf_cb<T: Driver>(
         dev: *mut bindings::net_device,
         bpf: *mut bindings::netdev_bpf,

@@ -6,12 +6,21 @@
 //! of the upper device with the kernel's master-redirect switch, views of the packets XDP hands
 //! over (`xdp_buff`, `xdp_frame`), a frame sent on by a lower device's `ndo_xdp_xmit` and the
 //! devices' XDP feature flags.
+//!
+//! The programs' side (the program references, the slot, `ndo_bpf`'s command and the
+//! propagation) exists only with `CONFIG_BPF_SYSCALL`, as C's `bpf_prog_inc()`/`bpf_prog_put()`:
+//! without the `bpf(2)` system call no program can be made, so none reaches a device (C's
+//! `bond_xdp_set()` is then never called with one). The frames' side and the feature flags do
+//! not depend on it.
 
 use crate::bindings;
+#[cfg(CONFIG_BPF_SYSCALL)]
 use crate::safe::link::ExtAck;
 use crate::safe::netdev::NetDevice;
 use crate::safe::rtnl::Rtnl;
+#[cfg(CONFIG_BPF_SYSCALL)]
 use core::cell::UnsafeCell;
+#[cfg(CONFIG_BPF_SYSCALL)]
 use core::ptr::NonNull;
 use kernel::prelude::*;
 
@@ -20,6 +29,7 @@ pub(crate) const XDP_ACT_MASK: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_MAS
 /// `NETDEV_XDP_ACT_XSK_ZEROCOPY`.
 pub(crate) const XDP_ACT_XSK_ZEROCOPY: u32 = bindings::netdev_xdp_act_NETDEV_XDP_ACT_XSK_ZEROCOPY;
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// A counted reference to a BPF program (`struct bpf_prog`).
 ///
 /// # Invariants
@@ -28,12 +38,15 @@ pub(crate) const XDP_ACT_XSK_ZEROCOPY: u32 = bindings::netdev_xdp_act_NETDEV_XDP
 /// (`bpf_prog_put()`) when it is dropped.
 pub(crate) struct BpfProg(NonNull<bindings::bpf_prog>);
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 // SAFETY: A program reference may be taken, used and put from any thread (C passes them around
 // freely under RTNL and in RCU sections).
 unsafe impl Send for BpfProg {}
+#[cfg(CONFIG_BPF_SYSCALL)]
 // SAFETY: `&BpfProg` only gives the pointer and new references (atomic counts).
 unsafe impl Sync for BpfProg {}
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl BpfProg {
     /// A new reference to the program `p` points to, which the caller holds a reference on
     /// for the call.
@@ -52,6 +65,7 @@ impl BpfProg {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl Clone for BpfProg {
     fn clone(&self) -> Self {
         // SAFETY: `self` holds a reference (type invariant).
@@ -59,6 +73,7 @@ impl Clone for BpfProg {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl Drop for BpfProg {
     fn drop(&mut self) {
         // SAFETY: The reference this value holds (type invariant), given up.
@@ -66,6 +81,7 @@ impl Drop for BpfProg {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// The program an upper device has installed (C `bond->xdp_prog`), under RTNL, and the kernel's
 /// master-redirect switch (C `bpf_master_redirect_enabled_key`), on while a program is
 /// installed: with it, `XDP_TX` on a lower device asks the upper device's
@@ -78,9 +94,11 @@ impl Drop for BpfProg {
 /// the master-redirect key.
 pub(crate) struct XdpProgSlot(UnsafeCell<Option<BpfProg>>);
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 // SAFETY: Accesses are serialised by RTNL (type invariant).
 unsafe impl Sync for XdpProgSlot {}
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl XdpProgSlot {
     /// An empty slot.
     pub(crate) const fn new() -> Self {
@@ -117,6 +135,7 @@ impl XdpProgSlot {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl Drop for XdpProgSlot {
     fn drop(&mut self) {
         if self.0.get_mut().take().is_some() {
@@ -126,6 +145,7 @@ impl Drop for XdpProgSlot {
     }
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 /// What an upper device's `ndo_bpf` is asked to do.
 pub(crate) enum XdpCommand<'a> {
     /// `XDP_SETUP_PROG`: install `prog` (`None`: remove the program). The caller's reference,
@@ -135,6 +155,7 @@ pub(crate) enum XdpCommand<'a> {
     Other,
 }
 
+#[cfg(CONFIG_BPF_SYSCALL)]
 impl XdpCommand<'_> {
     /// Runs `f` on the command of `ndo_bpf`'s `bpf`; the program reference the core moved into
     /// the call is put if `f` succeeded (`f` kept a clone if it wanted one), left to the core
@@ -178,12 +199,14 @@ impl NetDevice {
         unsafe { bindings::bondrs_has_xdp_ops(self.as_ptr()) }
     }
 
+    #[cfg(CONFIG_BPF_SYSCALL)]
     /// `dev_xdp_prog_count()`: the programs attached to the device (any mode).
     pub(crate) fn xdp_prog_count(&self, _rtnl: &Rtnl) -> u8 {
         // SAFETY: RTNL held (the attachments change only under it).
         unsafe { bindings::dev_xdp_prog_count(self.as_ptr()) }
     }
 
+    #[cfg(CONFIG_BPF_SYSCALL)]
     /// `dev_xdp_propagate()` of `XDP_SETUP_PROG` with `prog` (`None`: remove): on success the
     /// device holds a reference of its own (C's `bpf_prog_inc()` after the call).
     pub(crate) fn xdp_propagate(
