@@ -5,6 +5,13 @@
         loads a two-to-four-instruction XDP program (XDP_PASS, XDP_TX, XDP_TX for IPv4 only, XDP_DROP, or
         bpf_redirect() to IFNAME's index, or to index N given as @N) with bpf(2) and pins it at $BPFFS/NAME (default /sys/fs/bpf), for
         `ip link set dev X xdpdrv pinned $BPFFS/NAME`
+  xdp.py load NAME multi IFNAME...
+        the same for a program that broadcasts every frame into a device map of the IFNAMEs
+        (bpf_redirect_map(map, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS): the selftest's
+        xdp_redirect_map_multi_prog for IPv4), the map made and filled in the caller's netns
+  xdp.py run IFNAME
+        BPF_PROG_TEST_RUN of an XDP_PASS program on one frame of 15 zero bytes in live-frames
+        mode, received on IFNAME (the selftest's redirect_no_up): prints "test_run: ok" or the error
   xdp.py features IFNAME
         prints the device's XDP feature flags (generic netlink "netdev", NETDEV_CMD_DEV_GET)
   xdp.py send IFNAME N VARY_IP
@@ -21,7 +28,9 @@ import sys
 import time
 
 NR_BPF = 321  # x86_64 (User-mode Linux runs x86_64 processes)
-BPF_PROG_LOAD, BPF_OBJ_PIN = 5, 6
+BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_PROG_LOAD, BPF_OBJ_PIN = 0, 2, 5, 6
+BPF_PROG_TEST_RUN = 10
+BPF_MAP_TYPE_DEVMAP = 14
 BPF_PROG_TYPE_XDP = 6
 ACTIONS = {"drop": 1, "pass": 2, "tx": 3}
 libc = ctypes.CDLL(None, use_errno=True)
@@ -41,8 +50,56 @@ def bpf(cmd, attr):
     return r
 
 
-def load(name, kind, ifname=None):
-    if kind == "redirect":
+def devmap(ifnames):
+    fd = bpf(BPF_MAP_CREATE, struct.pack("<IIIII", BPF_MAP_TYPE_DEVMAP, 4, 4, 64, 0))
+    for n in ifnames:
+        k = ctypes.c_uint32(socket.if_nametoindex(n))
+        v = ctypes.c_uint32(k.value)
+        bpf(BPF_MAP_UPDATE_ELEM, struct.pack("<IIQQQ", fd, 0, ctypes.addressof(k),
+                                             ctypes.addressof(v), 0))
+    return fd
+
+
+def prog_load(prog):
+    insns = ctypes.create_string_buffer(prog, len(prog))
+    lic = ctypes.create_string_buffer(b"GPL")
+    log = ctypes.create_string_buffer(4096)
+    attr = struct.pack("<IIQQIIQ", BPF_PROG_TYPE_XDP, len(prog) // 8,
+                       ctypes.addressof(insns), ctypes.addressof(lic), 1, len(log),
+                       ctypes.addressof(log))
+    try:
+        return bpf(BPF_PROG_LOAD, attr)
+    except OSError:
+        sys.stderr.write(log.value.decode(errors="replace"))
+        raise
+
+
+def run(ifname):
+    fd = prog_load(insn(0xB7, 0, imm=ACTIONS["pass"]) + insn(0x95))
+    pkt = ctypes.create_string_buffer(15)
+    # struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
+    ctx = ctypes.create_string_buffer(struct.pack("<IIIIII", 0, 15, 0,
+                                                  socket.if_nametoindex(ifname), 0, 0))
+    # prog_fd, retval, data_size_in, data_size_out, data_in, data_out, repeat, duration,
+    # ctx_size_in, ctx_size_out, ctx_in, ctx_out, flags (BPF_F_TEST_XDP_LIVE_FRAMES), cpu,
+    # batch_size
+    attr = struct.pack("<IIIIQQIIIIQQIII", fd, 0, 15, 0, ctypes.addressof(pkt), 0, 1, 0,
+                       24, 0, ctypes.addressof(ctx), 0, 2, 0, 1)
+    try:
+        bpf(BPF_PROG_TEST_RUN, attr)
+        print("test_run: ok")
+    except OSError as e:
+        print(f"test_run: {e.strerror}")
+
+
+def load(name, kind, ifname=None, more=()):
+    if kind == "multi":
+        fd = devmap([ifname, *more])
+        # r1 = map (ld_imm64, BPF_PSEUDO_MAP_FD); r2 = 0; r3 = BPF_F_BROADCAST |
+        # BPF_F_EXCLUDE_INGRESS; call bpf_redirect_map (51); exit
+        prog = (insn(0x18, 1, 1, imm=fd) + insn(0) + insn(0xB7, 2) + insn(0xB7, 3, imm=0x18)
+                + insn(0x85, imm=51) + insn(0x95))
+    elif kind == "redirect":
         ifindex = int(ifname[1:]) if ifname.startswith("@") else socket.if_nametoindex(ifname)
         # r1 = ifindex; r2 = 0; call bpf_redirect (23); exit
         prog = insn(0xB7, 1, imm=ifindex) + insn(0xB7, 2) + insn(0x85, imm=23) + insn(0x95)
@@ -129,7 +186,9 @@ def send(ifname, n, vary_ip):
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[0] == "load":
-        load(a[1], a[2], a[3] if len(a) > 3 else None)
+        load(a[1], a[2], a[3] if len(a) > 3 else None, a[4:])
+    elif a[0] == "run":
+        run(a[1])
     elif a[0] == "features":
         features(a[1])
     elif a[0] == "send":

@@ -12,7 +12,14 @@
 #   the near one (bond1) with XDP_PASS; 100 UDP frames out of bond1 come back by the slave
 #   bond2's ndo_xdp_get_xmit_slave chooses, counted on bond1's slaves: balance-rr,
 #   active-backup, balance-xor with each hash policy, 802.3ad; then 100 frames redirected
-#   (bpf_redirect) into bond2 from a third veth (the bond's ndo_xdp_xmit).
+#   (bpf_redirect) into bond2 from a third veth (the bond's ndo_xdp_xmit);
+# - redirect_multi: bond2 (one slave) broadcasts what its slave receives into a device map of
+#   bond2 and both its veths, the ingress excluded: nothing may come back through the bond (the
+#   ingress's upper devices are excluded too), all through the other veth;
+# - redirect_no_up: generic XDP_TX on the slave of a balance-rr bond never brought up, while
+#   another bond's program has the master-redirect switch on, fed by BPF_PROG_TEST_RUN's live
+#   frames (no crash; the frames are aborted), then the same with the bond up (the bond's
+#   ndo_xdp_get_xmit_slave from generic XDP: the frame goes back out of the slave).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 unload
@@ -20,10 +27,11 @@ unload
 B=/run/xdp_bonding
 mkdir -p $B
 mountpoint -q $B || mount -t bpf bpf $B
-DIFF_LOG_IGNORE+="|No 802.3ad response|link status definitely|active interface up!|making interface the new active one|now running without any active interface|Removing an active aggregator"
+DIFF_LOG_IGNORE+="|No 802.3ad response|link status definitely|active interface up!|making interface the new active one|now running without any active interface|Removing an active aggregator|lacp[12]|vlac[12]"
 DIFF_LOG_SORT=1
 DIFF_SED=(-e 's/@if[0-9]+/@ifN/g' -e 's/ id [0-9]+/ id N/g')
-X="python3 $here/xdp.py"
+# -S: no site module (its start-up is a good part of a python3 process in the debug guest)
+X="python3 -S $here/xdp.py"
 export BPFFS=/run/xdp_bonding
 # xa DEV PROG [NETNS]: attach a pinned program in native mode; xd DEV [NETNS]: detach it
 xa() { ip ${3:+-n $3} link set dev "$1" xdpdrv pinned "$B/$2"; }
@@ -135,7 +143,7 @@ features_cases() {
 # The two bonds of the traffic cases, in MODE with POLICY.
 bonds() {
     local mode=$1 policy=$2 tx=${3:-tx} ad=
-    [ "$mode" != 802.3ad ] || ad="lacp_rate slow"
+    [ "$mode" != 802.3ad ] || ad="lacp_rate fast"
     ip link add bond1 type bond mode "$mode" xmit_hash_policy "$policy" miimon 100 $ad
     ip link set bond1 up address 00:11:22:33:44:55 addrgenmode none
     ip -n ns_dst link add bond2 type bond mode "$mode" xmit_hash_policy "$policy" miimon 100 $ad
@@ -155,10 +163,31 @@ traffic() {
     rx bond1 veth1_1 veth1_2
 }
 
-# ad_both: bond1's and bond2's active aggregators have both ports
+# The 802.3ad case's bonds, lacp1 and lacp2 (netns ns_lacp), as bond1 and bond2 but over veths
+# of their own (vlac1, vlac2), made at the start of the sequence: LACP forms (8-9 s in the
+# loaded debug guest) while the other cases run (their kernel log lines are not compared).
+lacp_start() {
+    local n="ip -n ns_lacp"
+    ip netns add ns_lacp
+    ip link add vlac1 type veth peer name vlac1p netns ns_lacp
+    ip link add vlac2 type veth peer name vlac2p netns ns_lacp
+    ip link add lacp1 type bond mode 802.3ad xmit_hash_policy layer3+4 miimon 100 lacp_rate fast
+    ip link set lacp1 up address 00:11:22:33:44:55 addrgenmode none
+    $n link add lacp2 type bond mode 802.3ad xmit_hash_policy layer3+4 miimon 100 lacp_rate fast
+    $n link set lacp2 up address 00:22:33:44:55:66 addrgenmode none
+    ip link set vlac1 master lacp1
+    ip link set vlac2 master lacp1
+    $n link set vlac1p master lacp2
+    $n link set vlac2p master lacp2
+    step xa lacp1 pass
+    step xa lacp2 tx4 ns_lacp
+}
+# ad_both: lacp1's and lacp2's active aggregators have both ports, and both ends of both links
+# distribute (a port only attached is not among the slaves the XDP choice hashes over)
 ad_both() {
-    grep -q 'Number of ports: 2' /proc/net/bonding/bond1 &&
-        ip netns exec ns_dst grep -q 'Number of ports: 2' /proc/net/bonding/bond2
+    grep -q 'Number of ports: 2' /proc/net/bonding/lacp1 &&
+        ip netns exec ns_lacp grep -q 'Number of ports: 2' /proc/net/bonding/lacp2 &&
+        distributing vlac1 vlac2
 }
 
 traffic_cases() {
@@ -199,30 +228,86 @@ traffic_cases() {
     xd vethr_p ns_dst
     unbond
     echo "--- 802.3ad layer3+4"
-    # bond2 reflects IPv4 only: the LACPDUs reach it, both ports of each bond come into one
-    # aggregator (slow rate: no LACPDU of the periodic machine in the counts)
-    bonds 802.3ad layer3+4 tx4
-    until_ms 20 ad_both > /dev/null || echo "802.3ad: no aggregator of 2 ports"
-    sleep 1
+    # lacp2 reflects IPv4 only: the LACPDUs reach it, both ports of each bond come into one
+    # aggregator and distribute (fast rate; its LACPDUs, one a second per port, are in the
+    # counts, hence "some" is more than 5)
+    local t
+    t=$(until_ms 20 ad_both) || echo "802.3ad: no aggregator of 2 distributing ports"
+    echo "802.3ad-waited-ms $t" >> /tmp/xdp_bonding.laps
     # The split between the ports is not the same from one run to the next (on either module):
     # what is compared is that both carry frames back and that (nearly) all came back.
     local r
-    r=($(traffic 0))
-    echo "rx: bond1 $([ "${r[2]}" -ge 90 ] && echo '>= 90' || echo "${r[2]}"), veth1_1 $([ "${r[4]}" -gt 0 ] && echo some || echo none), veth1_2 $([ "${r[6]}" -gt 0 ] && echo some || echo none)"
+    rx lacp1 vlac1 vlac2 > /dev/null
+    $X send lacp1 100 0
+    r=($(rx lacp1 vlac1 vlac2))
+    echo "rx: bond1 $([ "${r[2]}" -ge 90 ] && echo '>= 90' || echo "${r[2]}"), veth1_1 $([ "${r[4]}" -gt 5 ] && echo some || echo none), veth1_2 $([ "${r[6]}" -gt 5 ] && echo some || echo none)"
+    ip link del lacp1
+    ip netns del ns_lacp
+    lap traffic
+    echo "--- redirect_multi (balance-rr, one slave each)"
+    ip link add bond1 type bond mode balance-rr xmit_hash_policy layer2+3
+    ip link set bond1 up address 00:11:22:33:44:55 addrgenmode none
+    ip -n ns_dst link add bond2 type bond mode balance-rr xmit_hash_policy layer2+3
+    ip -n ns_dst link set bond2 up address 00:22:33:44:55:66 addrgenmode none
+    ip link set veth1_1 master bond1
+    ip link set veth1_2 up addrgenmode none
+    step xa veth1_2 pass
+    ip -n ns_dst link set veth2_1 master bond2
+    ip -n ns_dst link set veth2_2 up addrgenmode none
+    step xa bond1 pass
+    rm -f $B/multi
+    step ip netns exec ns_dst $X load multi multi bond2 veth2_1 veth2_2
+    step xa bond2 multi ns_dst
+    rx veth1_1 veth1_2 > /dev/null
+    $X send bond1 100 0
+    r=($(rx veth1_1 veth1_2))
+    echo "rx: veth1_1 ${r[2]}, veth1_2 $([ "${r[4]}" -ge 100 ] && echo '>= 100' || echo "${r[4]}")"
+    xd veth1_2
     unbond
+    rm -f $B/multi
     ip netns del ns_dst
     ip link del vethr 2>/dev/null
+}
+
+redirect_no_up() {
+    echo "=== redirect_no_up"
+    local n="ip -n ns_nu"
+    ip netns add ns_nu
+    # no IPv6 (its MLD reports would bounce off veth1's XDP_TX too, at their own times)
+    ip netns exec ns_nu sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    $n link add bond0 type bond mode active-backup
+    $n link add veth0 type veth peer name veth0p
+    $n link set veth0 master bond0
+    $n link set bond0 up
+    $n link set veth0p up
+    $n link add bond1 type bond mode balance-rr
+    $n link set bond1 addrgenmode none
+    $n link add veth1 type veth peer name veth1p
+    $n link set veth1 master bond1
+    $n link set veth1p up addrgenmode none
+    step xa bond0 tx ns_nu
+    step $n link set dev veth1 xdpgeneric pinned $B/tx
+    step ip netns exec ns_nu $X run veth1
+    step ip netns exec ns_nu cat /sys/class/net/veth1p/statistics/rx_packets
+    step $n link set bond1 up
+    # from here on the frame leaves by veth1 (the bond's choice, the receiving slave: XDP_TX)
+    step ip netns exec ns_nu $X run veth1
+    step ip netns exec ns_nu cat /sys/class/net/veth1p/statistics/rx_packets
+    ip netns del ns_nu
 }
 
 sequence() {
     step $1 max_bonds=0
     SECONDS=0
+    lacp_start
     attach_cases
     lap attach
     features_cases
     lap features
     traffic_cases
-    lap traffic
+    lap redirect_multi
+    redirect_no_up
+    lap redirect_no_up
     step modprobe -r bonding
 }
 
