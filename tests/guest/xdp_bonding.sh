@@ -211,7 +211,9 @@ traffic_cases() {
     bonds balance-xor layer2
     for p in layer2 layer2+3 layer3+4 encap2+3 encap3+4; do
         echo "--- balance-xor $p"
-        ip link set bond1 type bond xmit_hash_policy $p
+        # bond1 stays at layer2: it sends every frame by one slave, so that the split of what
+        # comes back is bond2's XDP choice alone (with the same policy on both, a frame came
+        # back by the link it went out by, whatever bond2's ndo_xdp_get_xmit_slave said)
         ip -n ns_dst link set bond2 type bond xmit_hash_policy $p
         if [ $p = layer3+4 ]; then traffic 0; else traffic 1; fi
     done
