@@ -9,19 +9,19 @@
 #   C when odd, so that neither always runs first (warm caches, a guest that slows down over time).
 # Every measurement is a line of BENCH_OUT/bench.csv:
 #   group,row,module,round,metric,value
-# usage: run.sh [--rounds=N] [--first-round=K] [--count=N] [--groups=tx,scale,rx,iperf,failover,ctl]
+# usage: run.sh [--rounds=N] [--first-round=K] [--count=N] [--groups=tx,scale,rx,xdp,iperf,failover,ctl]
 #               [--quick]
 #   --groups    any tests/bench/GROUP.sh (alb too, which is not in the default list)
 #   --first-round=K  start at round K (0-based): the rest of a run whose guest died (scripts/bench
 #               retries once in a new guest; rounds-done says how many rounds were complete)
-#   --count=N   packets per pktgen run (tx, scale, rx)
+#   --count=N   packets per pktgen run (tx, scale, rx, xdp)
 #   --quick     a short development run: shorter iperf3 and failover streams, 20 bonds in ctl
 #   --max-threads=N  pktgen threads at most (tx; default: one per CPU)
 set -eEuo pipefail
 . "$(dirname "$0")/lib.sh"
 trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
 
-ROUNDS=3 FIRST=0 COUNT=300000 GROUPS_LIST=tx,scale,rx,iperf,failover,ctl
+ROUNDS=3 FIRST=0 COUNT=300000 GROUPS_LIST=tx,scale,rx,xdp,iperf,failover,ctl
 IPERF_SECS=3 FAILOVER_SECS=2 BENCH_OUT=${BENCH_OUT:-/brs/run}
 for a in "$@"; do
     case $a in
