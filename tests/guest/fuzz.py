@@ -237,7 +237,8 @@ def nl_value(r, typ):
     if p < 0.15:  # a string
         return "str", b"bond0\0"
     if p < 0.2:   # nested garbage
-        inner = attr(r.randrange(0, 5), struct.pack("=I", r.choice([0, 1, 0xffffffff])))
+        # (type 1 up: read as an ifindex, the nest's first word is then >= 65536, no device)
+        inner = attr(r.randrange(1, 5), struct.pack("=I", r.choice([0, 1, 0xffffffff])))
         return "nest", inner
     if typ in FMT:
         v = r.choice(INT_VALUES[typ])
@@ -318,6 +319,9 @@ def decode_slave(data):
             v = str(struct.unpack(FMT[typ], p)[0])
         elif typ == "mac":
             v = ":".join(f"{b:02x}" for b in p)
+            # a bond's own address is random (a bond enslaved to a bond): the veths' are fixed
+            if not v.startswith("02:00:00:00:0"):
+                v = "MAC"
         else:
             v = p.hex()
         out.append(f"{name}={v}")
