@@ -1,6 +1,6 @@
 #!/bin/bash
 # Differential fuzz of the configuration surface (issue 23): tests/guest/fuzz.py draws FUZZ_STEPS
-# (default 1200) operations from random.Random(FUZZ_SEED) (default 23) over 2 bonds and 4 veth
+# (default 1000) operations from random.Random(FUZZ_SEED) (default 23) over 2 bonds and 4 veth
 # pairs: writes to every file of bonding/ and bonding_slave/ and to bonding_masters; RTM_NEWLINK
 # create/change of a bond and slave change with random IFLA_BOND_*/IFLA_BOND_SLAVE_* sets (valid,
 # boundary, wrong length, wrong type, nested garbage, unknown attributes); the legacy ioctls;
@@ -13,7 +13,7 @@
 # the active slave) would depend on when C's monitor happens to tick.
 . "$(dirname "$0")/lib.sh"
 FUZZ_SEED=${FUZZ_SEED:-23}
-FUZZ_STEPS=${FUZZ_STEPS:-1200}
+FUZZ_STEPS=${FUZZ_STEPS:-1000}
 FUZZ_PY=$(cd "$(dirname "$0")" && pwd)/fuzz.py
 DIFF_MIN_LINES=$((FUZZ_STEPS / 2))
 # What the link monitors do is timing: a monitor that must commit a link change while the fuzz
