@@ -32,12 +32,18 @@ pub const fn time_in_range(a: usize, b: usize, c: usize) -> bool {
 
 /// C `bond_time_in_interval()`: whether `now` lies in
 /// `[last - delta, last + m * delta + delta / 2]`, `delta` being `arp_interval` in jiffies.
+/// C computes in `int` (`delta_in_ticks`, `mod * delta_in_ticks + delta_in_ticks / 2`), which
+/// wraps (the kernel builds with `-fno-strict-overflow`) and is sign-extended into the
+/// `unsigned long` sum: with a large `arp_interval` times `missed_max` the upper end falls
+/// before `last` and a slave that is up fails at the next inspection, as C's does (found by
+/// tests/guest/fuzz.sh: `arp_interval` 2147483647 with `arp_missed_max` 255).
 pub const fn time_in_interval(now: usize, last: usize, delta: usize, m: usize) -> bool {
+    let d = delta as i32;
+    let hi = (m as i32).wrapping_mul(d).wrapping_add(d / 2);
     time_in_range(
         now,
-        last.wrapping_sub(delta),
-        last.wrapping_add(m.wrapping_mul(delta))
-            .wrapping_add(delta / 2),
+        last.wrapping_sub(d as isize as usize),
+        last.wrapping_add(hi as isize as usize),
     )
 }
 

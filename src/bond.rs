@@ -62,6 +62,9 @@ pub(crate) struct SlaveSet {
     pub(crate) active: Option<Arc<Slave>>,
     /// `primary_slave`.
     pub(crate) primary: Option<Arc<Slave>>,
+    /// C's `usable_slaves->count`, `None` while C's array is NULL ([`Bond::c_usable`]): what
+    /// the MII monitor's `ignore_updelay` reads.
+    pub(crate) c_usable: Option<usize>,
 }
 
 /// Values read without RTNL (C `READ_ONCE(bond->params.x)`).
@@ -183,6 +186,12 @@ pub(crate) struct Bond {
     pub(crate) slaves: RcuArc<SlaveSet>,
     /// The last rebuild of `slaves` failed: the MII monitor retries it.
     stale: Atomic<bool>,
+    /// The count of C's `bond->usable_slaves` array, -1 while it is NULL. C builds that array
+    /// (`bond_update_slave_arr()`) only in the modes that can use the transmit hash (and at a
+    /// broadcast enslave) and keeps it across mode changes: NULL on a new bond and after an
+    /// 802.3ad rebuild without an active aggregator, empty in balance-rr once the bond was ever
+    /// in balance-xor. The MII monitor ignores `updelay` when it is empty, not when NULL.
+    c_usable: Atomic<isize>,
     /// `bond->force_primary`.
     pub(crate) force_primary: RtnlCell<bool>,
     /// `rr_tx_counter`.
@@ -265,6 +274,7 @@ impl Bond {
             primary: RtnlCell::new(None),
             slaves: RcuArc::new(),
             stale: Atomic::new(false),
+            c_usable: Atomic::new(-1),
             force_primary: RtnlCell::new(false),
             rr_counter: crate::safe::percpu::PerCpuCounter::new(),
             send_peer_notif: Atomic::new(0),
@@ -486,7 +496,7 @@ impl Bond {
     /// Like [`Bond::republish`], but on failure keeps the published snapshot and returns the
     /// error (for paths that can undo their change instead, such as enslaving).
     pub(crate) fn try_republish(&self, rtnl: &Rtnl) -> Result {
-        let node = self.build_set(rtnl)?;
+        let node = self.build_set_as(rtnl, true)?;
         self.slaves.replace(Some(node), rtnl);
         self.stale.store(false, Relaxed);
         Ok(())
@@ -504,20 +514,36 @@ impl Bond {
     }
 
     fn build_set(&self, rtnl: &Rtnl) -> Result<Unpublished<SlaveSet>> {
+        self.build_set_as(rtnl, false)
+    }
+
+    /// `enslave`: the rebuild at the end of an enslave, where C rebuilds its arrays in
+    /// broadcast mode too.
+    fn build_set_as(&self, rtnl: &Rtnl, enslave: bool) -> Result<Unpublished<SlaveSet>> {
         let n = self.slave_count(rtnl);
         let mut all = KVec::with_capacity(n, GFP_KERNEL)?;
         let mut usable = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mode = self.mode();
         for s in self.slave_list(rtnl) {
-            if <BondDriver as ModeHooks>::in_tx_array(self.mode(), self, &s) {
+            if <BondDriver as ModeHooks>::in_tx_array(mode, self, &s) {
                 usable.push(s.clone(), GFP_KERNEL)?;
             }
             all.push(s, GFP_KERNEL)?;
         }
+        // C `bond_update_slave_arr()` where C calls it (see `c_usable`).
+        if mode.can_use_xmit_hash() || (enslave && mode == Mode::Broadcast) {
+            let reset =
+                mode == Mode::Ieee8023ad && !<BondDriver as ModeHooks>::has_active_agg(self);
+            let count = if reset { -1 } else { usable.len() as isize };
+            self.c_usable.store(count, Relaxed);
+        }
+        let c_usable = usize::try_from(self.c_usable.load(Relaxed)).ok();
         Unpublished::new(SlaveSet {
             all,
             usable,
             active: self.active(rtnl),
             primary: self.primary(rtnl),
+            c_usable,
         })
     }
 
@@ -571,6 +597,10 @@ pub(crate) trait ModeHooks {
     /// Whether `slave` belongs in the transmit array of a bond in `mode` (C
     /// `bond_update_slave_arr()`).
     fn in_tx_array(mode: Mode, b: &Bond, slave: &Slave) -> bool;
+
+    /// Whether an 802.3ad bond has an active aggregator (C `bond_3ad_get_active_agg_info()`
+    /// succeeds); false in the other modes.
+    fn has_active_agg(b: &Bond) -> bool;
 }
 
 /// The work of `slave`'s bond that sends the slaves' due `NETDEV_BONDING_INFO` notifications,

@@ -20,6 +20,11 @@ fn interval_window_is_c_s() {
     // Across the jiffies wrap.
     let last = usize::MAX - 10;
     assert!(time_in_interval(last.wrapping_add(50), last, D, 1));
+    // C's int arithmetic: arp_interval 2147483647 ms at HZ=100 is 214748365 jiffies; times
+    // missed_max 255 it wraps negative, and the interval ends before `last`.
+    let (big, last) = (214_748_365, 10_000);
+    assert!(time_in_interval(last + 1, last, big, 2));
+    assert!(!time_in_interval(last + 1, last, big, 255));
     assert!(time_after(5, usize::MAX - 5));
 }
 

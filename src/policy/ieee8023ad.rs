@@ -333,6 +333,14 @@ pub(crate) fn active_agg_info(bond: &Dev<BondDriver>) -> Option<lacp::AggInfo> {
     Machines::active_agg_info(&g.ad()?.slots)
 }
 
+/// Whether the bond has an active aggregator (C `bond_3ad_get_active_agg_info()` returns 0);
+/// false outside 802.3ad.
+pub(crate) fn has_active_agg(b: &Bond) -> bool {
+    let mut g = b.mode_state.lock();
+    g.ad()
+        .is_some_and(|st| Machines::active_agg_info(&st.slots).is_some())
+}
+
 /// A copy of what reporting shows of `slave`'s port; `None` if it has none.
 fn port_view(bond: &Dev<BondDriver>, slave: &Slave) -> Option<PortView> {
     let b = bond.private();

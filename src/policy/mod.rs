@@ -421,6 +421,10 @@ impl crate::bond::ModeHooks for BondDriver {
     fn in_tx_array(mode: Mode, b: &Bond, slave: &Slave) -> bool {
         dispatch!(mode, M => M::in_tx_array(b, slave), false)
     }
+
+    fn has_active_agg(b: &Bond) -> bool {
+        ieee8023ad::has_active_agg(b)
+    }
 }
 
 /// [`BondMode::peers_notifiable`].

@@ -252,10 +252,11 @@ pub(crate) trait BondMode {
     fn link_changed(_bond: &Dev<BondDriver>, _slave: &Arc<Slave>, _link: Link, _rtnl: &Rtnl) {}
 
     /// Whether the MII monitor may bring a slave up at once, ignoring updelay (C
-    /// `bond_miimon_inspect()`): when the bond has no slave to transmit on. Default: no usable
-    /// slave.
+    /// `bond_miimon_inspect()`): when the bond has no slave to transmit on. Default: C's
+    /// `usable_slaves` array exists and is empty ([`SlaveSet::c_usable`]: C's array, built only
+    /// in some modes and kept across mode changes, not the snapshot's `usable`).
     fn ignore_updelay(set: &SlaveSet) -> bool {
-        set.usable.is_empty()
+        set.c_usable == Some(0)
     }
 
     /// Whether the MII monitor's log lines name the slave's role, "active " or "backup " (C
