@@ -30,6 +30,8 @@
 FAILOVER_RATE=10000
 FAILOVER_MODES=${FAILOVER_MODES:-active-backup balance-xor 802.3ad}
 FAILOVER_MIIMON=${FAILOVER_MIIMON:-100 10}
+# carrier_events values of ours, each a variant (run.sh --failover-ce=1: ours with 1 alone)
+FAILOVER_CE=${FAILOVER_CE:-1 0}
 
 # The failover makes C's MII monitor flip a static key (block_netpoll_tx(): netpoll_block_tx,
 # whose branch is in bond_start_xmit) while pktgen transmits through bond_start_xmit. Under QEMU's
@@ -154,7 +156,7 @@ fo_one() {
     csv failover "$row;event=loss" "$m" "$r" base_ms "$base"
     csv failover "$row;event=return" "$m" "$r" gap_ms "$gap_r"
     csv failover "$row;event=return" "$m" "$r" lost $((errs - e_mid + hole_r))
-    blog "failover $mode miimon $mii $m: va$slave cut $(( (t_cut - t0) / 1000 )) ms in; loss gap $gap_l ms lost $((e_mid + hole_l)); return gap $gap_r ms lost $((errs - e_mid + hole_r)); base $base ms; $got of $n received, $errs errors"
+    blog "failover $mode miimon $mii $m: va$slave cut $(( (t_cut - t0) / 1000 )) ms in (realtime $t_cut us, back $t_ret us); loss gap $gap_l ms lost $((e_mid + hole_l)); return gap $gap_r ms lost $((errs - e_mid + hole_r)); base $base ms; $got of $n received, $errs errors"
 }
 
 bench_failover() {
@@ -172,7 +174,9 @@ bench_failover() {
                 if [ "$m" = c ]; then
                     fo_one "$mode" "$mii" c "$r" || true
                 else
-                    if ((r % 2 == 0)); then order="1 0"; else order="0 1"; fi
+                    # Both values: their order alternates by round.
+                    order=$FAILOVER_CE
+                    if ((r % 2 == 1)) && [ "$order" = "1 0" ]; then order="0 1"; fi
                     for ce in $order; do
                         echo "$ce" > /sys/class/net/bond0/bonding/carrier_events
                         fo_one "$mode" "$mii" "$([ "$ce" = 1 ] && echo ours || echo ours_ce0)" "$r" || true
