@@ -213,6 +213,11 @@ pub(crate) struct Bond {
     /// When the MII monitor's next tick is due (jiffies): a run before it is one made at once
     /// on a slave's carrier event (`carrier_events`), which leaves the ticks where they were.
     pub(crate) mii_due: Atomic<usize>,
+    /// Held by whoever runs the MII monitor's inspect-and-commit: the work item (without RTNL,
+    /// from its inspect to its commit) or a slave's carrier event (`carrier_events`: the netdev
+    /// notifier, under RTNL); so that one's inspect never rewrites the other's proposals in
+    /// between (C has only the work item).
+    pub(crate) mii_busy: Atomic<bool>,
     #[pin]
     pub(crate) mcast_work: DevWork<BondDriver, MCAST_WORK>,
     #[pin]
@@ -283,6 +288,7 @@ impl Bond {
             current_arp_slave: Atomic::new(0),
             mii_work <- DevWork::new(),
             mii_due: Atomic::new(0),
+            mii_busy: Atomic::new(false),
             mcast_work <- DevWork::new(),
             mode_work <- DevWork::new(),
             mode_due: Atomic::new(0),

@@ -67,6 +67,7 @@ void bondrs_netif_addr_lock_bh(struct net_device *dev) { netif_addr_lock_bh(dev)
 void bondrs_netif_addr_unlock_bh(struct net_device *dev) { netif_addr_unlock_bh(dev); }
 void bondrs_netdev_lock_ops(struct net_device *dev) { netdev_lock_ops(dev); }
 void bondrs_netdev_unlock_ops(struct net_device *dev) { netdev_unlock_ops(dev); }
+bool bondrs_netdev_need_ops_lock(const struct net_device *dev) { return netdev_need_ops_lock(dev); }
 void bondrs_dev_hold(struct net_device *dev) { dev_hold(dev); }
 void bondrs_dev_put(struct net_device *dev) { dev_put(dev); }
 bool bondrs_netif_is_bridge_port(const struct net_device *dev) { return netif_is_bridge_port(dev); }

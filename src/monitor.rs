@@ -16,7 +16,7 @@ use crate::safe::rtnl::Rtnl;
 use crate::safe::work::WorkHandler;
 use crate::slave::Slave;
 use crate::{dev_pr, slave_pr};
-use kernel::sync::atomic::Relaxed;
+use kernel::sync::atomic::{Acquire, Relaxed, Release};
 use kernel::{sync::rcu, sync::Arc};
 
 /// Prints an inspection event like C: `slave_info()` if `net_ratelimit()`
@@ -226,13 +226,23 @@ pub(crate) fn peer_notify_may_events(bond: &Dev<BondDriver>, force: bool, rtnl: 
 
 /// A slave's carrier may have changed (the netdev notifier's `NETDEV_UP`, `NETDEV_CHANGE`,
 /// `NETDEV_DOWN` on it; bonding-rs's `carrier_events`): with the MII monitor on and the slave's
-/// link state not matching its carrier, the monitor runs at once instead of at its next tick
-/// (C: 0 to `miimon` ms later), with the tick's logic and log lines (`inspect` between ticks,
-/// `commit`); its ticks stay where they were. Under the ARP/NS monitor (`miimon` 0) nothing.
+/// link state not matching its carrier, the monitor's inspect and commit run at once, here, under
+/// the RTNL the notifier holds (C: at the next tick, 0 to `miimon` ms later), with the tick's
+/// logic and log lines (`inspect` between ticks, `commit`); its ticks stay where they were. Under
+/// the ARP/NS monitor (`miimon` 0) nothing.
+///
+/// Here and not in the work item: the notifier usually runs in the linkwatch work, which holds
+/// RTNL, so a work item queued from here would find it busy (`rtnl_trylock()`) and retry a jiffy
+/// later, and would first wait for a worker to be scheduled (both seen to cost 1 to 17 ms on the
+/// User-mode Linux test bed, HZ=100: docs/benchmarks.md). C's own commit
+/// (`bond_change_active_slave()`) runs under RTNL as this does. Two cases go to the work item
+/// instead (`mod_delayed_work()`, as before): a slave whose core holds its ops lock around this
+/// notification (`netdev_need_ops_lock()`: the failover's `dev_set_promiscuity()` and the like
+/// on it would take that lock again), and a work item inspecting at this very moment.
 pub(crate) fn carrier_event(bond: &Dev<BondDriver>, s: &Slave, rtnl: &Rtnl) {
     let b = bond.private();
     // Under RTNL, as `ndo_open`/`ndo_stop` and the `miimon` setter that start and stop the
-    // monitor: it is not queued on a bond that is down or has no MII monitor.
+    // monitor: it does not run on a bond that is down or has no MII monitor.
     if b.hot.miimon.load(Relaxed) == 0 || !bond.is_up() || b.params(rtnl).carrier_events == 0 {
         return;
     }
@@ -243,9 +253,21 @@ pub(crate) fn carrier_event(bond: &Dev<BondDriver>, s: &Slave, rtnl: &Rtnl) {
         Link::Up | Link::Back => !carrier,
         Link::Down | Link::Fail => carrier,
     };
-    if changed {
-        b.mii_work.queue_now();
+    if !changed {
+        return;
     }
+    if s.dev.needs_ops_lock() || b.mii_busy.xchg(true, Acquire) {
+        b.mii_work.queue_now();
+        return;
+    }
+    let needs_commit = {
+        let g = rcu::read_lock();
+        inspect(bond, false, &g)
+    };
+    if needs_commit {
+        commit(bond, rtnl);
+    }
+    b.mii_busy.store(false, Release);
 }
 
 impl WorkHandler<MII_WORK> for BondDriver {
@@ -260,29 +282,36 @@ impl WorkHandler<MII_WORK> for BondDriver {
         let due = b.mii_due.load(Relaxed);
         let tick = crate::safe::devops::jiffies().wrapping_sub(due) as isize >= 0;
         let mut retry = false;
-        let needs_commit = {
-            let g = rcu::read_lock();
-            let has = b.slaves.read(&g).is_some_and(|s| !s.all.is_empty());
-            has && inspect(dev, tick, &g)
-        };
-        let stale = b.snapshot_stale();
-        let notify = tick && b.send_peer_notif.load(Relaxed) > 0;
-        if needs_commit || stale || notify {
-            match Rtnl::try_lock() {
-                None => retry = true,
-                Some(rtnl) => {
-                    if stale {
-                        // The last rebuild of the data path's snapshot ran out of memory.
-                        b.republish(&rtnl);
-                    }
-                    if needs_commit {
-                        commit(dev, &rtnl);
-                    }
-                    if notify {
-                        peer_notify_may_events(dev, true, &rtnl);
+        // A carrier event is running the inspect and commit under RTNL right now
+        // (`carrier_event`): as when RTNL is busy, again a jiffy later.
+        if b.mii_busy.xchg(true, Acquire) {
+            retry = true;
+        } else {
+            let needs_commit = {
+                let g = rcu::read_lock();
+                let has = b.slaves.read(&g).is_some_and(|s| !s.all.is_empty());
+                has && inspect(dev, tick, &g)
+            };
+            let stale = b.snapshot_stale();
+            let notify = tick && b.send_peer_notif.load(Relaxed) > 0;
+            if needs_commit || stale || notify {
+                match Rtnl::try_lock() {
+                    None => retry = true,
+                    Some(rtnl) => {
+                        if stale {
+                            // The last rebuild of the data path's snapshot ran out of memory.
+                            b.republish(&rtnl);
+                        }
+                        if needs_commit {
+                            commit(dev, &rtnl);
+                        }
+                        if notify {
+                            peer_notify_may_events(dev, true, &rtnl);
+                        }
                     }
                 }
             }
+            b.mii_busy.store(false, Release);
         }
         if b.hot.miimon.load(Relaxed) == 0 {
             return;
@@ -295,9 +324,9 @@ impl WorkHandler<MII_WORK> for BondDriver {
             b.mii_due.store(now.wrapping_add(delay), Relaxed);
             delay
         } else {
-            // Back to the tick, or a jiffy later while RTNL is busy (the notifier that asked
-            // for this run holds it): the retry is again a run between ticks, unless the tick
-            // is due by then.
+            // Back to the tick, or a jiffy later while RTNL is busy (a notifier that asked for
+            // this run holds it): the retry is again a run between ticks, unless the tick is
+            // due by then.
             let left = usize::try_from(due.wrapping_sub(now) as isize).unwrap_or(0);
             if retry {
                 left.min(1)

@@ -144,6 +144,14 @@ impl NetDevice {
         unsafe { bindings::bondrs_has_set_mac_address(self.as_ptr()) }
     }
 
+    /// `netdev_need_ops_lock()`: the core holds the device's instance lock around its ops and
+    /// its notifications (`NETDEV_UP`, `NETDEV_CHANGE`, `NETDEV_DOWN` reach a notifier with it
+    /// held), and the `dev_*()` calls on it take that lock.
+    pub(crate) fn needs_ops_lock(&self) -> bool {
+        // SAFETY: Valid device; reads its ops pointers and `request_ops_lock` flag.
+        unsafe { bindings::bondrs_netdev_need_ops_lock(self.as_ptr()) }
+    }
+
     /// `__netif_set_mtu()` under the device's ops lock (C release path of an
     /// unregistering slave, where `dev_set_mtu()` must not notify).
     pub(crate) fn force_mtu(&self, mtu: u32, _rtnl: &Rtnl) {

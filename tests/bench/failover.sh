@@ -30,6 +30,8 @@
 FAILOVER_RATE=10000
 FAILOVER_MODES=${FAILOVER_MODES:-active-backup balance-xor 802.3ad}
 FAILOVER_MIIMON=${FAILOVER_MIIMON:-100 10}
+# carrier_events values of ours, each a variant (run.sh --failover-ce=1: ours with 1 alone)
+FAILOVER_CE=${FAILOVER_CE:-1 0}
 
 # The failover makes C's MII monitor flip a static key (block_netpoll_tx(): netpoll_block_tx,
 # whose branch is in bond_start_xmit) while pktgen transmits through bond_start_xmit. Under QEMU's
@@ -39,8 +41,34 @@ FAILOVER_MIIMON=${FAILOVER_MIIMON:-100 10}
 # a vCPU's own writes to code invalidate its translations at once.
 WQ_CPUMASK=/sys/devices/virtual/workqueue/cpumask
 
+# The guest's own view (ftrace-gap.py): the frames the bond hands to its slaves
+# (net:net_dev_queue of va0/va1) and the helper's marker before each cut, one clock.
+TRACING=/sys/kernel/tracing
+fo_trace_setup() {
+    [ -d $TRACING/events ] || mount -t tracefs nodev $TRACING 2> /dev/null || true
+    [ -f $TRACING/events/net/net_dev_queue/enable ] || { blog "failover: no tracefs, no guest-clock rows"; return 1; }
+    echo 0 > $TRACING/tracing_on
+    echo global > $TRACING/trace_clock
+    echo 16384 > $TRACING/buffer_size_kb
+    echo 'name == "va0" || name == "va1"' > $TRACING/events/net/net_dev_queue/filter
+    echo 1 > $TRACING/events/net/net_dev_queue/enable
+    for e in netif_rx; do
+        echo 'name == "vb0" || name == "vb1"' > $TRACING/events/net/$e/filter
+        echo 1 > $TRACING/events/net/$e/enable
+    done
+    exec {TM_FD}> $TRACING/trace_marker
+}
+fo_trace_stop() {
+    [ -n "${TM_FD:-}" ] || return 0
+    echo 0 > $TRACING/tracing_on
+    echo 0 > $TRACING/events/net/net_dev_queue/enable
+    echo 0 > $TRACING/events/net/netif_rx/enable
+    eval "exec ${TM_FD}>&-"; TM_FD=''
+}
+
 # fo_helper: the shell in netns peer that takes a link down or up: reads "DEV 0|1", answers the
-# time just before the write of the flags.
+# time just before the write of the flags (and writes the marker "brs-fo DEV 0|1" to ftrace's
+# trace_marker, through a descriptor opened before `ip netns exec` remounts /sys).
 fo_helper_start() {
     coproc FOH {
         # shellcheck disable=SC2016
@@ -49,10 +77,11 @@ fo_helper_start() {
                 read -r f < "/sys/class/net/$dev/flags"
                 if [ "$up" = 1 ]; then f=$(( f | 1 )); else f=$(( f & ~1 )); fi
                 printf -v f "0x%x" "$f"
+                [ -z "$0" ] || echo "brs-fo $dev $up" >&"$0"
                 t=${EPOCHREALTIME/./}
                 echo "$f" > "/sys/class/net/$dev/flags"
                 echo "$t"
-            done'
+            done' "${TM_FD:-}"
     }
     FOH_IN=${FOH[1]} FOH_OUT=${FOH[0]}
 }
@@ -121,6 +150,7 @@ fo_one() {
         if [ -f /tmp/tcpdump.log ] && [[ $(< /tmp/tcpdump.log) == *listening* ]]; then break; fi
         nap 0.1
     done
+    if [ -n "${TM_FD:-}" ]; then echo > $TRACING/trace; echo 1 > $TRACING/tracing_on; fi
     t0=$(now_us)
     "$BENCH_DIR/pktgen.sh" --count=$((FAILOVER_SECS * FAILOVER_RATE)) --rate=$FAILOVER_RATE \
         --size=64 --fixed-src --dst=10.77.0.2 --dst-mac="$brmac" bond0 > /tmp/pktgen.out &
@@ -136,6 +166,7 @@ fo_one() {
     e_mid=$(pg_errors)
     t_ret=$(fo_link "vb$slave" 1)
     wait $! || true
+    [ -z "${TM_FD:-}" ] || echo 0 > $TRACING/tracing_on
     # tcpdump stops at SIGINT without reading what is left in its ring buffer: stop it once the
     # file has stopped growing.
     size=-1
@@ -154,12 +185,25 @@ fo_one() {
     csv failover "$row;event=loss" "$m" "$r" base_ms "$base"
     csv failover "$row;event=return" "$m" "$r" gap_ms "$gap_r"
     csv failover "$row;event=return" "$m" "$r" lost $((errs - e_mid + hole_r))
-    blog "failover $mode miimon $mii $m: va$slave cut $(( (t_cut - t0) / 1000 )) ms in; loss gap $gap_l ms lost $((e_mid + hole_l)); return gap $gap_r ms lost $((errs - e_mid + hole_r)); base $base ms; $got of $n received, $errs errors"
+    local ft='' mv_l st_l mv_r st_r dd_l dn_l
+    if [ -n "${TM_FD:-}" ]; then
+        ft=$(python3 "$BENCH_DIR/ftrace-gap.py" $TRACING/trace "va$slave" "va$((1 - slave))")
+        read -r mv_l st_l mv_r st_r dd_l dn_l <<< "$ft"
+        [ "$mv_l" = -1.000 ] || csv failover "$row;event=loss" "$m" "$r" move_ms "$mv_l"
+        [ "$mv_l" = -1.000 ] || csv failover "$row;event=loss" "$m" "$r" still_ms "$st_l"
+        [ "$mv_r" = -1.000 ] || csv failover "$row;event=return" "$m" "$r" move_ms "$mv_r"
+        [ "$mv_r" = -1.000 ] || csv failover "$row;event=return" "$m" "$r" still_ms "$st_r"
+        [ "$dd_l" = -1.000 ] || csv failover "$row;event=loss" "$m" "$r" dead_ms "$dd_l"
+        [ "$dd_l" = -1.000 ] || csv failover "$row;event=loss" "$m" "$r" dead_n "$dn_l"
+        ft="; guest clock: loss moved $mv_l ms (old slave until $st_l; to the dead slave $dd_l ms, $dn_l frames), return moved $mv_r ms (until $st_r)"
+    fi
+    blog "failover $mode miimon $mii $m: va$slave cut $(( (t_cut - t0) / 1000 )) ms in (realtime $t_cut us, back $t_ret us); loss gap $gap_l ms lost $((e_mid + hole_l)); return gap $gap_r ms lost $((errs - e_mid + hole_r)); base $base ms; $got of $n received, $errs errors$ft"
 }
 
 bench_failover() {
     local m=$1 r=$2 mode mii wq='' ce order
     if [ "$NCPU" -gt 1 ] && [ -w $WQ_CPUMASK ]; then read -r wq < $WQ_CPUMASK; echo 1 > $WQ_CPUMASK; fi
+    fo_trace_setup || true
     fo_helper_start
     for mode in $FAILOVER_MODES; do
         fo_peer "$mode"
@@ -172,7 +216,9 @@ bench_failover() {
                 if [ "$m" = c ]; then
                     fo_one "$mode" "$mii" c "$r" || true
                 else
-                    if ((r % 2 == 0)); then order="1 0"; else order="0 1"; fi
+                    # Both values: their order alternates by round.
+                    order=$FAILOVER_CE
+                    if ((r % 2 == 1)) && [ "$order" = "1 0" ]; then order="0 1"; fi
                     for ce in $order; do
                         echo "$ce" > /sys/class/net/bond0/bonding/carrier_events
                         fo_one "$mode" "$mii" "$([ "$ce" = 1 ] && echo ours || echo ours_ce0)" "$r" || true
@@ -186,5 +232,6 @@ bench_failover() {
     done
     eval "exec ${FOH_IN}>&-"
     wait "$FOH_PID" 2> /dev/null || true
+    fo_trace_stop
     if [ -n "$wq" ]; then echo "$wq" > $WQ_CPUMASK; fi
 }

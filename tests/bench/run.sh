@@ -17,6 +17,9 @@
 #   --count=N   packets per pktgen run (tx, scale, rx, xdp)
 #   --quick     a short development run: shorter iperf3 and failover streams, 20 bonds in ctl
 #   --max-threads=N  pktgen threads at most (tx; default: one per CPU)
+#   --failover-modes=LIST, --failover-miimon=LIST, --failover-ce=LIST  (comma-separated) the
+#               failover group's modes, miimon values and carrier_events values of ours (default:
+#               active-backup,balance-xor,802.3ad; 100,10; 1,0)
 set -eEuo pipefail
 . "$(dirname "$0")/lib.sh"
 trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
@@ -31,6 +34,9 @@ for a in "$@"; do
         --groups=*) GROUPS_LIST=${a#*=} ;;
         --max-threads=*) MAX_THREADS=${a#*=} ;;
         --quick) IPERF_SECS=1 FAILOVER_SECS=2 CTL_QUICK=1 ;;
+        --failover-modes=*) FAILOVER_MODES=${a#*=}; FAILOVER_MODES=${FAILOVER_MODES//,/ } ;;
+        --failover-miimon=*) FAILOVER_MIIMON=${a#*=}; FAILOVER_MIIMON=${FAILOVER_MIIMON//,/ } ;;
+        --failover-ce=*) FAILOVER_CE=${a#*=}; FAILOVER_CE=${FAILOVER_CE//,/ } ;;
         *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done
@@ -56,6 +62,9 @@ done
     echo "groups=$GROUPS_LIST"
     echo "iperf_secs=$IPERF_SECS"
     echo "failover_secs=$FAILOVER_SECS"
+    echo "failover_modes=${FAILOVER_MODES:-}"
+    echo "failover_miimon=${FAILOVER_MIIMON:-}"
+    echo "failover_ce=${FAILOVER_CE:-}"
 } > "$BENCH_OUT/guest.env"
 
 setup_common
