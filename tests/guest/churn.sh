@@ -224,7 +224,7 @@ for m in ${UNLOAD_MODES:-802.3ad}; do
     a=$(tx_total); sleep 1; b=$(tx_total)
     echo "     $m: the slaves sent $((b - a)) packets in the last second before the unload"
     expect_ok "$m: traffic flows through the bond before the unload" test $((b - a)) -gt 10
-    [ -z "${PKTGEN:-}" ] || echo "     $m: pktgen has bond0 at the unload: $(cat /proc/net/pktgen/kpktgend_* | grep -c 'bond0')"
+    [ -z "${PKTGEN:-}" ] || echo "     $m: pktgen threads with bond0 at the unload: $(grep -l bond0 /proc/net/pktgen/kpktgend_* | wc -l)"
     mark=$(kmsg_mark)
     expect_ok "$m: rmmod bonding while traffic flows" rmmod bonding
     expect_eq "$m: the module is gone" no "$([ -d /sys/module/bonding ] && echo yes || echo no)"
