@@ -6,6 +6,7 @@
 #   make check-full      make check plus the slow upstream kselftests and the C reference run
 #   make bench           ours vs the C driver side by side (QEMU TCG + UML): docs/benchmarks.md
 #   make fuzz SEED=N STEPS=N  the differential configuration fuzz, long: docs/reliability.md
+#   make soak            the churn under traffic for 10 min on the debug guest (SEED=, SECONDS=, MODULE=c)
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
 
 LLVM ?= -19
@@ -17,7 +18,7 @@ KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --deb
 # A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
 ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
 
-.PHONY: all module setup host-test check check-full demo reference bench fuzz clean
+.PHONY: all module setup host-test check check-full demo reference bench fuzz soak clean
 
 all: module
 
@@ -56,6 +57,10 @@ SEED ?= 23
 STEPS ?= 20000
 fuzz:
 	@$(CURDIR)/scripts/fuzz $(SEED) $(STEPS)
+# The churn under traffic for SECONDS (default 600) on the debug guest: scripts/soak (docs/reliability.md).
+# SECONDS is bash's clock inside a recipe: it is handed over as SOAK_SECONDS.
+soak:
+	@SOAK_SECONDS=$(or $(SECONDS),600) $(CURDIR)/scripts/soak
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \

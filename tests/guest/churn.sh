@@ -14,7 +14,8 @@
 #
 # SEED (default 23; printed) draws the operations; CHURN_SECONDS (default 15) is how long the
 # loop runs, e.g. `CHURN_SECONDS=600 SEED=$RANDOM` for a soak run (see docs/reliability.md);
-# NOTRAFFIC=1 runs the loop without the traffic (to tell what the traffic costs).
+# NOTRAFFIC=1 runs the loop without the traffic (to tell what the traffic costs); PKTGEN=1 adds
+# pktgen's load on bond0 (2 kernel threads on a 2-CPU guest; PKTGEN_RATE packets/s, default 4000).
 . "$(dirname "$0")/lib.sh"
 SEED=${SEED:-23}
 CHURN_SECONDS=${CHURN_SECONDS:-15}
@@ -73,6 +74,36 @@ traffic() {
     tpids+=($!)
     ( while [ ! -e /tmp/churn.stop ]; do ping -q -c 20 -i 0.01 -W 1 -I bond0.10 10.0.10.2 >/dev/null 2>&1; sleep 0.2; done ) &
     tpids+=($!)
+    [ -z "${PKTGEN:-}" ] || pktgen_load
+}
+# PKTGEN=1: pktgen transmits on bond0 too, from the kernel's own threads, as many as the guest has
+# CPUs (kpktgend_N: one per CPU), 2 at most: bond0 on kpktgend_0 and bond0@1 on kpktgend_1, so
+# that with 2 CPUs the bond's transmit path runs on both at once while the loop changes its
+# slaves (on a 1-CPU guest: one pktgen thread beside the flood ping from user space). Runs of
+# 4000 packets paced at PKTGEN_RATE packets/s in all (default 4000: more would starve the loop
+# on the debug guest) to the peer's bridge (UDP port 9), one after the other until the traffic
+# stops; a run fails when bond0 is deleted under it (pktgen drops an unregistered device) or is
+# missing, and the next one starts 0.1 s later. Each run's packets and errors go to /tmp/churn.pg.
+pktgen_load() {
+    local n mac
+    [ -d /proc/net/pktgen ] || modprobe pktgen || { bad "modprobe pktgen"; return; }
+    n=$(ls -d /proc/net/pktgen/kpktgend_* | wc -l); [ "$n" -le 2 ] || n=2
+    mac=$(ip netns exec peer cat /sys/class/net/br0/address)
+    echo "pktgen: $n thread(s) on bond0, $((${PKTGEN_RATE:-4000} / n)) packets/s each, to $mac"
+    ( . "$(dirname "$0")/../bench/pktgen.sh"
+      while [ ! -e /tmp/churn.stop ]; do
+          if pktgen_run --threads="$n" --count=4000 --rate="${PKTGEN_RATE:-4000}" --dst=10.0.0.2 --dst-mac="$mac" bond0 2>>/tmp/churn.pgerr; then
+              echo "$PG_N $PG_ERRS" >> /tmp/churn.pg
+          else echo "0 0 failed" >> /tmp/churn.pg; fi
+          sleep 0.1
+      done ) &
+    tpids+=($!)
+}
+pg_summary() {
+    [ -n "${PKTGEN:-}" ] || return 0
+    echo "pktgen: $1: $(wc -l < /tmp/churn.pg) runs ($(grep -c failed /tmp/churn.pg) cut short or refused: bond0 deleted or missing), $(awk '{s+=$1} END {print s+0}' /tmp/churn.pg) packets sent, $(awk '{s+=$2} END {print s+0}' /tmp/churn.pg) errors"
+    sort /tmp/churn.pgerr 2>/dev/null | uniq -c | sort -rn | head -3 | sed 's/^/pktgen:   /'
+    : > /tmp/churn.pg; : > /tmp/churn.pgerr
 }
 stop_traffic() {
     : > /tmp/churn.stop
@@ -134,7 +165,7 @@ consistent() {
 # --- churn ---------------------------------------------------------------------------------
 mkbond balance-rr || bad "the first bond"
 ip link add link bond0 name bond0.10 type vlan id 10 && ip addr add 10.0.10.1/24 dev bond0.10 && ip link set bond0.10 up
-: > /tmp/churn.ops; : > /tmp/churn.times
+: > /tmp/churn.ops; : > /tmp/churn.times; : > /tmp/churn.pg; : > /tmp/churn.pgerr
 tx0=$(tx_total)
 [ -n "${NOTRAFFIC:-}" ] || traffic
 t_end=$(( $(now_ms) + CHURN_SECONDS * 1000 ))
@@ -147,7 +178,11 @@ while [ "$(now_ms)" -lt $t_end ]; do
     echo "$(( $(now_ms) - t1 )) ms: op $LAST_OP" >> /tmp/churn.times
     steps=$((steps + 1))
 done
+KINDS=(enslave-ip enslave-ip enslave-sysfs release-ip release-ip release-sysfs carrier-flap carrier-flap
+       mode xmit_hash_policy miimon active_slave primary mtu vlan macvlan bond-recreate/down-up arp-monitor
+       fail_over_mac slave-down-up)
 echo "churn: $steps operations in $CHURN_SECONDS s (by kind: $(for k in "${!OPS[@]}"; do echo -n "$k:${OPS[$k]} "; done))"
+echo "churn: by kind, named: $(for k in $(printf '%s\n' "${!OPS[@]}" | sort -n); do echo -n "${KINDS[$k]}($k)=${OPS[$k]} "; done)"
 echo "churn: $(wc -l < /tmp/churn.ops) operations printed something (errors included), first ones:"
 sort /tmp/churn.ops | uniq -c | sort -rn | head -15
 echo "churn: the slowest operations:"; sort -rn /tmp/churn.times | head -5
@@ -156,6 +191,7 @@ expect_ok "churn: at least $((CHURN_SECONDS / 3)) operations ran" test "$steps" 
 [ -e /sys/class/net/bond0 ] && consistent "after the churn"
 stop_traffic
 echo "churn: the slaves sent $(( $(tx_total) - tx0 )) packets"
+pg_summary "during the churn"
 
 # --- settle --------------------------------------------------------------------------------
 ip link del mv0 2>/dev/null
@@ -165,8 +201,8 @@ expect_ok "settle: an active-backup bond of all four slaves" mkbond active-backu
 ip link set bond0 mtu 1500
 consistent "settled"
 expect_eq "settled: four slaves" 4 "$(wc -w < /sys/class/net/bond0/bonding/slaves)"
-t=$(until_ms 15 ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1 || true)
-t=$(until_ms 15 ping -c 1 -W 1 10.0.0.2)
+answers() { ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1; }
+t=$(until_ms 15 answers)
 expect_ok "settled: the peer answers (after ${t} ms)" test "$t" != TIMEOUT
 expect_ok "settled: 20 pings" ping -c 20 -i 0.02 -W 2 -q 10.0.0.2
 ip link del bond0
@@ -188,14 +224,17 @@ for m in ${UNLOAD_MODES:-802.3ad}; do
     a=$(tx_total); sleep 1; b=$(tx_total)
     echo "     $m: the slaves sent $((b - a)) packets in the last second before the unload"
     expect_ok "$m: traffic flows through the bond before the unload" test $((b - a)) -gt 10
+    [ -z "${PKTGEN:-}" ] || echo "     $m: pktgen threads with bond0 at the unload: $(grep -l bond0 /proc/net/pktgen/kpktgend_* | wc -l)"
     mark=$(kmsg_mark)
     expect_ok "$m: rmmod bonding while traffic flows" rmmod bonding
     expect_eq "$m: the module is gone" no "$([ -d /sys/module/bonding ] && echo yes || echo no)"
     expect_eq "$m: no bond, VLAN or macvlan left" "" "$(ls /sys/class/net | grep -E '^(bond|mv0)' || true)"
     stop_traffic
+    pg_summary "$m, unloaded under it"
     expect_eq "$m: no device waited for its references" "" "$(kmsg_since "$mark" | grep 'waiting for .* to become free' || true)"
     modprobe bonding max_bonds=0
 done
 kill "${sinks[@]}" 2>/dev/null
+[ -z "${PKTGEN:-}" ] || expect_ok "rmmod pktgen" modprobe -r pktgen
 for i in $(seq 0 $((NS - 1))); do ip link del eth$i 2>/dev/null; done
 finish
