@@ -2,15 +2,17 @@
 # The network managers of distributions, on our module and on the C module (differential,
 # tests/guest/lib.sh): the same bonds configured through them must come up the same.
 #  - systemd-networkd: .netdev files with Kind=bond and [Bond] settings (802.3ad with its LACP
-#    options, active-backup with PrimarySlave=, the ARP monitor's and balance-tlb's options on bonds
-#    without slaves), .network files
-#    for the slaves (Bond=, PrimarySlave=) and the bonds, then `networkctl delete`;
+#    options; active-backup; the ARP monitor's and balance-tlb's options on bonds without
+#    slaves), .network files for the slaves (Bond=, PrimarySlave=) and the bonds, each slave
+#    appearing after the previous one is enslaved (the same order on both modules), then
+#    `networkctl delete`;
 #  - NetworkManager: `nmcli con add type bond ... bond.options "..."`, two ports with
 #    bond-port settings, `nmcli con up` / `down`, `nmcli con delete`.
 # Recorded after each stage: `ip -d -j link` of the bonds and their slaves (ifindexes and the
 # 802.3ad runtime state left out), every file of bonding/ and bonding_slave/, /proc/net/bonding,
 # `networkctl list` / `networkctl status`, `nmcli` device and connection state, the kernel log
 # lines (as a set: the daemons work asynchronously) and the daemons' warnings.
+# ~25 s a module on the UML debug guest (docs/operators.md); NETMGR_AD_UPDELAY=1: see there.
 # The guest's PID 1 is not systemd: dbus-daemon and systemd-udevd (networkd and NetworkManager
 # wait for udev to have seen a link) are started here once, each daemon in each sequence.
 . "$(dirname "$0")/lib.sh"
