@@ -5,6 +5,8 @@
 #   make demo            boot the guest, load our bonding.ko, create bond0 and show it
 #   make check-full      make check plus the slow upstream kselftests and the C reference run
 #   make bench           ours vs the C driver side by side (QEMU TCG + UML): docs/benchmarks.md
+#   make deb             the Debian package bonding-rs-dkms (dist/): docs/operators.md
+#   make dkms-check      that package installed with dkms on the x86_64 kernel, booted, removed
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
 
 LLVM ?= -19
@@ -16,7 +18,11 @@ KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --deb
 # A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
 ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
 
-.PHONY: all module setup host-test check check-full demo reference bench clean
+# DKMS appends CC=clang (and LD=ld.lld) to the make command of a module for a clang-built
+# kernel; with LLVM=-19 (versioned tools, as the kernel was built) those are clang-19/ld.lld-19.
+LLVM_TOOLS = $(if $(filter -%,$(LLVM)),$(if $(filter clang,$(CC)),CC=clang$(LLVM)) $(if $(filter ld.lld,$(LD)),LD=ld.lld$(LLVM)))
+
+.PHONY: all module setup host-test check check-full demo reference bench deb dkms-check clean
 
 all: module
 
@@ -24,7 +30,7 @@ all: module
 # .bonding.ko.kdir names the tree bonding.ko was last built against (scripts/guest checks it).
 module: $(if $(KDIR),,setup)
 	@kdir=$(KDIR_CMD) && rm -f $(CURDIR)/.bonding.ko.kdir && \
-	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) modules && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(LLVM_TOOLS) $(ARCH_OF) modules && \
 	echo "$$kdir" > $(CURDIR)/.bonding.ko.kdir
 
 setup:
@@ -48,6 +54,13 @@ demo:
 # BENCH_ARGS: options of scripts/bench, e.g. BENCH_ARGS=--quick or BENCH_ARGS="--uml --only=tx".
 bench:
 	@$(CURDIR)/scripts/bench $(BENCH_ARGS)
+
+# DEB_OUT: where the .deb goes (default dist/).
+deb:
+	@$(CURDIR)/scripts/make-deb
+
+dkms-check:
+	@$(CURDIR)/scripts/dkms-check
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \
