@@ -55,8 +55,8 @@ wait_settled() { until_ms 10 settled "$@" > /dev/null; }
 slave_up() { until_ms 10 eval '[ "$(rd /sys/class/net/'"$1"'/bonding_slave/mii_status)" = up ]' > /dev/null && sleep 0.2; }
 # port_up CONNECTION PORT: NetworkManager activates the port, whose link the bond then sees up
 port_up() { nmcli -w 20 con up "$1" && slave_up "$2"; }
-# networkd's links, without the index column (its width depends on the ifindexes)
-nd_list() { networkctl list --no-pager --no-legend "$@" | awk '{print $2, $3, $4, $5}'; }
+# networkd's links by name, without the index column (the ifindexes differ from run to run)
+nd_list() { networkctl list --no-pager --no-legend "$@" | awk '{print $2, $3, $4, $5}' | sort; }
 # configured LINK...: networkd has configured each LINK (networkctl list's SETUP column)
 configured() {
     local l; for l in "$@"; do networkctl list --no-legend "$l" 2>/dev/null | grep -q ' configured$' || return 1; done
@@ -74,12 +74,14 @@ start_networkd() {
     until_ms 20 configured bond1 bond2 > /dev/null || { echo "networkd did not configure the bonds"; networkctl list --no-pager; return 1; }
 }
 # add_slave N BOND: veth ethN appears (its peer pN in the bridge of netns "peer"); networkd
-# enslaves it to BOND. One at a time: the order of enslavement is the same on both modules.
+# enslaves it to BOND. One at a time: the order of enslavement is the same on both modules. The
+# pair is made in "peer", pN up, then ethN moved here: networkd sees ethN with its peer already up
+# (else it may enslave ethN before pN is up, "with a down link", on either module).
 add_slave() {
-    ip link add eth$1 type veth peer name p$1
-    ip link set p$1 netns peer
+    ip -n peer link add p$1 type veth peer name eth$1
     ip -n peer link set p$1 master br0
     ip -n peer link set p$1 up
+    ip -n peer link set eth$1 netns 1
     until_ms 20 configured eth$1 > /dev/null || { echo "networkd did not enslave eth$1"; return 1; }
     [ "$(basename "$(readlink /sys/class/net/eth$1/master)")" = "$2" ] || echo "eth$1 not in $2"
     slave_up eth$1
