@@ -7,6 +7,8 @@
 #   make bench           ours vs the C driver side by side (QEMU TCG + UML): docs/benchmarks.md
 #   make fuzz SEED=N STEPS=N  the differential configuration fuzz, long: docs/reliability.md
 #   make soak            the churn under traffic for 10 min on the debug guest (SEED=, SECONDS=, MODULE=c)
+#   make deb             the Debian package bonding-rs-dkms (dist/): docs/operators.md
+#   make dkms-check      that package installed with dkms on the x86_64 kernel, booted, removed
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
 
 LLVM ?= -19
@@ -18,7 +20,11 @@ KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --deb
 # A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
 ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
 
-.PHONY: all module setup host-test check check-full demo reference bench fuzz soak clean
+# DKMS appends CC=clang (and LD=ld.lld) to the make command of a module for a clang-built
+# kernel; with LLVM=-19 (versioned tools, as the kernel was built) those are clang-19/ld.lld-19.
+LLVM_TOOLS = $(if $(filter -%,$(LLVM)),$(if $(filter clang,$(CC)),CC=clang$(LLVM)) $(if $(filter ld.lld,$(LD)),LD=ld.lld$(LLVM)))
+
+.PHONY: all module setup host-test check check-full demo reference bench fuzz soak deb dkms-check clean
 
 all: module
 
@@ -26,7 +32,7 @@ all: module
 # .bonding.ko.kdir names the tree bonding.ko was last built against (scripts/guest checks it).
 module: $(if $(KDIR),,setup)
 	@kdir=$(KDIR_CMD) && rm -f $(CURDIR)/.bonding.ko.kdir && \
-	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) modules && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(LLVM_TOOLS) $(ARCH_OF) modules && \
 	echo "$$kdir" > $(CURDIR)/.bonding.ko.kdir
 
 setup:
@@ -61,6 +67,13 @@ fuzz:
 # SECONDS is bash's clock inside a recipe: it is handed over as SOAK_SECONDS.
 soak:
 	@SOAK_SECONDS=$(or $(SECONDS),600) $(CURDIR)/scripts/soak
+
+# DEB_OUT: where the .deb goes (default dist/).
+deb:
+	@$(CURDIR)/scripts/make-deb
+
+dkms-check:
+	@$(CURDIR)/scripts/dkms-check
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \

@@ -12,6 +12,9 @@ pkgs=(
     python3 python3-scapy kmod procps libteam-utils bash coreutils util-linux iputils-tracepath
     netcat-openbsd bc bridge-utils psmisc less strace busybox net-tools isc-dhcp-client
     netsniff-ng udev
+    # tests/guest/netmgr.sh: systemd-networkd comes with systemd (udev's dependency), NetworkManager
+    # needs a system bus.
+    systemd dbus network-manager
 )
 key=$( { echo "$ROOTFS_SUITE $IPROUTE2_SUITE $DEBIAN_MIRROR"; printf '%s\n' "${pkgs[@]}"; sed -n '/^# --- rootfs recipe/,$p' "$0"; } | sha256sum | cut -c1-12)
 root="$BRS_CACHE/rootfs/$ROOTFS_SUITE-$key"
@@ -64,6 +67,8 @@ printf '127.0.0.1 localhost bonding-rs-guest\n::1 localhost\n' > "$r/etc/hosts"
 # ifupdown must not try to bring up anything at boot; the tests drive it.
 printf 'auto lo\niface lo inet loopback\n' > "$r/etc/network/interfaces"
 mkdir -p "$r/brs"
+# dbus-daemon (tests/guest/netmgr.sh) needs a machine id; the guest's PID 1 is not systemd.
+chroot "$r" dbus-uuidgen --ensure=/etc/machine-id
 
 chroot "$r" ip -V > "$root/iproute2.version"
 log "rootfs ready: $(cat "$root/iproute2.version")"
