@@ -15,6 +15,9 @@ SHELL := /bin/bash
 KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug))
 # A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
 ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
+# LLVM=$(LLVM) only for a tree built with clang (ours); a distribution kernel built with GCC
+# (Debian's) builds its modules' C with its own compiler (docs/distro-kernels.md).
+LLVM_OF = $$(grep -qx CONFIG_CC_IS_CLANG=y "$$kdir/.config" 2>/dev/null && echo LLVM=$(LLVM))
 
 .PHONY: all module setup host-test check check-full demo reference bench clean
 
@@ -24,7 +27,7 @@ all: module
 # .bonding.ko.kdir names the tree bonding.ko was last built against (scripts/guest checks it).
 module: $(if $(KDIR),,setup)
 	@kdir=$(KDIR_CMD) && rm -f $(CURDIR)/.bonding.ko.kdir && \
-	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) modules && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) $(LLVM_OF) $(ARCH_OF) modules && \
 	echo "$$kdir" > $(CURDIR)/.bonding.ko.kdir
 
 setup:
@@ -51,6 +54,6 @@ bench:
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \
-	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) clean; fi; \
+	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) $(LLVM_OF) $(ARCH_OF) clean; fi; \
 	rm -f $(CURDIR)/.bonding.ko.kdir
 	@cargo clean 2>/dev/null || true
