@@ -5,6 +5,8 @@
 #   make demo            boot the guest, load our bonding.ko, create bond0 and show it
 #   make check-full      make check plus the slow upstream kselftests and the C reference run
 #   make bench           ours vs the C driver side by side (QEMU TCG + UML): docs/benchmarks.md
+#   make check-distro    build for Debian's stock 7.3 kernel and run tests on it (QEMU TCG):
+#                        docs/distro-kernels.md
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
 
 LLVM ?= -19
@@ -19,7 +21,7 @@ ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
 # (Debian's) builds its modules' C with its own compiler (docs/distro-kernels.md).
 LLVM_OF = $$(grep -qx CONFIG_CC_IS_CLANG=y "$$kdir/.config" 2>/dev/null && echo LLVM=$(LLVM))
 
-.PHONY: all module setup host-test check check-full demo reference bench clean
+.PHONY: all module setup host-test check check-full check-distro demo reference bench clean
 
 all: module
 
@@ -41,6 +43,11 @@ check:
 
 check-full:
 	@$(CURDIR)/scripts/check --full
+
+# Debian's own kernel package: bonding.ko rebuilt for it and tested on it (not part of check).
+# DISTRO_ARGS: options and tests of scripts/check-distro, e.g. DISTRO_ARGS=--module=c
+check-distro:
+	@$(CURDIR)/scripts/check-distro $(DISTRO_ARGS)
 
 reference:
 	@$(CURDIR)/scripts/check --reference-only
