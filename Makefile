@@ -9,6 +9,8 @@
 #   make soak            the churn under traffic for 10 min on the debug guest (SEED=, SECONDS=, MODULE=c)
 #   make deb             the Debian package bonding-rs-dkms (dist/): docs/operators.md
 #   make dkms-check      that package installed with dkms on the x86_64 kernel, booted, removed
+#   make check-distro    build for Debian's stock 7.3 kernel and run tests on it (QEMU TCG):
+#                        docs/distro-kernels.md
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
 
 LLVM ?= -19
@@ -19,12 +21,15 @@ SHELL := /bin/bash
 KDIR_CMD = $(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug))
 # A User-mode Linux tree needs ARCH=um for its external modules too; read it off the tree's config.
 ARCH_OF = $$(grep -qx CONFIG_UML=y "$$kdir/.config" 2>/dev/null && echo ARCH=um)
+# LLVM=$(LLVM) only for a tree built with clang (ours); a distribution kernel built with GCC
+# (Debian's) builds its modules' C with its own compiler (docs/distro-kernels.md).
+LLVM_OF = $$(grep -qx CONFIG_CC_IS_CLANG=y "$$kdir/.config" 2>/dev/null && echo LLVM=$(LLVM))
 
 # DKMS appends CC=clang (and LD=ld.lld) to the make command of a module for a clang-built
 # kernel; with LLVM=-19 (versioned tools, as the kernel was built) those are clang-19/ld.lld-19.
 LLVM_TOOLS = $(if $(filter -%,$(LLVM)),$(if $(filter clang,$(CC)),CC=clang$(LLVM)) $(if $(filter ld.lld,$(LD)),LD=ld.lld$(LLVM)))
 
-.PHONY: all module setup host-test check check-full demo reference bench fuzz soak deb dkms-check clean
+.PHONY: all module setup host-test check check-full check-distro demo reference bench fuzz soak deb dkms-check clean
 
 all: module
 
@@ -32,7 +37,7 @@ all: module
 # .bonding.ko.kdir names the tree bonding.ko was last built against (scripts/guest checks it).
 module: $(if $(KDIR),,setup)
 	@kdir=$(KDIR_CMD) && rm -f $(CURDIR)/.bonding.ko.kdir && \
-	$(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(LLVM_TOOLS) $(ARCH_OF) modules && \
+	$(MAKE) -C "$$kdir" M=$(CURDIR) $(LLVM_OF) $(LLVM_TOOLS) $(ARCH_OF) modules && \
 	echo "$$kdir" > $(CURDIR)/.bonding.ko.kdir
 
 setup:
@@ -46,6 +51,11 @@ check:
 
 check-full:
 	@$(CURDIR)/scripts/check --full
+
+# Debian's own kernel package: bonding.ko rebuilt for it and tested on it (not part of check).
+# DISTRO_ARGS: options and tests of scripts/check-distro, e.g. DISTRO_ARGS=--module=c
+check-distro:
+	@$(CURDIR)/scripts/check-distro $(DISTRO_ARGS)
 
 reference:
 	@$(CURDIR)/scripts/check --reference-only
@@ -77,6 +87,6 @@ dkms-check:
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \
-	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) LLVM=$(LLVM) $(ARCH_OF) clean; fi; \
+	if [ -d "$$kdir" ]; then $(MAKE) -C "$$kdir" M=$(CURDIR) $(LLVM_OF) $(ARCH_OF) clean; fi; \
 	rm -f $(CURDIR)/.bonding.ko.kdir
 	@cargo clean 2>/dev/null || true

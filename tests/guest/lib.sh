@@ -148,8 +148,11 @@ step_wait() {
 # on the way is printed and kept (NAME.diff.K), so that one that repeats stays a failure.
 differential() {
     local name=$1 seq=$2 cmod keep=${BRS_ARTIFACTS:-/tmp} try=0
-    cmod=$(find /lib/modules/"$(uname -r)"/kernel -name bonding.ko | head -1)
+    # A distribution kernel's modules are compressed (bonding.ko.xz), and its C bonding depends on
+    # modules (tls) that `modprobe -r` of ours may have unloaded: insmod does not load them.
+    cmod=$(find /lib/modules/"$(uname -r)"/kernel -name 'bonding.ko*' | head -1)
     [ -n "$cmod" ] || { bad "C bonding.ko not found"; return; }
+    local cdeps; cdeps=$(modinfo -F depends "$cmod" 2>/dev/null | tr , ' ')
     local patterns; patterns="$(dirname "${BASH_SOURCE[0]}")/../../scripts/splat-patterns"
     while :; do
         unload
@@ -158,6 +161,8 @@ differential() {
         modprobe -r bonding 2>/dev/null
         dmesg -c >> /tmp/diff.kmsg; cp /tmp/diff.kmsg "$keep/$name.ours.kmsg"
         local mark; mark=$(wc -l < /tmp/diff.kmsg)
+        # shellcheck disable=SC2086 # a list of module names
+        [ -z "$cdeps" ] || modprobe -a $cdeps
         "$seq" "insmod $cmod" > "$keep/$name.c" 2>&1
         rmmod bonding 2>/dev/null
         dmesg -c >> /tmp/diff.kmsg; tail -n +$((mark + 1)) /tmp/diff.kmsg > "$keep/$name.c.kmsg"
