@@ -284,48 +284,44 @@ def nl_attrs(r, names, nums, types, unknown_max):
     return " ".join(desc), data
 
 
-def decode_bond(data):
+def fmt_value(typ, p):
+    """One attribute's payload as text, by the type the tables above give its name."""
+    if typ == "ifindex" and len(p) == 4:
+        return ifname(struct.unpack("=I", p)[0])
+    if typ in FMT and len(p) == struct.calcsize(FMT[typ]):
+        return str(struct.unpack(FMT[typ], p)[0])
+    if typ == "nest4":
+        return ",".join(socket.inet_ntoa(a) if len(a) == 4 else a.hex() for _, a in attrs(p))
+    if typ == "nest16":
+        return ",".join(socket.inet_ntop(socket.AF_INET6, a) if len(a) == 16 else a.hex()
+                        for _, a in attrs(p))
+    if typ == "mac":
+        return ":".join(f"{b:02x}" for b in p)
+    return p.hex()
+
+
+def decode(data, names, types, skip, mask=lambda typ, v: v):
     out = []
     for t, p in attrs(data):
-        if t in BOND_SKIP:
+        if t in skip:
             continue
-        name = BOND_ATTRS[t] if t < len(BOND_ATTRS) else f"attr{t}"
-        typ = BOND_TYPE.get(name)
-        if typ == "ifindex" and len(p) == 4:
-            v = ifname(struct.unpack("=I", p)[0])
-        elif typ in FMT and len(p) == struct.calcsize(FMT[typ]):
-            v = str(struct.unpack(FMT[typ], p)[0])
-        elif typ == "nest4":
-            v = ",".join(socket.inet_ntoa(a) if len(a) == 4 else a.hex() for _, a in attrs(p))
-        elif typ == "nest16":
-            v = ",".join(socket.inet_ntop(socket.AF_INET6, a) if len(a) == 16 else a.hex()
-                         for _, a in attrs(p))
-        elif typ == "mac":
-            v = ":".join(f"{b:02x}" for b in p)
-        else:
-            v = p.hex()
-        out.append(f"{name}={v}")
+        name = names[t] if t < len(names) else f"attr{t}"
+        typ = types.get(name)
+        out.append(f"{name}={mask(typ, fmt_value(typ, p))}")
     return " ".join(out)
+
+
+def decode_bond(data):
+    return decode(data, BOND_ATTRS, BOND_TYPE, BOND_SKIP)
+
+
+def random_mac(typ, v):
+    """A bond's own address is random (a bond enslaved to a bond); the veths' are fixed."""
+    return "MAC" if typ == "mac" and not v.startswith("02:00:00:00:0") else v
 
 
 def decode_slave(data):
-    out = []
-    for t, p in attrs(data):
-        if t in SLAVE_SKIP:
-            continue
-        name = SLAVE_ATTRS[t] if t < len(SLAVE_ATTRS) else f"attr{t}"
-        typ = SLAVE_TYPE.get(name)
-        if typ in FMT and len(p) == struct.calcsize(FMT[typ]):
-            v = str(struct.unpack(FMT[typ], p)[0])
-        elif typ == "mac":
-            v = ":".join(f"{b:02x}" for b in p)
-            # a bond's own address is random (a bond enslaved to a bond): the veths' are fixed
-            if not v.startswith("02:00:00:00:0"):
-                v = "MAC"
-        else:
-            v = p.hex()
-        out.append(f"{name}={v}")
-    return " ".join(out)
+    return decode(data, SLAVE_ATTRS, SLAVE_TYPE, SLAVE_SKIP, random_mac)
 
 
 class Fuzz:
