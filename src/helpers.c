@@ -158,8 +158,6 @@ struct net_device *bondrs_tls_offload_netdev(const struct sk_buff *skb) { return
 
 /* XDP on the bond (C bond_xdp_*()) */
 bool bondrs_has_xdp_ops(const struct net_device *dev) { return dev->netdev_ops->ndo_bpf && dev->netdev_ops->ndo_xdp_xmit; }
-const void *bondrs_xdp_buff_data(const struct xdp_buff *xdp, u32 *len) { *len = xdp->data_end - xdp->data; return xdp->data; }
-const void *bondrs_xdp_frame_data(const struct xdp_frame *f, u32 *len) { *len = f->len; return f->data; }
 int bondrs_xdp_xmit_one(struct net_device *dev, struct xdp_frame *f, u32 flags) { return dev->netdev_ops->ndo_xdp_xmit(dev, 1, &f, flags); }
 void bondrs_master_redirect_inc(void) { static_branch_inc(&bpf_master_redirect_enabled_key); }
 void bondrs_master_redirect_dec(void) { static_branch_dec(&bpf_master_redirect_enabled_key); }

@@ -138,8 +138,6 @@ struct net_device *bondrs_tls_offload_netdev(const struct sk_buff *skb);
 struct xdp_buff;
 struct xdp_frame;
 bool bondrs_has_xdp_ops(const struct net_device *dev);
-const void *bondrs_xdp_buff_data(const struct xdp_buff *xdp, u32 *len);
-const void *bondrs_xdp_frame_data(const struct xdp_frame *f, u32 *len);
 int bondrs_xdp_xmit_one(struct net_device *dev, struct xdp_frame *f, u32 flags);
 void bondrs_master_redirect_inc(void);
 void bondrs_master_redirect_dec(void);

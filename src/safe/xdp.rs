@@ -279,11 +279,12 @@ impl<'a> XdpBuff<'a> {
 
     /// The packet's linear data, from the Ethernet header (`data`..`data_end`).
     pub(crate) fn data(&self) -> &'a [u8] {
-        let mut len = 0u32;
-        // SAFETY: A valid `xdp_buff` (type invariant).
-        let p = unsafe { bindings::bondrs_xdp_buff_data(self.0, &mut len) };
+        // SAFETY: A valid `xdp_buff` (type invariant): two plain pointer fields.
+        let (p, end) = unsafe { ((*self.0).data.cast::<u8>(), (*self.0).data_end.cast::<u8>()) };
+        // `data_end` >= `data` in every buffer XDP hands out; an empty slice otherwise.
+        let len = (end as usize).saturating_sub(p as usize);
         // SAFETY: `data`..`data_end` are valid bytes for `'a` (type invariant).
-        unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len as usize) }
+        unsafe { core::slice::from_raw_parts(p, len) }
     }
 }
 
@@ -301,11 +302,10 @@ impl XdpFrame {
     /// The frame's data, from the Ethernet header (`data`, `len` bytes: C
     /// `xdp_convert_frame_to_buff()`'s `data`..`data_end`).
     pub(crate) fn data(&self) -> &[u8] {
-        let mut len = 0u32;
-        // SAFETY: A valid frame (type invariant).
-        let p = unsafe { bindings::bondrs_xdp_frame_data(self.0, &mut len) };
+        // SAFETY: A valid frame (type invariant): a pointer and a `u32` field.
+        let (p, len) = unsafe { ((*self.0).data.cast::<u8>(), (*self.0).len) };
         // SAFETY: The frame's data, valid while the frame is ours (the borrow).
-        unsafe { core::slice::from_raw_parts(p.cast::<u8>(), len as usize) }
+        unsafe { core::slice::from_raw_parts(p, len as usize) }
     }
 }
 
