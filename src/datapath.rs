@@ -134,6 +134,7 @@ impl RxHandler for Slave {
 
 /// C `bond_xdp_get_xmit_slave()`: the slave an XDP packet (its linear `data`) leaves by, in the
 /// modes with native XDP; `None` in the others, with C's log line.
+#[inline]
 pub(crate) fn xdp_xmit_slave<'a>(
     dev: &Dev<BondDriver>,
     data: &[u8],
@@ -145,16 +146,24 @@ pub(crate) fn xdp_xmit_slave<'a>(
     match policy::xdp_xmit_slave(mode, dev, set, data) {
         Ok(s) => s,
         Err(()) => {
-            if crate::safe::devops::net_ratelimit() {
-                crate::dev_pr!(
-                    Err,
-                    dev,
-                    "Unknown bonding mode {} for xdp xmit\n",
-                    mode as u8
-                );
-            }
+            xdp_mode_unsupported(dev, mode);
             None
         }
+    }
+}
+
+/// C's log line for an XDP transmit in a mode without one (never reached: such a bond has no
+/// XDP program and refuses redirects), out of the packet path's way.
+#[cold]
+#[inline(never)]
+fn xdp_mode_unsupported(dev: &Dev<BondDriver>, mode: crate::modes::Mode) {
+    if crate::safe::devops::net_ratelimit() {
+        crate::dev_pr!(
+            Err,
+            dev,
+            "Unknown bonding mode {} for xdp xmit\n",
+            mode as u8
+        );
     }
 }
 

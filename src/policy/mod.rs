@@ -112,6 +112,7 @@ pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
 /// C `bond_xdp_get_xmit_slave()`'s choice for an XDP packet's linear `data`: balance-rr's turn,
 /// the active slave, the transmit hash over the usable slaves (balance-xor, 802.3ad); `Err` in
 /// the modes C has no XDP transmit for.
+#[inline]
 pub(crate) fn xdp_xmit_slave<'a>(
     mode: Mode,
     dev: &Dev<BondDriver>,
@@ -121,13 +122,21 @@ pub(crate) fn xdp_xmit_slave<'a>(
     match mode {
         Mode::BalanceRr => Ok(roundrobin::xdp_slave(dev, set, data)),
         Mode::ActiveBackup => Ok(set.active.as_ref()),
-        // C `bond_xdp_xmit_3ad_xor_slave_get()`.
-        Mode::BalanceXor | Mode::Ieee8023ad => {
-            let h = crate::xmit::xmit_hash_xdp(dev, data);
-            Ok(crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &set.usable[i]))
-        }
+        Mode::BalanceXor | Mode::Ieee8023ad => Ok(xdp_hash_slave(dev, set, data)),
         _ => Err(()),
     }
+}
+
+/// C `bond_xdp_xmit_3ad_xor_slave_get()`. Out of line: the hash's stack frame (a flow
+/// dissection) is not paid by the modes whose choice is a read or two.
+#[inline(never)]
+fn xdp_hash_slave<'a>(
+    dev: &Dev<BondDriver>,
+    set: &'a SlaveSet,
+    data: &[u8],
+) -> Option<&'a Arc<Slave>> {
+    let h = crate::xmit::xmit_hash_xdp(dev, data);
+    crate::modes::slaves::xor_slave_index(h, set.usable.len()).map(|i| &set.usable[i])
 }
 
 /// [`BondMode::SK_LOWER_DEV`].

@@ -1057,18 +1057,21 @@ impl DriverTables {
 
     /// Runs `f` with bottom halves off: as they are (XDP runs in softirq context), or turned
     /// off for the call (a caller in process context).
+    #[inline(always)]
     fn with_bh_off<R>(f: impl FnOnce(&XmitReadSide) -> R) -> R {
         // SAFETY: Reads the preempt count and the interrupt flag.
-        if unsafe { bindings::bondrs_bh_off() } {
-            // SAFETY: Bottom halves (or interrupts) are off for the whole call.
-            return f(&unsafe { XmitReadSide::new() });
+        let was_off = unsafe { bindings::bondrs_bh_off() };
+        if !was_off {
+            // SAFETY: Paired with the `local_bh_enable()` below, in the same context.
+            unsafe { bindings::bondrs_local_bh_disable() };
         }
-        // SAFETY: Paired with the `local_bh_enable()` below, in the same context.
-        unsafe { bindings::bondrs_local_bh_disable() };
-        // SAFETY: Bottom halves are off until after the call.
+        // SAFETY: Bottom halves (or interrupts) are off for the whole call: they were, or they
+        // were turned off above and are turned on again only after it.
         let r = f(&unsafe { XmitReadSide::new() });
-        // SAFETY: Disabled above.
-        unsafe { bindings::bondrs_local_bh_enable() };
+        if !was_off {
+            // SAFETY: Disabled above, in this context.
+            unsafe { bindings::bondrs_local_bh_enable() };
+        }
         r
     }
 
