@@ -134,7 +134,7 @@ impl RxHandler for Slave {
 
 /// C `bond_xdp_get_xmit_slave()`: the slave an XDP packet (its linear `data`) leaves by, in the
 /// modes with native XDP; `None` in the others, with C's log line.
-#[inline]
+#[inline(always)]
 pub(crate) fn xdp_xmit_slave<'a>(
     dev: &Dev<BondDriver>,
     data: &[u8],

@@ -112,7 +112,7 @@ pub(crate) fn xmit_slave<'a, S: crate::safe::skb::TxSkb>(
 /// C `bond_xdp_get_xmit_slave()`'s choice for an XDP packet's linear `data`: balance-rr's turn,
 /// the active slave, the transmit hash over the usable slaves (balance-xor, 802.3ad); `Err` in
 /// the modes C has no XDP transmit for.
-#[inline]
+#[inline(always)]
 pub(crate) fn xdp_xmit_slave<'a>(
     mode: Mode,
     dev: &Dev<BondDriver>,
