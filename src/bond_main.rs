@@ -60,10 +60,12 @@ module! {
 /// The loaded module: its registrations, undone in reverse order on unload
 /// (C `bonding_exit()`).
 struct Bonding {
-    // Field order is drop order: link ops first (deletes all bonds), then the
-    // per-namespace state (`bonding_masters`).
-    _link: safe::driver::LinkRegistration<bond::BondDriver>,
+    // Field order is drop order, C's: the notifier first (its unregistration replays
+    // `NETDEV_UNREGISTER` for every device, which releases every slave from its bond, with C's
+    // log lines), then the link ops (deletes all bonds), then the per-namespace state
+    // (`bonding_masters`).
     _notifier: Pin<KBox<safe::notifier::NetdevNotifier<enslave::BondEvents>>>,
+    _link: safe::driver::LinkRegistration<bond::BondDriver>,
     _pernet: safe::pernet::PernetRegistration<bond::BondNet>,
     _rcu: RcuBarrier,
 }
@@ -88,8 +90,8 @@ impl kernel::Module for Bonding {
         let notifier = KBox::pin_init(safe::notifier::NetdevNotifier::register(), GFP_KERNEL)?;
         let link = safe::driver::LinkRegistration::<bond::BondDriver>::register()?;
         let this = Bonding {
-            _link: link,
             _notifier: notifier,
+            _link: link,
             _pernet: pernet,
             _rcu: RcuBarrier,
         };

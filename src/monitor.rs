@@ -246,6 +246,11 @@ pub(crate) fn carrier_event(bond: &Dev<BondDriver>, s: &Slave, rtnl: &Rtnl) {
     if b.hot.miimon.load(Relaxed) == 0 || !bond.is_up() || b.params(rtnl).carrier_events == 0 {
         return;
     }
+    // A slave being deleted (its close before `NETDEV_UNREGISTER`): released right after, as in
+    // C, whose tick never sees it go down; no link-down lines or failover before the release.
+    if s.dev.dismantling(rtnl) {
+        return;
+    }
     let carrier = s.dev.running() && s.dev.carrier_ok();
     // What a run between ticks would change (`slaves::mii_inspect_off_tick`); not a
     // `NETDEV_CHANGE` for something else, nor a repeat.

@@ -336,6 +336,14 @@ impl NetDevice {
         unsafe { bindings::bondrs_dev_registered(self.as_ptr()) }
     }
 
+    /// `dev->dismantle`: the device is being unregistered (set before it is closed, so already
+    /// true in the `NETDEV_GOING_DOWN`/`NETDEV_DOWN` that precede its `NETDEV_UNREGISTER`).
+    pub(crate) fn dismantling(&self, _rtnl: &Rtnl) -> bool {
+        // SAFETY: Valid device; `dismantle` is written under RTNL (`unregister_netdevice_many()`),
+        // which the caller holds.
+        unsafe { (*self.as_ptr()).dismantle }
+    }
+
     /// `dev->reg_state == NETREG_UNREGISTERING`.
     pub(crate) fn unregistering(&self) -> bool {
         // SAFETY: Valid device; plain read under RTNL (callers).

@@ -122,9 +122,19 @@ sequence() {
     step ip link set eth1 nomaster
     dump --mtu eth0 eth1
     step ip link del bond0
-    ip link del eth0; ip link del eth1
+    # A slave deleted (its close comes before its release): released, with no link-down lines
+    # or failover first (C's MII tick never sees it go down). Then the module unloaded while a
+    # bond still has a slave: C releases it as its notifier goes, before the bond is deleted.
+    echo "=== deletes"
+    step ip link add bond0 type bond mode active-backup miimon 100
+    step ip link set eth0 master bond0
+    step ip link set eth1 master bond0
+    step_wait 0.3 ip link set bond0 up
+    step_wait 0.3 ip link del eth0
+    dump eth1
     echo "=== end"
     step modprobe -r bonding
+    ip link del eth1
 }
 
 # until_not_promisc DEV: waits (20 s at most) until DEV's IFF_PROMISC is off, and a moment more for
@@ -145,7 +155,7 @@ differential differential sequence
 # "slaves" sections: and eth0 in /proc/net/bonding/bond0), and end with the module unloaded.
 sections() {
     local f=$1 m=${1##*.} want got
-    want=$'balance-rr options\nbalance-xor options\nactive-backup options\nactive-backup slaves\nbalance-tlb slaves\nbalance-alb slaves\nend'
+    want=$'balance-rr options\nbalance-xor options\nactive-backup options\nactive-backup slaves\nbalance-tlb slaves\nbalance-alb slaves\ndeletes\nend'
     got=$(sed -n 's/^=== //p' "$f")
     expect_eq "$m: transcript sections" "$want" "$got"
     for s in $(sed -n 's/^=== \(.*\) \(options\|slaves\)$/\1:\2/p' "$f"); do
