@@ -19,7 +19,10 @@ draws STEPS operations, each from a corpus of valid, boundary and garbage values
 Each step prints one line: the step number, the operation, its status (ok or the errno name),
 the extack message and offset, and what is read back (the file written, the bond's
 IFLA_INFO_DATA or the slave's IFLA_INFO_SLAVE_DATA, decoded; ifindexes printed as names).
-Values that depend on timing (802.3ad partner state, ad_info) are not read back.
+Values that depend on timing (802.3ad partner state, ad_info) are not read back; a slave's link
+state that depends on when a link monitor last ran reads alike on both modules (Fuzz.timing: under
+an ARP monitor faster than ARP_SHORT_MS "~"; UP or BACK under a bond that is down with an updelay
+"0|3").
 """
 import ctypes
 import errno
