@@ -19,7 +19,10 @@ draws STEPS operations, each from a corpus of valid, boundary and garbage values
 Each step prints one line: the step number, the operation, its status (ok or the errno name),
 the extack message and offset, and what is read back (the file written, the bond's
 IFLA_INFO_DATA or the slave's IFLA_INFO_SLAVE_DATA, decoded; ifindexes printed as names).
-Values that depend on timing (802.3ad partner state, ad_info) are not read back.
+Values that depend on timing (802.3ad partner state, ad_info) are not read back; a slave's link
+state that depends on when a link monitor last ran reads alike on both modules (Fuzz.timing: under
+an ARP monitor faster than ARP_SHORT_MS "~"; UP or BACK under a bond that is down with an updelay
+"0|3").
 """
 import ctypes
 import errno
@@ -42,6 +45,7 @@ IFLA_IFNAME, IFLA_MASTER, IFLA_LINKINFO = 3, 10, 18
 IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA = 1, 2, 4, 5
 NLA_F_NESTED = 0x8000
 IFF_UP = 1
+IFI_FLAGS = -1  # getlink(): the ifinfomsg's flags, under a key no attribute has
 
 BOND_ATTRS = [None] + (
     "mode active_slave miimon updelay downdelay use_carrier arp_interval arp_ip_target "
@@ -138,11 +142,15 @@ class Netlink:
         body = struct.pack("=BBHiII", 0, 0, 0, ifindex, ifi_flags, change) + payload
         return self.request(typ, flags, body)
 
-    def getlink(self, name):
-        err, _, _, reply = self.link(RTM_GETLINK, 0, 0, attr(IFLA_IFNAME, name.encode() + b"\0"))
-        if err or reply is None:
+    def getlink(self, name, index=0):
+        """The link's attributes by name (or ifindex), with its ifi_flags as key IFI_FLAGS."""
+        payload = attr(IFLA_IFNAME, name.encode() + b"\0") if name else b""
+        err, _, _, reply = self.link(RTM_GETLINK, 0, index, payload)
+        if err or reply is None or len(reply) < 16:
             return None
-        return dict((t, p) for t, p in attrs(reply[16:]))
+        a = dict((t, p) for t, p in attrs(reply[16:]))
+        a[IFI_FLAGS] = struct.unpack_from("=I", reply, 8)[0]
+        return a
 
 
 def ifname(index):
@@ -300,14 +308,14 @@ def fmt_value(typ, p):
     return p.hex()
 
 
-def decode(data, names, types, skip, mask=lambda typ, v: v):
+def decode(data, names, types, skip, mask=lambda name, typ, v: v):
     out = []
     for t, p in attrs(data):
         if t in skip:
             continue
         name = names[t] if t < len(names) else f"attr{t}"
         typ = types.get(name)
-        out.append(f"{name}={mask(typ, fmt_value(typ, p))}")
+        out.append(f"{name}={mask(name, typ, fmt_value(typ, p))}")
     return " ".join(out)
 
 
@@ -315,13 +323,39 @@ def decode_bond(data):
     return decode(data, BOND_ATTRS, BOND_TYPE, BOND_SKIP)
 
 
-def random_mac(typ, v):
-    """A bond's own address is random (a bond enslaved to a bond); the veths' are fixed."""
-    return "MAC" if typ == "mac" and not v.startswith("02:00:00:00:0") else v
+def slave_mask(timing):
+    """The slave read-back's masks. A bond's own address is random (a bond enslaved to a bond);
+    the veths' are fixed. TIMING: what of the slave's link state depends on when the link
+    monitor ran (Fuzz.timing)."""
+    def mask(name, typ, v):
+        if typ == "mac":
+            return v if v.startswith("02:00:00:00:0") else "MAC"
+        if typ in FMT and v.lstrip("-").isdigit():
+            if "arp" in timing and name in ("state", "mii_status", "link_failure_count"):
+                return "~"
+            if "frozen" in timing and name == "mii_status" and v in ("0", "3"):
+                return "0|3"
+        return v
+    return mask
 
 
-def decode_slave(data):
-    return decode(data, SLAVE_ATTRS, SLAVE_TYPE, SLAVE_SKIP, random_mac)
+def decode_slave(data, timing=()):
+    return decode(data, SLAVE_ATTRS, SLAVE_TYPE, SLAVE_SKIP, slave_mask(timing))
+
+
+def bond_u32(data, name):
+    """A u32 IFLA_BOND_* attribute of a bond's IFLA_INFO_DATA (0 if absent)."""
+    for t, p in attrs(data):
+        if t == BOND_NUM[name] and len(p) == 4:
+            return struct.unpack("=I", p)[0]
+    return 0
+
+
+# An ARP monitor this fast (ms) flaps by timing: in the load-balancing modes a slave is up while it
+# received something within the last interval or so (1 jiffy at HZ=100 for 1-10 ms), a tick a
+# jiffy late takes it down, and each tick whose commit finds RTNL held (the fuzz holds it most of
+# the time) counts the failure again; the same on both modules (docs/reliability.md).
+ARP_SHORT_MS = 100
 
 
 class Fuzz:
@@ -329,31 +363,63 @@ class Fuzz:
         self.r = random.Random(seed)
         self.nl = Netlink()
         self.io = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        # ifindexes of the bonds seen with a short arp_interval: their slaves' link state and
+        # failure count stay timing-dependent while they are enslaved there (a deleted bond's
+        # successor has a new ifindex)
+        self.arp_short = set()
 
     # -- read back
     def linkinfo(self, name):
         a = self.nl.getlink(name)
         if a is None:
-            return None, None
+            return None, None, 0
         info = dict(attrs(a.get(IFLA_LINKINFO, b"")))
-        master = ifname(struct.unpack("=I", a[IFLA_MASTER])[0]) if IFLA_MASTER in a else "-"
-        return info, master
+        midx = struct.unpack("=I", a[IFLA_MASTER])[0] if IFLA_MASTER in a else 0
+        return info, ifname(midx) if midx else "-", midx
+
+    def note_arp_interval(self, ms, idx):
+        if 0 < ms < ARP_SHORT_MS and idx:
+            self.arp_short.add(idx)
+
+    def timing(self, midx):
+        """What of a slave's link state (its master's ifindex MIDX) depends on when the link
+        monitor last ran, on either module, and is not compared:
+          arp     its master has run an ARP monitor faster than ARP_SHORT_MS: state, mii_status
+                  and link_failure_count (note_arp_interval);
+          frozen  its master is down with an updelay: the MII monitor stopped at the close, and
+                  whether it had one more tick between the bond's open and its close decided
+                  between BACK and UP (seed 23 step 15215: bond0 opened by an enslave to bond1 and
+                  closed 4 to 9 jiffies later by bond1's deletion; the tick that ends a 1-tick
+                  updelay came 2 jiffies after the open, as the retry of a first tick that found
+                  RTNL held, or not before the close). UP and BACK read alike."""
+        m = self.nl.getlink("", midx)
+        if m is None:
+            return ()
+        data = dict(attrs(m.get(IFLA_LINKINFO, b""))).get(IFLA_INFO_DATA, b"")
+        self.note_arp_interval(bond_u32(data, "arp_interval"), midx)
+        out = {"arp"} if midx in self.arp_short else set()
+        if not m[IFI_FLAGS] & IFF_UP and bond_u32(data, "updelay"):
+            out.add("frozen")
+        return out
 
     def bond_state(self, bond):
-        info, _ = self.linkinfo(bond)
+        info, _, _ = self.linkinfo(bond)
         if info is None:
             return f"{bond}: absent"
         kind = info.get(IFLA_INFO_KIND, b"").rstrip(b"\0").decode()
         if kind != "bond":
             return f"{bond}: kind {kind}"
-        return f"{bond}: {decode_bond(info.get(IFLA_INFO_DATA, b''))}"
+        data = info.get(IFLA_INFO_DATA, b"")
+        self.note_arp_interval(bond_u32(data, "arp_interval"), ifindex(bond))
+        return f"{bond}: {decode_bond(data)}"
 
     def slave_state(self, dev):
-        info, master = self.linkinfo(dev)
+        info, master, midx = self.linkinfo(dev)
         if info is None:
             return f"{dev}: absent"
         sk = info.get(IFLA_INFO_SLAVE_KIND, b"").rstrip(b"\0").decode()
-        sd = decode_slave(info.get(IFLA_INFO_SLAVE_DATA, b"")) if sk else ""
+        timing = self.timing(midx) if sk == "bond" and midx else ()
+        sd = decode_slave(info.get(IFLA_INFO_SLAVE_DATA, b""), timing) if sk else ""
         return f"{dev}: master {master} {sk} {sd}".rstrip()
 
     @staticmethod
@@ -374,6 +440,8 @@ class Fuzz:
         path = f"{NET}/{bond}/bonding/{f}"
         st = self.write(path, v + nl)
         rb = "" if f in NO_READ else self.readfile(path)
+        if f == "arp_interval" and rb.strip("'").isdigit():
+            self.note_arp_interval(int(rb.strip("'")), ifindex(bond))
         if f == "slaves" or f == "mode":
             rb += " | " + self.bond_state(bond)
         return f"sysfs {bond}/{f} {v!r}{'' if nl else ' (no newline)'}", st, rb
