@@ -102,6 +102,7 @@ peer_up() {
 }
 no_partner() {
     ip link add eth0 type veth peer name p0
+    # shellcheck disable=SC2086 # the bond's options, one word each
     step ip link add bond0 type bond $AD_BOND
     step ip link set bond0 up
     # The port joins with a down link; after two ticks of the state machines it sits in an
