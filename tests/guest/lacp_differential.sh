@@ -68,8 +68,53 @@ sequence() {
     step_wait 1 ip link del bond0
     step ip netns del peer
     for i in 0 1 2; do ip link del eth$i 2>/dev/null; done
-    sleep 0.5
+    # (no_partner also gives the peer namespace's teardown the time it needs before the unload)
+    no_partner
     step modprobe -r bonding
+}
+
+# 802.3ad without an LACP partner (the veth's peer is not bonded), with updelay: what
+# systemd-networkd's UpDelaySec=200ms brought out (tests/guest/netmgr.sh NETMGR_AD_UPDELAY=1).
+# While the bond has no active aggregator, C's usable_slaves array is NULL and the MII monitor keeps
+# a port whose carrier comes back for its updelay; when its link comes up, its aggregator is
+# selected ("No 802.3ad response from the link partner"), the carrier comes on, "active interface
+# up!". Ours once read an empty transmit array as "no slave to transmit on" and took such a port
+# up at once (updelay ignored), under networkd before the state machines had given it an
+# aggregator: "now running without any active interface!", the carrier later without a line.
+AD_BOND="mode 802.3ad miimon 100 updelay 200 lacp_rate fast min_links 1"
+# ad_state SLAVE: bond0's carrier and aggregator as a user reads them (not the LACP port states:
+# they move with the state machines' timers)
+ad_state() {
+    echo "carrier: $(cat /sys/class/net/bond0/carrier 2>&1) mii_status: $(rd /sys/class/net/$1/bonding_slave/mii_status) ad_aggregator: $(rd /sys/class/net/bond0/bonding/ad_aggregator) ad_num_ports: $(rd /sys/class/net/bond0/bonding/ad_num_ports)"
+    grep -E '^\s?(MII Status|Aggregator ID|Number of ports|Partner Mac Address|bond bond0 has no active)' \
+        /proc/net/bonding/bond0 2>&1 | diff_norm
+}
+mii_up() { [ "$(rd /sys/class/net/$1/bonding_slave/mii_status)" = up ]; }
+# peer_up N: pN comes up; the bond takes ethN's link up once its updelay (200 ms: two MII ticks
+# after the one that sees the carrier, whatever their phase) has run
+peer_up() {
+    local t0 t
+    t0=$(now_ms)
+    ip link set p$1 up
+    until_ms 3 mii_up eth$1 > /dev/null || { echo "eth$1: not up"; return 1; }
+    t=$(( $(now_ms) - t0 ))
+    if [ $t -ge 180 ]; then echo "eth$1: up after its updelay"; else echo "eth$1: up within its updelay"; fi
+}
+no_partner() {
+    ip link add eth0 type veth peer name p0
+    # shellcheck disable=SC2086 # the bond's options, one word each
+    step ip link add bond0 type bond $AD_BOND
+    step ip link set bond0 up
+    # The port joins with a down link; after two ticks of the state machines it sits in an
+    # aggregator that cannot be selected (no carrier). Its peer comes up.
+    step_wait 0.3 ip link set eth0 master bond0
+    ad_state eth0
+    step_wait 0.1 peer_up 0
+    ad_state eth0
+    # (the bond before its slave: deleting an enslaved veth or unloading the module with a bond
+    # that has slaves logs differently, each for its own reason)
+    step ip link del bond0
+    ip link del eth0
 }
 
 differential lacp_differential sequence

@@ -165,7 +165,8 @@ sequence() {
 
 mkdir -p /etc/systemd/network /run/dbus /etc/NetworkManager/system-connections
 # NETMGR_AD_UPDELAY=1: bond1 (802.3ad, no LACP partner) also with UpDelaySec=200ms, where ours
-# sometimes differs from C (docs/operators.md, "Known differences"): not in the gating run.
+# once differed from C (docs/operators.md, "Known differences"; lacp_differential.sh gates the
+# fix): not in the gating run.
 AD_UPDELAY=
 [ "${NETMGR_AD_UPDELAY:-0}" = 0 ] || AD_UPDELAY=UpDelaySec=200ms
 cat > /etc/systemd/network/10-bond1.netdev <<EOF
