@@ -9,6 +9,7 @@
 #   make soak            the churn under traffic for 10 min on the debug guest (SEED=, SECONDS=, MODULE=c)
 #   make deb             the Debian package bonding-rs-dkms (dist/): docs/operators.md
 #   make dkms-check      that package installed with dkms on the x86_64 kernel, booted, removed
+#                        (KERNEL=debian: on Debian's stock kernel, with the scenarios run on it)
 #   make check-distro    build for Debian's stock 7.3 kernel and run tests on it (QEMU TCG):
 #                        docs/distro-kernels.md
 #   make KDIR=/path/to/linux/build   build against your own Rust-enabled kernel tree
@@ -82,8 +83,10 @@ soak:
 deb:
 	@$(CURDIR)/scripts/make-deb
 
+# KERNEL=debian: the same on Debian's stock kernel (scripts/distro-kernel.sh), then the traffic,
+# failover and differential scenarios on the DKMS-installed module (DKMS_TESTS=...; QEMU TCG).
 dkms-check:
-	@$(CURDIR)/scripts/dkms-check
+	@$(CURDIR)/scripts/dkms-check $(if $(KERNEL),--kernel=$(KERNEL))
 
 clean:
 	@kdir=$(if $(KDIR),$(KDIR),$$($(CURDIR)/scripts/kernel-build.sh --uml --debug --path-only 2>/dev/null)); \

@@ -34,6 +34,19 @@ bonds() { cat /sys/class/net/bonding_masters 2>/dev/null; }
 # (failover.sh, traffic_modes.sh; lacp.sh has its own)
 teardown() { ip link del bond0 2>/dev/null; ip link del eth0 2>/dev/null; ip link del eth1 2>/dev/null; ip netns del peer 2>/dev/null; true; }
 unload() { ip -all netns delete 2>/dev/null; modprobe -r bonding 2>/dev/null; true; }
+# insmod FILE [PARAM...]: the tests load the C module by its file (`modprobe bonding` resolves to
+# ours), and insmod, unlike modprobe, does not load what the file depends on. A distribution
+# kernel's C bonding depends on modules (Debian's: tls, CONFIG_TLS=m) that a sequence's own
+# `modprobe -r bonding` unloads again (the name resolves to ours, which depends on them too): so
+# every insmod of these tests first loads FILE's dependencies (modinfo's depends), as modprobe would.
+# Nothing to load on the project's kernels (their bonding.ko depends on nothing).
+insmod() {
+    local deps
+    deps=$(modinfo -F depends "$1" 2>/dev/null) && deps=${deps//,/ }
+    # shellcheck disable=SC2086 # a list of module names
+    [ -z "$deps" ] || modprobe -a $deps || return
+    command insmod "$@"
+}
 # finish: the script's verdict. A script that checked nothing has proved nothing: it fails.
 finish() {
     unload
@@ -148,11 +161,10 @@ step_wait() {
 # on the way is printed and kept (NAME.diff.K), so that one that repeats stays a failure.
 differential() {
     local name=$1 seq=$2 cmod keep=${BRS_ARTIFACTS:-/tmp} try=0
-    # A distribution kernel's modules are compressed (bonding.ko.xz), and its C bonding depends on
-    # modules (tls) that `modprobe -r` of ours may have unloaded: insmod does not load them.
+    # A distribution kernel's modules are compressed (bonding.ko.xz); its C bonding's dependencies
+    # (tls) are loaded by the insmod function above, before each load in the sequence.
     cmod=$(find /lib/modules/"$(uname -r)"/kernel -name 'bonding.ko*' | head -1)
     [ -n "$cmod" ] || { bad "C bonding.ko not found"; return; }
-    local cdeps; cdeps=$(modinfo -F depends "$cmod" 2>/dev/null | tr , ' ')
     local patterns; patterns="$(dirname "${BASH_SOURCE[0]}")/../../scripts/splat-patterns"
     while :; do
         unload
@@ -161,8 +173,6 @@ differential() {
         modprobe -r bonding 2>/dev/null
         dmesg -c >> /tmp/diff.kmsg; cp /tmp/diff.kmsg "$keep/$name.ours.kmsg"
         local mark; mark=$(wc -l < /tmp/diff.kmsg)
-        # shellcheck disable=SC2086 # a list of module names
-        [ -z "$cdeps" ] || modprobe -a $cdeps
         "$seq" "insmod $cmod" > "$keep/$name.c" 2>&1
         rmmod bonding 2>/dev/null
         dmesg -c >> /tmp/diff.kmsg; tail -n +$((mark + 1)) /tmp/diff.kmsg > "$keep/$name.c.kmsg"
