@@ -492,6 +492,11 @@ fn ab_probe(bond: &Dev<BondDriver>, set: &SlaveSet) -> bool {
         send_validate(bond, a);
         return false;
     }
+    // An active slave is being published (`failover::change_active_slave()`): this pass is the
+    // one C would run just after it.
+    if b.active_changing.load(Relaxed) {
+        return false;
+    }
     // No active slave: make the next available slave after `current_arp_slave` the candidate.
     let Some(curr_arp) = curr_arp.or_else(|| set.all.first()) else {
         return false;

@@ -198,6 +198,9 @@ pub(crate) struct Bond {
     pub(crate) rr_counter: crate::safe::percpu::PerCpuCounter,
     /// `send_peer_notif`.
     pub(crate) send_peer_notif: Atomic<i32>,
+    /// Set while `change_active_slave()` is between its look at the new active slave's link and
+    /// the publication of the snapshot naming it (no C counterpart, see there).
+    pub(crate) active_changing: Atomic<bool>,
     /// `igmp_retrans`.
     pub(crate) igmp_retrans: Atomic<i32>,
     /// Received frames go through the ARP/NS monitor's validation first (C `bond->recv_probe ==
@@ -283,6 +286,7 @@ impl Bond {
             force_primary: RtnlCell::new(false),
             rr_counter: crate::safe::percpu::PerCpuCounter::new(),
             send_peer_notif: Atomic::new(0),
+            active_changing: Atomic::new(false),
             igmp_retrans: Atomic::new(0),
             arp_rx: Plain::new(false),
             current_arp_slave: Atomic::new(0),

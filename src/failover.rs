@@ -121,6 +121,14 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
     crate::ipsec::del_sa_all(bond, rtnl);
     let mode = b.mode();
     let p = b.params(rtnl);
+    // C sets `curr_active_slave` with a plain pointer store a few instructions after it looked
+    // at the new slave's link; here the snapshot that names it is rebuilt first
+    // (`set_active()`: an allocation, a point where the bond's work may run on a
+    // `PREEMPT_VOLUNTARY` kernel). An active-backup ARP monitor pass in between would find no
+    // active slave, make this one its probe slave in BACK, and the commit never brings up a
+    // BACK slave that is the active one (seen in arp_monitor.sh: eth0 "going back" for 5 s).
+    // The monitor skips its probe while this is set, as if it had run after the store.
+    b.active_changing.store(new.is_some(), Relaxed);
     if let Some(n) = &new {
         n.touch_last_link_up();
         if n.link() == Link::Back {
@@ -153,6 +161,7 @@ pub(crate) fn change_active_slave(bond: &Dev<BondDriver>, new: Option<Arc<Slave>
         hw_addr_swap(bond, new.as_ref(), old.as_ref(), rtnl);
     }
     b.set_active(new.clone(), rtnl);
+    b.active_changing.store(false, Relaxed);
     let after = policy::active_changed(mode, bond, old.as_ref(), new.as_ref(), rtnl);
     if let (true, Some(n)) = (after.announce, &new) {
         announce(bond, n, old.as_ref(), rtnl);

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Not a gating test (issue 23, docs/test-bed.md "arp_monitor.sh without its second try"): the NS
+# scenarios' bond set-up of arp_monitor.sh (bond, eth0, eth1, then 1 s), N times per module in one
+# guest, keeping for each time eth0 failed: the capture of the peer's ports (tcpdump -i any -e),
+# the bridge's fdb and neighbour events, the kernel log. Env: N (40), MODES ("ours c"), OUT.
+#   scripts/guest --no-build --quiet --run-dir=/tmp/R -- env N=40 tests/diag/ns_setup_capture.sh
+. "$(dirname "$0")/../guest/lib.sh"
+N=${N:-40} OUT=${OUT:-/brs/run/diag}; mkdir -p $OUT
+MODES=${MODES:-"ours c"}
+cmod=$(find /lib/modules/"$(uname -r)"/kernel -name 'bonding.ko*' | head -1)
+topology() {
+    ip netns add peer
+    ip link add eth0 type veth peer name p0
+    ip link add eth1 type veth peer name p1
+    ip link set p0 netns peer; ip link set p1 netns peer
+    ip -n peer link add br0 type bridge
+    ip netns exec peer sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore
+        echo 1 > /proc/sys/net/ipv6/conf/p0/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/p1/disable_ipv6'
+    ip -n peer -b - <<'IP'
+link set p0 master br0
+link set p1 master br0
+link set p0 up
+link set p1 up
+link set br0 up
+addr add 10.0.0.2/24 dev br0
+addr add 2001:db8::2/64 dev br0 nodad
+IP
+    eval "${TOPO_EXTRA:-}"
+}
+up() { grep -A1 "Slave Interface: $1" /proc/net/bonding/bond0 | grep -q "MII Status: up"; }
+for m in $MODES; do
+    unload
+    if [ $m = ours ]; then modprobe bonding max_bonds=0; else insmod $cmod max_bonds=0; fi
+    topology
+    hits=0
+    for i in $(seq 1 $N); do
+        v=$(echo none backup all | cut -d' ' -f$(( i % 3 + 1 )))
+        dmesg -c > /dev/null
+        ip netns exec peer tcpdump -i any -e -n -tt -l 2>/dev/null > $OUT/tcpall.$m.$i &
+        tp2=$!
+        ip -n peer -ts monitor neigh > $OUT/neigh.$m.$i 2>&1 & nm=$!
+        bridge -n peer monitor fdb > $OUT/fdb.$m.$i 2>&1 & bm=$!
+        sleep 0.5
+        ip link add bond0 type bond mode active-backup arp_interval 100 ns_ip6_target 2001:db8::2 arp_validate $v
+        ip addr add 10.0.0.1/24 dev bond0
+        ip addr add 2001:db8::1/64 dev bond0 nodad
+        ip link set bond0 up
+        ip link set eth0 master bond0
+        until_ms 5 up eth0 > /dev/null
+        echo "$(date +%s.%N) enslave eth1" > $OUT/mark.$m.$i
+        ip link set eth1 master bond0
+        sleep 1
+        bridge -n peer fdb show br br0 >> $OUT/mark.$m.$i
+        kill $tp2 $nm $bm 2>/dev/null; wait $tp2 $nm $bm 2>/dev/null
+        dmesg -c > $OUT/kmsg.$m.$i
+        if grep -q "definitely down" $OUT/kmsg.$m.$i; then
+            hits=$((hits+1)); echo "HIT $m $i $v"
+        else
+            rm -f $OUT/*.$m.$i
+        fi
+        ip link del bond0
+        sleep 0.3
+    done
+    echo "$m: $hits of $N"
+    unload
+done
