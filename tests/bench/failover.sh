@@ -32,6 +32,9 @@ FAILOVER_MODES=${FAILOVER_MODES:-active-backup balance-xor 802.3ad}
 FAILOVER_MIIMON=${FAILOVER_MIIMON:-100 10}
 # carrier_events values of ours, each a variant (run.sh --failover-ce=1: ours with 1 alone)
 FAILOVER_CE=${FAILOVER_CE:-1 0}
+# the miimon values at which ours also runs with carrier_events 0 (C's timing); empty: all of
+# FAILOVER_MIIMON (run.sh --failover-ce0-miimon=100: that variant at miimon 100 only)
+FAILOVER_CE0_MIIMON=${FAILOVER_CE0_MIIMON:-}
 
 # The failover makes C's MII monitor flip a static key (block_netpoll_tx(): netpoll_block_tx,
 # whose branch is in bond_start_xmit) while pktgen transmits through bond_start_xmit. Under QEMU's
@@ -48,6 +51,14 @@ fo_trace_setup() {
     [ -d $TRACING/events ] || mount -t tracefs nodev $TRACING 2> /dev/null || true
     [ -f $TRACING/events/net/net_dev_queue/enable ] || { blog "failover: no tracefs, no guest-clock rows"; return 1; }
     echo 0 > $TRACING/tracing_on
+    # No comm recording: with record-cmd on (the default), enabling the first event registers
+    # probes on sched_switch/sched_wakeup/sched_wakeup_new and disabling the last unregisters
+    # them, a patch of their static keys' sites in the scheduler's hottest code (ttwu_do_activate,
+    # __schedule) at every pass. Under QEMU's multi-threaded TCG that patching killed a guest:
+    # "Oops: int3" at the sched_wakeup site in ttwu_do_activate on the other, idle vCPU, the byte
+    # in memory already the final NOP (docs/benchmarks.md, the QEMU failover notes). The trace
+    # needs no command names (ftrace-gap.py reads times and devices).
+    [ ! -w $TRACING/options/record-cmd ] || echo 0 > $TRACING/options/record-cmd
     echo global > $TRACING/trace_clock
     echo 16384 > $TRACING/buffer_size_kb
     echo 'name == "va0" || name == "va1"' > $TRACING/events/net/net_dev_queue/filter
@@ -218,6 +229,10 @@ bench_failover() {
                 else
                     # Both values: their order alternates by round.
                     order=$FAILOVER_CE
+                    if [ -n "$FAILOVER_CE0_MIIMON" ] && [[ " $FAILOVER_CE0_MIIMON " != *" $mii "* ]]; then
+                        order=$(for ce in $order; do [ "$ce" = 0 ] || echo "$ce"; done)
+                        order=${order//$'\n'/ }
+                    fi
                     if ((r % 2 == 1)) && [ "$order" = "1 0" ]; then order="0 1"; fi
                     for ce in $order; do
                         echo "$ce" > /sys/class/net/bond0/bonding/carrier_events

@@ -20,6 +20,8 @@
 #   --failover-modes=LIST, --failover-miimon=LIST, --failover-ce=LIST  (comma-separated) the
 #               failover group's modes, miimon values and carrier_events values of ours (default:
 #               active-backup,balance-xor,802.3ad; 100,10; 1,0)
+#   --failover-ce0-miimon=LIST  ours with carrier_events 0 (C's timing) at these miimon values only
+#               (default: all of them)
 set -eEuo pipefail
 . "$(dirname "$0")/lib.sh"
 trap 'blog "failed: line $LINENO: $BASH_COMMAND (exit $?)"' ERR
@@ -37,6 +39,7 @@ for a in "$@"; do
         --failover-modes=*) FAILOVER_MODES=${a#*=}; FAILOVER_MODES=${FAILOVER_MODES//,/ } ;;
         --failover-miimon=*) FAILOVER_MIIMON=${a#*=}; FAILOVER_MIIMON=${FAILOVER_MIIMON//,/ } ;;
         --failover-ce=*) FAILOVER_CE=${a#*=}; FAILOVER_CE=${FAILOVER_CE//,/ } ;;
+        --failover-ce0-miimon=*) FAILOVER_CE0_MIIMON=${a#*=}; FAILOVER_CE0_MIIMON=${FAILOVER_CE0_MIIMON//,/ } ;;
         *) echo "run.sh: unknown option $a" >&2; exit 2 ;;
     esac
 done
@@ -65,6 +68,7 @@ done
     echo "failover_modes=${FAILOVER_MODES:-}"
     echo "failover_miimon=${FAILOVER_MIIMON:-}"
     echo "failover_ce=${FAILOVER_CE:-}"
+    echo "failover_ce0_miimon=${FAILOVER_CE0_MIIMON:-}"
 } > "$BENCH_OUT/guest.env"
 
 setup_common
