@@ -333,8 +333,14 @@ def slave_mask(timing):
         if typ in FMT and v.lstrip("-").isdigit():
             if "arp" in timing and name in ("state", "mii_status", "link_failure_count"):
                 return "~"
-            if "frozen" in timing and name == "mii_status" and v in ("0", "3"):
-                return "0|3"
+            if "arp_lb" in timing and name in ("state", "mii_status"):
+                return "~"
+            if name == "mii_status":
+                # UP read alike with BACK (frozen) and with DOWN (stale)
+                alike = {"0"} | ({"3"} if "frozen" in timing else set()) \
+                    | ({"2"} if "stale" in timing else set())
+                if len(alike) > 1 and v in alike:
+                    return "|".join(sorted(alike))
         return v
     return mask
 
@@ -348,6 +354,14 @@ def bond_u32(data, name):
     for t, p in attrs(data):
         if t == BOND_NUM[name] and len(p) == 4:
             return struct.unpack("=I", p)[0]
+    return 0
+
+
+def bond_u8(data, name):
+    """A u8 IFLA_BOND_* attribute of a bond's IFLA_INFO_DATA (0 if absent)."""
+    for t, p in attrs(data):
+        if t == BOND_NUM[name] and len(p) == 1:
+            return p[0]
     return 0
 
 
@@ -391,7 +405,20 @@ class Fuzz:
                   between BACK and UP (seed 23 step 15215: bond0 opened by an enslave to bond1 and
                   closed 4 to 9 jiffies later by bond1's deletion; the tick that ends a 1-tick
                   updelay came 2 jiffies after the open, as the retry of a first tick that found
-                  RTNL held, or not before the close). UP and BACK read alike."""
+                  RTNL held, or not before the close). UP and BACK read alike;
+          stale   its master is down with an MII monitor: the monitor stopped at the close, and
+                  whether a tick ran between the slave's last carrier change and the close decided
+                  between UP and DOWN (seed 23 step 10734: bond1, a bond, in bond0 with miimon
+                  65535; bond1 got its carrier 13 steps before bond0's close; bond0's one tick, at
+                  its open, retried a jiffy later while RTNL is held, came before that or after
+                  it: C read UP in one run, DOWN in the next). UP and DOWN read alike;
+          arp_lb  its master runs the load-balancing ARP monitor (not active-backup, arp_interval
+                  set): state and mii_status. A tick's proposed change is lost when its
+                  rtnl_trylock() fails, until the next tick arp_interval later (C
+                  bond_loadbalance_arp_mon(); the failure count is counted before, so it stays
+                  compared). Seed 23 steps 14246-14308: arp_interval 2147483647, eth0 proposed
+                  down by the first tick: committed in one run, lost in the other, on both
+                  modules (docs/reliability.md)."""
         m = self.nl.getlink("", midx)
         if m is None:
             return ()
@@ -400,6 +427,10 @@ class Fuzz:
         out = {"arp"} if midx in self.arp_short else set()
         if not m[IFI_FLAGS] & IFF_UP and bond_u32(data, "updelay"):
             out.add("frozen")
+        if not m[IFI_FLAGS] & IFF_UP and bond_u32(data, "miimon"):
+            out.add("stale")
+        if bond_u32(data, "arp_interval") and bond_u8(data, "mode") != 1:  # not active-backup
+            out.add("arp_lb")
         return out
 
     def bond_state(self, bond):
