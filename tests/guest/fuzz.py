@@ -22,7 +22,8 @@ IFLA_INFO_DATA or the slave's IFLA_INFO_SLAVE_DATA, decoded; ifindexes printed a
 Values that depend on timing (802.3ad partner state, ad_info) are not read back; a slave's link
 state that depends on when a link monitor last ran reads alike on both modules (Fuzz.timing: under
 an ARP monitor faster than ARP_SHORT_MS "~"; UP or BACK under a bond that is down with an updelay
-"0|3").
+"0|3"; UP or DOWN under a bond that is down with an MII monitor "0|2"; state and mii_status under
+the load-balancing ARP monitor "~").
 """
 import ctypes
 import errno

@@ -20,8 +20,9 @@ DIFF_MIN_LINES=$((FUZZ_STEPS / 2))
 # holds RTNL (rtnl_trylock fails) retries only an arp_interval later, on both modules; e.g. seed 7
 # step 2871 once (docs/reliability.md). A difference that repeats stays a failure. What is timing
 # at every run is not compared (fuzz.py `Fuzz.timing`): a slave's state, mii_status and failure
-# count under an ARP monitor faster than 100 ms, and UP vs BACK of a slave of a bond that is down
-# with an updelay.
+# count under an ARP monitor faster than 100 ms, UP vs BACK of a slave of a bond that is down
+# with an updelay, UP vs DOWN of a slave of a bond that is down with an MII monitor, and a slave's
+# state and mii_status under the load-balancing ARP monitor (a lost commit waits arp_interval).
 DIFF_RETRIES=1
 
 sequence() {
