@@ -328,7 +328,10 @@ fn update_actor_settings(bond: &Dev<BondDriver>, rtnl: &Rtnl, first: impl FnOnce
 
 /// The active aggregator's summary (C `bond_3ad_get_active_agg_info()`).
 pub(crate) fn active_agg_info(bond: &Dev<BondDriver>) -> Option<lacp::AggInfo> {
-    let b = bond.private();
+    agg_info(&bond.private())
+}
+
+fn agg_info(b: &Bond) -> Option<lacp::AggInfo> {
     let mut g = b.mode_state.lock();
     Machines::active_agg_info(&g.ad()?.slots)
 }
@@ -336,9 +339,7 @@ pub(crate) fn active_agg_info(bond: &Dev<BondDriver>) -> Option<lacp::AggInfo> {
 /// Whether the bond has an active aggregator (C `bond_3ad_get_active_agg_info()` returns 0);
 /// false outside 802.3ad.
 pub(crate) fn has_active_agg(b: &Bond) -> bool {
-    let mut g = b.mode_state.lock();
-    g.ad()
-        .is_some_and(|st| Machines::active_agg_info(&st.slots).is_some())
+    agg_info(b).is_some()
 }
 
 /// A copy of what reporting shows of `slave`'s port; `None` if it has none.
