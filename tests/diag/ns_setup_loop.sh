@@ -1,9 +1,14 @@
 #!/bin/bash
 # Not a gating test (issue 23, docs/test-bed.md "arp_monitor.sh without its second try"): the NS
-# scenarios' bond set-up of arp_monitor.sh, N times per module in one guest, with pauses.py
-# printing every wake-up of a 10 ms sleeper later than 120 ms ($OUT/stalls: one line a try);
-# MM=K gives the bonds arp_missed_max K. Env: N (40), MODES ("ours c"), MM, OUT.
-#   scripts/guest --no-build --quiet --run-dir=/tmp/R -- env MODES="c ours" N=30 tests/diag/ns_setup_pauses.sh
+# scenarios' bond set-up of arp_monitor.sh (bond, eth0, eth1, then 1 s), N times per module in one
+# guest, watching what WATCH says:
+#   WATCH=pauses (default): pauses.py prints every wake-up of a 10 ms sleeper later than 120 ms
+#     ($OUT/stalls: one line a try);
+#   WATCH=capture: for each time eth0 failed, the capture of the peer's ports (tcpdump -i any -e),
+#     the bridge's fdb and neighbour events, the kernel log.
+# MM=K gives the bonds arp_missed_max K. Env: WATCH, N (40), MODES ("ours c"), MM, OUT.
+#   scripts/guest --no-build --quiet --run-dir=/tmp/R -- env MODES="c ours" N=30 tests/diag/ns_setup_loop.sh
+#   scripts/guest --no-build --quiet --run-dir=/tmp/R -- env WATCH=capture N=40 tests/diag/ns_setup_loop.sh
 . "$(dirname "$0")/../guest/lib.sh"
 N=${N:-40} OUT=${OUT:-/brs/run/diag}; mkdir -p $OUT
 MODES=${MODES:-"ours c"}
@@ -36,10 +41,16 @@ for m in $MODES; do
     for i in $(seq 1 $N); do
         v=$(echo none backup all | cut -d' ' -f$(( i % 3 + 1 )))
         dmesg -c > /dev/null
-        python3 $(dirname $0)/pauses.py > $OUT/stall.$m.$i &
-        tp2=$!
-        nm=
-        bm=
+        nm= bm=
+        if [ "${WATCH:-pauses}" = capture ]; then
+            ip netns exec peer tcpdump -i any -e -n -tt -l 2>/dev/null > $OUT/tcpall.$m.$i &
+            tp2=$!
+            ip -n peer -ts monitor neigh > $OUT/neigh.$m.$i 2>&1 & nm=$!
+            bridge -n peer monitor fdb > $OUT/fdb.$m.$i 2>&1 & bm=$!
+        else
+            python3 $(dirname $0)/pauses.py > $OUT/stall.$m.$i &
+            tp2=$!
+        fi
         sleep 0.5
         ip link add bond0 type bond mode active-backup arp_interval 100 ns_ip6_target 2001:db8::2 arp_validate $v ${MM:+arp_missed_max $MM}
         ip addr add 10.0.0.1/24 dev bond0
@@ -53,7 +64,7 @@ for m in $MODES; do
         bridge -n peer fdb show br br0 >> $OUT/mark.$m.$i
         kill $tp2 $nm $bm 2>/dev/null; wait $tp2 $nm $bm 2>/dev/null
         dmesg -c > $OUT/kmsg.$m.$i
-        echo "$m $i $(cat $OUT/stall.$m.$i | tr "\n" " ")" >> $OUT/stalls
+        [ "${WATCH:-pauses}" = capture ] || echo "$m $i $(tr "\n" " " < $OUT/stall.$m.$i)" >> $OUT/stalls
         if grep -q "definitely down" $OUT/kmsg.$m.$i; then
             hits=$((hits+1)); echo "HIT $m $i $v"
         else
