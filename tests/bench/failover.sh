@@ -122,6 +122,12 @@ fo_peer() {
           for i in 0 1; do echo "link set vb$i master pbond"; done
           echo "link set pbond master br0"; echo "link set pbond up"
         } | ip -n peer -batch -
+        # The peer stands for the switch, the same in every run: with our module it reacts to
+        # the cut at its tick, as C's does (carrier_events 0). With 1, its own failover runs in
+        # the cutting shell's RTNL section (the veth peer's close), before the linkwatch work
+        # can tell bond0 its slave lost carrier: bond0's reaction would wait for the peer's
+        # (a shared-RTNL artefact of the one-host test bed; docs/benchmarks.md).
+        ip netns exec peer sh -c 'f=/sys/class/net/pbond/bonding/carrier_events; [ ! -w $f ] || echo 0 > $f'
     else
         if ip -n peer link show pbond > /dev/null 2>&1; then ip -n peer link del pbond; fi
         for i in 0 1; do ip -n peer link set "vb$i" master br0; ip -n peer link set "vb$i" up; done
