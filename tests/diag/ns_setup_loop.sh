@@ -13,25 +13,10 @@
 N=${N:-40} OUT=${OUT:-/brs/run/diag}; mkdir -p $OUT
 MODES=${MODES:-"ours c"}
 cmod=$(find /lib/modules/"$(uname -r)"/kernel -name 'bonding.ko*' | head -1)
-topology() {
-    ip netns add peer
-    ip link add eth0 type veth peer name p0
-    ip link add eth1 type veth peer name p1
-    ip link set p0 netns peer; ip link set p1 netns peer
-    ip -n peer link add br0 type bridge
-    ip netns exec peer sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/arp_ignore
-        echo 1 > /proc/sys/net/ipv6/conf/p0/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/p1/disable_ipv6'
-    ip -n peer -b - <<'IP'
-link set p0 master br0
-link set p1 master br0
-link set p0 up
-link set p1 up
-link set br0 up
-addr add 10.0.0.2/24 dev br0
-addr add 2001:db8::2/64 dev br0 nodad
-IP
-    eval "${TOPO_EXTRA:-}"
-}
+# arp_monitor.sh's topology (netns peer: br0 over p0/p1 with its addresses), read from that test
+# rather than copied, so that the loop keeps setting up what the gating scenario does.
+eval "$(sed -n '/^topology() {$/,/^}$/p' "$(dirname "$0")/../guest/arp_monitor.sh")"
+declare -F topology > /dev/null || { echo "ns_setup_loop: no topology() in arp_monitor.sh"; exit 1; }
 up() { grep -A1 "Slave Interface: $1" /proc/net/bonding/bond0 | grep -q "MII Status: up"; }
 for m in $MODES; do
     unload
